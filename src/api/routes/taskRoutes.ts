@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { NotFoundError } from '../../core/errors.js';
+import type { OrchestrationProcessor } from '../../core/operations/OrchestrationProcessor.js';
+import { toTaskJson } from '../../core/tasks/Task.js';
+import type { TaskRepository } from '../../core/tasks/TaskRepository.js';
+
+export interface TaskRouteDeps {
+  readonly tasks: TaskRepository;
+  readonly orchestration: OrchestrationProcessor;
+}
+
+/** `GET /task/{id}` (404 when unknown), `GET /task` (not yet completed), `POST /task/{id}:resume`. */
+export function registerTaskRoutes(app: FastifyInstance, deps: TaskRouteDeps): void {
+  app.get('/task', async () => (await deps.tasks.listRunning()).map(toTaskJson));
+  app.get<{ Params: { id: string } }>('/task/:id', async (req) => {
+    const task = await deps.tasks.get(req.params.id);
+    if (!task) throw new NotFoundError(`Task not found (id: ${req.params.id})`);
+    return toTaskJson(task);
+  });
+  // A literal ':' in a path is written '::' for the router.
+  app.post<{ Params: { id: string } }>('/task/:id::resume', async (req) => toTaskJson(await deps.orchestration.resume(req.params.id)));
+}

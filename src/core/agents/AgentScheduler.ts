@@ -1,0 +1,316 @@
+import type { Clock } from '../Clock.js';
+import type { Logger } from '../Logger.js';
+import type { ProviderCache } from '../cache/Cache.js';
+import type { CacheResult } from '../cache/CacheData.js';
+import { globToRegExp } from '../cache/glob.js';
+import { authoritativeTypes, type CachingAgent } from './CachingAgent.js';
+import type { LeaseStore } from './LeaseStore.js';
+
+export interface SchedulerTiming {
+  readonly intervalMs: number;
+  readonly errorIntervalMs: number;
+  readonly timeoutMs: number;
+}
+
+/** One finished run, for metrics. */
+export interface AgentRunEvent {
+  readonly agent: CachingAgent;
+  readonly success: boolean;
+  readonly durationMs: number;
+  readonly additions: number;
+  readonly evictions: number;
+  readonly error?: string;
+}
+
+export interface AgentSchedulerOptions {
+  readonly leases: LeaseStore;
+  /** This instance's lease owner token. */
+  readonly nodeId: string;
+  readonly cacheFor: (providerName: string) => ProviderCache;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly defaults: SchedulerTiming;
+  /** At most this many runs at once on this instance. */
+  readonly maxConcurrentAgents: number;
+  /** How often due agents are looked for (Clouddriver: 1 s). */
+  readonly pollIntervalMs: number;
+  /** Only agents whose lower-cased type fully matches run (Clouddriver `enabledPattern`). */
+  readonly enabledPattern?: string;
+  /** false = never run agents (a read-only instance). */
+  readonly writeEnabled?: boolean;
+  readonly onRun?: (event: AgentRunEvent) => void;
+}
+
+/** Introspection of one agent, as `GET /cache/introspection` shows it (spec 3). */
+export interface AgentIntrospection {
+  id: string;
+  provider: string;
+  totalAdditions: number;
+  totalEvictions: number;
+  details: Record<string, unknown>;
+  lastError: string | null;
+  lastExecutionStartMs: number | null;
+  lastExecutionDurationMs: number | null;
+  runs: number;
+  failures: number;
+  running: boolean;
+}
+
+interface Entry {
+  readonly agent: CachingAgent;
+  readonly timing: SchedulerTiming;
+  readonly stats: AgentIntrospection;
+  /** Local hint of the next due time; the lease is the real schedule across instances. */
+  nextDueMs: number;
+  run?: { controller: AbortController; done: Promise<void> };
+}
+
+/**
+ * Runs caching agents on their intervals with one lease per agent (the lease key is the agent
+ * type, as in Clouddriver's ClusteredAgentScheduler): acquire for `timeout`, run, write the
+ * result, then keep the lease until the next run is due (released when under 500 ms remain).
+ * A run that passes its timeout is aborted and recorded as a failure; a run whose lease was
+ * lost has its result dropped. Agents are added and removed while running.
+ */
+export class AgentScheduler {
+  private readonly entries = new Map<string, Entry>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private stopped = true;
+  private readonly enabled: RegExp;
+
+  constructor(private readonly opts: AgentSchedulerOptions) {
+    this.enabled = new RegExp(`^(?:${opts.enabledPattern ?? '.*'})$`);
+  }
+
+  /** Adds (or replaces) an agent; it becomes due at once. */
+  schedule(agent: CachingAgent): void {
+    const existing = this.entries.get(agent.agentType);
+    existing?.run?.controller.abort(new Error('agent rescheduled'));
+    const d = this.opts.defaults;
+    const s = agent.schedule ?? {};
+    this.entries.set(agent.agentType, {
+      agent,
+      timing: {
+        intervalMs: s.intervalMs ?? d.intervalMs,
+        errorIntervalMs: s.errorIntervalMs ?? d.errorIntervalMs,
+        timeoutMs: s.timeoutMs ?? d.timeoutMs,
+      },
+      stats: existing?.stats ?? blankStats(agent),
+      nextDueMs: 0,
+    });
+    this.kick();
+  }
+
+  /** Stops an agent: aborts a running run (its result is dropped) and frees its lease. */
+  async unschedule(agentType: string): Promise<void> {
+    const entry = this.entries.get(agentType);
+    if (!entry) return;
+    this.entries.delete(agentType);
+    if (entry.run) {
+      entry.run.controller.abort(new Error('agent unscheduled'));
+      await entry.run.done;
+    }
+    await this.opts.leases.release(agentType, this.opts.nodeId).catch(() => false);
+  }
+
+  agents(): CachingAgent[] {
+    return [...this.entries.values()].map((e) => e.agent);
+  }
+
+  introspection(): AgentIntrospection[] {
+    return [...this.entries.values()].map((e) => ({ ...e.stats, running: e.run !== undefined }));
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.kick();
+  }
+
+  /** Stops polling and aborts running agents (their results are dropped). Idempotent. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.polling;
+    const running = [...this.entries.values()].flatMap((e) => (e.run ? [e.run] : []));
+    for (const r of running) r.controller.abort(new Error('scheduler stopped'));
+    await Promise.all(running.map((r) => r.done));
+  }
+
+  /** Runs a poll soon (after the current one). */
+  private kick(): void {
+    if (this.stopped || this.opts.writeEnabled === false) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.poll(), 0);
+  }
+
+  private poll(): void {
+    this.timer = undefined;
+    if (this.stopped || this.polling) return;
+    this.polling = this.acquireDue()
+      .catch((err: unknown) => this.opts.logger.error({ err }, 'agent scheduling failed'))
+      .finally(() => {
+        this.polling = undefined;
+        if (!this.stopped && !this.timer) this.timer = setTimeout(() => this.poll(), this.opts.pollIntervalMs);
+      });
+  }
+
+  private async acquireDue(): Promise<void> {
+    const now = this.opts.clock.now();
+    const due = shuffle(
+      [...this.entries.values()].filter(
+        (e) => !e.run && e.nextDueMs <= now && this.enabled.test(e.agent.agentType.toLowerCase()),
+      ),
+    );
+    for (const entry of due) {
+      if (this.stopped || this.runningCount() >= this.opts.maxConcurrentAgents) return;
+      if (this.entries.get(entry.agent.agentType) !== entry || entry.run) continue;
+      const acquired = await this.opts.leases.tryAcquire(entry.agent.agentType, this.opts.nodeId, entry.timing.timeoutMs);
+      if (!acquired) {
+        // Another instance runs it or holds it until its next run: look again later.
+        entry.nextDueMs = this.opts.clock.now() + Math.min(entry.timing.intervalMs, 5_000);
+        continue;
+      }
+      this.startRun(entry);
+    }
+  }
+
+  private runningCount(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.run) n++;
+    return n;
+  }
+
+  private startRun(entry: Entry): void {
+    const controller = new AbortController();
+    const done = this.execute(entry, controller).finally(() => {
+      entry.run = undefined;
+      this.kick();
+    });
+    entry.run = { controller, done };
+  }
+
+  private async execute(entry: Entry, controller: AbortController): Promise<void> {
+    const { agent, timing, stats } = entry;
+    const { clock, leases, nodeId } = this.opts;
+    const startMs = clock.now();
+    const timeout = setTimeout(
+      () => controller.abort(new Error(`agent timed out after ${timing.timeoutMs} ms`)),
+      timing.timeoutMs,
+    );
+    const logger = this.opts.logger.child({ agent: agent.agentType });
+    let success = false;
+    let additions = 0;
+    let evictions = 0;
+    let error: string | undefined;
+    try {
+      const cache = this.opts.cacheFor(agent.providerName);
+      const result = await abortable(
+        agent.loadData({ cache, signal: controller.signal, logger, clock }),
+        controller.signal,
+      );
+      if ((await leases.holder(agent.agentType)) !== nodeId) throw new Error('agent lease lost; result dropped');
+      controller.signal.throwIfAborted();
+      const written = await cache.putCacheResult(
+        agent.agentType,
+        authoritativeTypes(agent),
+        await withPatternEvictions(agent, result, cache),
+      );
+      additions = written.additions;
+      evictions = written.evictions;
+      stats.details = { ...(result.introspectionDetails ?? {}) };
+      success = true;
+    } catch (err) {
+      error = controller.signal.aborted ? String(reasonMessage(controller.signal.reason)) : reasonMessage(err);
+      logger.warn({ err: error }, 'caching agent run failed');
+    } finally {
+      clearTimeout(timeout);
+    }
+    const endMs = clock.now();
+    stats.lastExecutionStartMs = startMs;
+    stats.lastExecutionDurationMs = endMs - startMs;
+    stats.runs++;
+    stats.totalAdditions += additions;
+    stats.totalEvictions += evictions;
+    if (success) stats.lastError = null;
+    else {
+      stats.failures++;
+      stats.lastError = error ?? 'unknown error';
+    }
+    entry.nextDueMs = startMs + (success ? timing.intervalMs : timing.errorIntervalMs);
+    const holdMs = entry.nextDueMs - endMs;
+    // The lease doubles as the schedule: keep it until the next run is due. A replaced or removed
+    // agent frees it at once.
+    const current = this.entries.get(agent.agentType) === entry;
+    if (!current || holdMs < 500) await leases.release(agent.agentType, nodeId).catch(() => false);
+    else if (!(await leases.extend(agent.agentType, nodeId, holdMs).catch(() => false))) {
+      logger.debug('agent lease was lost before the run finished');
+    }
+    this.opts.onRun?.({ agent, success, durationMs: endMs - startMs, additions, evictions, ...(error ? { error } : {}) });
+  }
+}
+
+function blankStats(agent: CachingAgent): AgentIntrospection {
+  return {
+    id: agent.agentType,
+    provider: agent.providerName,
+    totalAdditions: 0,
+    totalEvictions: 0,
+    details: {},
+    lastError: null,
+    lastExecutionStartMs: null,
+    lastExecutionDurationMs: null,
+    runs: 0,
+    failures: 0,
+    running: false,
+  };
+}
+
+/** Adds evictions for ids that match an authoritative type's `cacheKeyPatterns` glob but were not loaded. */
+async function withPatternEvictions(agent: CachingAgent, result: CacheResult, cache: ProviderCache): Promise<CacheResult> {
+  const patterns = agent.cacheKeyPatterns;
+  if (!patterns || result.partialResult) return result;
+  const evictions: Record<string, readonly string[]> = { ...(result.evictions ?? {}) };
+  for (const type of authoritativeTypes(agent)) {
+    const glob = patterns[type];
+    if (!glob) continue;
+    const loaded = new Set((result.cacheResults[type] ?? []).map((i) => i.id));
+    const matcher = globToRegExp(glob);
+    const missing = (await cache.filterIdentifiers(type, glob)).filter((id) => matcher.test(id) && !loaded.has(id));
+    if (missing.length > 0) evictions[type] = [...(evictions[type] ?? []), ...missing];
+  }
+  return { ...result, evictions };
+}
+
+/** Resolves with the promise, or rejects as soon as the signal aborts (the work is abandoned). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+function reasonMessage(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
+}

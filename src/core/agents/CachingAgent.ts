@@ -1,0 +1,42 @@
+import type { Clock } from '../Clock.js';
+import type { Logger } from '../Logger.js';
+import type { Cache } from '../cache/Cache.js';
+import type { CacheResult, DataTypeAuthority } from '../cache/CacheData.js';
+
+/** Per-agent timing; anything left out falls back to the scheduler's defaults. */
+export interface AgentSchedule {
+  readonly intervalMs?: number;
+  readonly errorIntervalMs?: number;
+  readonly timeoutMs?: number;
+}
+
+/** What an agent may use while it loads data. It never writes a store: it returns a result. */
+export interface AgentContext {
+  /** Read view of the agent's provider cache (e.g. to carry state between cycles). */
+  readonly cache: Cache;
+  /** Aborted when the run passes its timeout, loses its lease, or the scheduler stops. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/**
+ * A caching agent (Clouddriver's `CachingAgent`). `agentType` is globally unique and stable
+ * (`{account}/...`): it is the lease key and the owner name of everything the agent writes.
+ */
+export interface CachingAgent {
+  readonly agentType: string;
+  /** The provider whose cache the result is written to (its cache namespace). */
+  readonly providerName: string;
+  /** The account the agent serves, when it serves one (used for account removal). */
+  readonly accountName?: string;
+  readonly providedDataTypes: readonly DataTypeAuthority[];
+  /** Authoritative types with a glob: matching ids absent from a result are evicted too. */
+  readonly cacheKeyPatterns?: Readonly<Record<string, string>>;
+  readonly schedule?: AgentSchedule;
+  loadData(ctx: AgentContext): Promise<CacheResult>;
+}
+
+export function authoritativeTypes(agent: CachingAgent): string[] {
+  return agent.providedDataTypes.filter((t) => t.authority === 'AUTHORITATIVE').map((t) => t.typeName);
+}

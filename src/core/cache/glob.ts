@@ -1,0 +1,28 @@
+/**
+ * Clouddriver's identifier globs: `*` any run, `?` one character, `[...]` a class; everything
+ * else literal. Matching is anchored at both ends and case-sensitive.
+ */
+export function globToRegExp(glob: string): RegExp {
+  let out = '^';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i] as string;
+    if (ch === '*') out += '.*';
+    else if (ch === '?') out += '.';
+    else if (ch === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) out += '\\[';
+      else {
+        const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
+        out += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+        i = end;
+      }
+    } else out += ch.replace(/[.+^${}()|\\/\]]/g, '\\$&');
+  }
+  return new RegExp(`${out}$`, 's');
+}
+
+/** The literal text before the first glob metacharacter (lets stores narrow a scan by prefix). */
+export function globLiteralPrefix(glob: string): string {
+  const m = /[*?[]/.exec(glob);
+  return m ? glob.slice(0, m.index) : glob;
+}

@@ -1,0 +1,31 @@
+import type { ZodType, ZodTypeDef } from 'zod';
+import type { Clock } from '../Clock.js';
+import type { Logger } from '../Logger.js';
+import type { AccountCredentials } from '../accounts/AccountCredentials.js';
+import type { CachingAgent } from '../agents/CachingAgent.js';
+import type { OperationDefinition } from '../operations/OperationDefinition.js';
+
+/** What a provider gets from the composition root. */
+export interface ProviderDeps {
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/**
+ * A cloud provider, as one exported object registered explicitly in `app.ts` (or loaded from a
+ * configured plugin module). Accounts come from `config[configKey].accounts[]` and, at runtime,
+ * from the account API.
+ */
+export interface ProviderModule<A = unknown, C extends AccountCredentials = AccountCredentials> {
+  /** Cloud provider id in URLs and `/credentials` (`kubernetes`, `dockerRegistry`, ...). */
+  readonly id: string;
+  /** Cache namespace (Clouddriver's provider name, the Redis key prefix). */
+  readonly cacheNamespace: string;
+  /** Top-level config section holding `accounts[]`; defaults to `id`. */
+  readonly configKey?: string;
+  /** Parses one account definition; errors name the offending path. */
+  readonly accountSchema: ZodType<A, ZodTypeDef, unknown>;
+  createCredentials(definition: A, deps: ProviderDeps): Promise<C>;
+  buildCachingAgents(credentials: C, deps: ProviderDeps): CachingAgent[];
+  readonly operations: readonly OperationDefinition[];
+}

@@ -1,0 +1,57 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The service's Prometheus metrics, on a registry of its own (no global state), served at
+ * `GET /metrics`. Names follow Prometheus conventions; labels are low-cardinality.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly agentRuns = new Counter({
+    name: 'clouddriver_agent_runs_total',
+    help: 'Caching agent runs by provider and outcome',
+    labelNames: ['provider', 'success'],
+    registers: [this.registry],
+  });
+  readonly agentDuration = new Histogram({
+    name: 'clouddriver_agent_run_duration_seconds',
+    help: 'Caching agent run duration',
+    labelNames: ['provider', 'success'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+    registers: [this.registry],
+  });
+  readonly cacheWrites = new Counter({
+    name: 'clouddriver_cache_items_written_total',
+    help: 'Cache items written by caching agents',
+    labelNames: ['provider'],
+    registers: [this.registry],
+  });
+  readonly cacheEvictions = new Counter({
+    name: 'clouddriver_cache_items_evicted_total',
+    help: 'Cache items evicted after caching agent runs',
+    labelNames: ['provider'],
+    registers: [this.registry],
+  });
+  readonly tasks = new Counter({
+    name: 'clouddriver_tasks_total',
+    help: 'Finished orchestration tasks by cloud provider and final state',
+    labelNames: ['cloudProvider', 'state'],
+    registers: [this.registry],
+  });
+  readonly validationErrors = new Counter({
+    name: 'clouddriver_operation_validation_errors_total',
+    help: 'Operation requests rejected by validation',
+    labelNames: ['cloudProvider'],
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'clouddriver_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
