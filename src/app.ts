@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { ConfigError, formatZodError } from './config/loadConfig.js';
+import type { ServiceConfig } from './config/schema.js';
+import { registerCredentialsRoutes } from './api/routes/credentialsRoutes.js';
+import { registerOperationsRoutes } from './api/routes/operationsRoutes.js';
+import { registerServiceRoutes } from './api/routes/serviceRoutes.js';
+import { registerTaskRoutes } from './api/routes/taskRoutes.js';
+import { createServer } from './api/server.js';
+import { systemClock, type Clock } from './core/Clock.js';
+import type { AccountCredentials } from './core/accounts/AccountCredentials.js';
+import { CredentialsRepository } from './core/accounts/CredentialsRepository.js';
+import { AgentScheduler } from './core/agents/AgentScheduler.js';
+import { authoritativeTypes } from './core/agents/CachingAgent.js';
+import { DefaultProviderCache } from './core/cache/DefaultProviderCache.js';
+import { OperationRegistry } from './core/operations/OperationRegistry.js';
+import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor.js';
+import type { ProviderDeps, ProviderModule } from './core/providers/ProviderModule.js';
+import type { HealthIndicator } from './observability/Health.js';
+import { Metrics } from './observability/Metrics.js';
+import { openStores } from './stores/openStores.js';
+
+export interface AppOptions {
+  readonly config: ServiceConfig;
+  /** Provider modules besides the built-in ones (tests, embedders). */
+  readonly providers?: readonly ProviderModule[];
+  readonly logger?: PinoLogger;
+  readonly clock?: Clock;
+}
+
+export interface App {
+  readonly server: FastifyInstance;
+  readonly credentials: CredentialsRepository;
+  readonly scheduler: AgentScheduler;
+  readonly orchestration: OrchestrationProcessor;
+  readonly ownerId: string;
+  /** Starts scheduling and listening; resolves with the bound port. */
+  start(): Promise<{ port: number }>;
+  /** Ordered shutdown: HTTP intake, scheduling, running tasks (up to the drain limit), stores. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Built-in providers, registered explicitly. */
+const BUILTIN_PROVIDERS: readonly ProviderModule[] = [];
+
+/** The composition root: builds every part from the validated config and wires them together. */
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const logger =
+    opts.logger ??
+    pino({
+      level: config.logging.level,
+      redact: { paths: ['req.headers.authorization', '*.password', '*.token', '*.kubeconfigContents'], censor: '[secret]' },
+    });
+  const host = hostname();
+  const ownerId = `${randomUUID()}@${host}`;
+  const metrics = new Metrics();
+  const stores = openStores(config.storage, clock);
+
+  const caches = new Map<string, DefaultProviderCache>();
+  const cacheFor = (namespace: string): DefaultProviderCache => {
+    let cache = caches.get(namespace);
+    if (!cache) caches.set(namespace, (cache = new DefaultProviderCache(namespace, stores.cache.open(namespace), clock)));
+    return cache;
+  };
+
+  const credentials = new CredentialsRepository();
+  const registry = new OperationRegistry();
+  const scheduler = new AgentScheduler({
+    leases: stores.leases,
+    nodeId: ownerId,
+    cacheFor,
+    clock,
+    logger,
+    defaults: {
+      intervalMs: config.caching.poll.intervalSeconds * 1000,
+      errorIntervalMs: config.caching.poll.errorIntervalSeconds * 1000,
+      timeoutMs: config.caching.poll.timeoutSeconds * 1000,
+    },
+    maxConcurrentAgents: config.caching.maxConcurrentAgents,
+    pollIntervalMs: config.caching.agentLockAcquisitionIntervalSeconds * 1000,
+    enabledPattern: config.caching.enabledPattern,
+    writeEnabled: config.caching.writeEnabled,
+    onRun: (e) => {
+      const labels = { provider: e.agent.providerName, success: String(e.success) };
+      metrics.agentRuns.inc(labels);
+      metrics.agentDuration.observe(labels, e.durationMs / 1000);
+      metrics.cacheWrites.inc({ provider: e.agent.providerName }, e.additions);
+      metrics.cacheEvictions.inc({ provider: e.agent.providerName }, e.evictions);
+    },
+  });
+  const orchestration = new OrchestrationProcessor({
+    tasks: stores.tasks,
+    registry,
+    ownerId,
+    clock,
+    logger,
+    accountExists: (cloudProvider, name) => credentials.find(cloudProvider, name) !== undefined,
+    onTaskFinished: (cloudProvider, state) => metrics.tasks.inc({ cloudProvider, state }),
+  });
+
+  const providers = [...BUILTIN_PROVIDERS, ...(opts.providers ?? []), ...(await loadPlugins(config.plugins))];
+  const byId = new Map(providers.map((p) => [p.id, p]));
+  const deps: ProviderDeps = { logger, clock };
+  for (const provider of providers) for (const op of provider.operations) registry.register(provider.id, op);
+
+  credentials.onChange(async (event, account) => {
+    const provider = byId.get(account.cloudProvider);
+    if (!provider) return;
+    if (event === 'added') {
+      for (const agent of provider.buildCachingAgents(account, deps)) scheduler.schedule(agent);
+      return;
+    }
+    const agents = scheduler.agents().filter((a) => a.accountName === account.name);
+    for (const agent of agents) {
+      await scheduler.unschedule(agent.agentType);
+      // An empty full result evicts everything the agent wrote for its authoritative types.
+      await cacheFor(agent.providerName).putCacheResult(agent.agentType, authoritativeTypes(agent), { cacheResults: {} });
+    }
+  });
+  for (const provider of providers) {
+    for (const account of await accountsFromConfig(provider, config, deps)) await credentials.add(account);
+  }
+
+  const health: HealthIndicator[] = [
+    { name: 'cacheStore', check: async () => (await stores.cache.ping(), { status: 'UP', details: { driver: stores.cache.name } }) },
+    { name: 'taskRepository', check: async () => (await stores.tasks.get('health-probe'), { status: 'UP' }) },
+    {
+      name: 'agents',
+      check: async () => {
+        const all = scheduler.introspection();
+        return { status: 'UP', details: { scheduled: all.length, running: all.filter((a) => a.running).length, failing: all.filter((a) => a.lastError).length } };
+      },
+    },
+  ];
+
+  const server = createServer({ logger, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
+  registerOperationsRoutes(server, { orchestration, registry, metrics });
+  registerTaskRoutes(server, { tasks: stores.tasks, orchestration });
+  registerCredentialsRoutes(server, { credentials, ...config.credentials });
+  registerServiceRoutes(server, { health, metrics, scheduler, registry });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    server,
+    credentials,
+    scheduler,
+    orchestration,
+    ownerId,
+    async start() {
+      const orphaned = await orchestration.failOrphanedTasks((owner) => owner.endsWith(`@${host}`));
+      if (orphaned > 0) logger.warn({ orphaned }, 'failed tasks left running by a previous process on this host');
+      scheduler.start();
+      await server.listen({ port: config.server.port, host: config.server.host });
+      const address = server.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.server.port;
+      logger.info({ port, ownerId }, 'clouddriver listening');
+      return { port };
+    },
+    stop() {
+      stopping ??= (async () => {
+        logger.info('shutting down');
+        await server.close();
+        await scheduler.stop();
+        await orchestration.drain(config.admin.tasks.shutdownWaitSeconds * 1000);
+        for (const account of credentials.list()) await account.close?.();
+        await stores.close();
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Parses `config[provider.configKey].accounts[]`; any invalid account stops start-up, naming its path. */
+async function accountsFromConfig(provider: ProviderModule, config: ServiceConfig, deps: ProviderDeps): Promise<AccountCredentials[]> {
+  const key = provider.configKey ?? provider.id;
+  const section = (config as Record<string, unknown>)[key];
+  if (section === undefined || section === null) return [];
+  if (typeof section !== 'object') throw new ConfigError(`invalid configuration:\n  - ${key}: must be a mapping`);
+  const { enabled, accounts = [] } = section as { enabled?: unknown; accounts?: unknown };
+  if (enabled === false) return [];
+  if (!Array.isArray(accounts)) throw new ConfigError(`invalid configuration:\n  - ${key}.accounts: must be a list`);
+  const out: AccountCredentials[] = [];
+  for (const [i, raw] of accounts.entries()) {
+    const parsed = provider.accountSchema.safeParse(raw);
+    if (!parsed.success) throw new ConfigError(`invalid configuration:\n${formatZodError(parsed.error, `${key}.accounts[${i}]`)}`);
+    out.push(await provider.createCredentials(parsed.data, deps));
+  }
+  return out;
+}
+
+/** Loads configured plugin modules; each exports `providers: ProviderModule[]`. */
+async function loadPlugins(paths: readonly string[]): Promise<ProviderModule[]> {
+  const out: ProviderModule[] = [];
+  for (const path of paths) {
+    const mod = (await import(pathToFileURL(resolve(path)).href)) as { providers?: unknown };
+    if (!Array.isArray(mod.providers)) throw new ConfigError(`plugin ${path} does not export 'providers' (an array of provider modules)`);
+    out.push(...(mod.providers as ProviderModule[]));
+  }
+  return out;
+}

@@ -1,0 +1,180 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InMemoryCacheStoreDriver } from '../../stores/memory/InMemoryCacheStoreDriver.js';
+import { InMemoryLeaseStore } from '../../stores/memory/InMemoryLeaseStore.js';
+import { systemClock } from '../Clock.js';
+import { silentLogger } from '../Logger.js';
+import { cacheData } from '../cache/CacheData.js';
+import { DefaultProviderCache } from '../cache/DefaultProviderCache.js';
+import { AgentScheduler, type AgentSchedulerOptions } from './AgentScheduler.js';
+import type { AgentContext, CachingAgent } from './CachingAgent.js';
+
+const schedulers: AgentScheduler[] = [];
+afterEach(async () => {
+  await Promise.all(schedulers.splice(0).map((s) => s.stop()));
+});
+
+function setup(overrides: Partial<AgentSchedulerOptions> = {}) {
+  const driver = new InMemoryCacheStoreDriver({ clock: systemClock });
+  const cache = new DefaultProviderCache('test', driver.open('test'), systemClock);
+  const leases = new InMemoryLeaseStore({ clock: systemClock });
+  const scheduler = new AgentScheduler({
+    leases,
+    nodeId: 'node-1',
+    cacheFor: () => cache,
+    clock: systemClock,
+    logger: silentLogger,
+    defaults: { intervalMs: 50, errorIntervalMs: 50, timeoutMs: 1_000 },
+    maxConcurrentAgents: 10,
+    pollIntervalMs: 5,
+    ...overrides,
+  });
+  schedulers.push(scheduler);
+  return { scheduler, cache, leases };
+}
+
+function agent(type: string, load: (ctx: AgentContext) => Promise<string[]>, extra: Partial<CachingAgent> = {}): CachingAgent {
+  return {
+    agentType: type,
+    providerName: 'test',
+    accountName: type.split('/')[0],
+    providedDataTypes: [{ typeName: 'things', authority: 'AUTHORITATIVE' }],
+    loadData: async (ctx) => ({ cacheResults: { things: (await load(ctx)).map((id) => cacheData(id, {})) } }),
+    ...extra,
+  };
+}
+
+async function until(cond: () => boolean | Promise<boolean>, ms = 3_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+describe('AgentScheduler', () => {
+  it('runs an agent every interval and writes its result', async () => {
+    const { scheduler, cache } = setup();
+    let runs = 0;
+    scheduler.schedule(agent('acct/A', async () => [`t${++runs}`]));
+    scheduler.start();
+    await until(() => runs >= 3);
+    await until(async () => (await cache.getIdentifiers('things')).length === 1);
+    const [info] = scheduler.introspection();
+    expect(info?.id).toBe('acct/A');
+    expect(info?.totalAdditions).toBeGreaterThanOrEqual(2);
+    expect(info?.totalEvictions).toBeGreaterThanOrEqual(1);
+    expect(info?.lastError).toBeNull();
+  });
+
+  it('never runs two runs of one agent at once', async () => {
+    const { scheduler } = setup({ defaults: { intervalMs: 1, errorIntervalMs: 1, timeoutMs: 1_000 } });
+    let active = 0;
+    let maxActive = 0;
+    let runs = 0;
+    scheduler.schedule(
+      agent('acct/A', async () => {
+        maxActive = Math.max(maxActive, ++active);
+        await sleep(20);
+        active--;
+        runs++;
+        return [];
+      }),
+    );
+    scheduler.start();
+    await until(() => runs >= 4);
+    expect(maxActive).toBe(1);
+  });
+
+  it('runs at most maxConcurrentAgents at once', async () => {
+    const { scheduler } = setup({ maxConcurrentAgents: 2 });
+    let active = 0;
+    let maxActive = 0;
+    let done = 0;
+    for (let i = 0; i < 6; i++) {
+      scheduler.schedule(
+        agent(`acct${i}/A`, async () => {
+          maxActive = Math.max(maxActive, ++active);
+          await sleep(15);
+          active--;
+          done++;
+          return [];
+        }, { schedule: { intervalMs: 60_000 } }),
+      );
+    }
+    scheduler.start();
+    await until(() => done >= 6);
+    expect(maxActive).toBe(2);
+  });
+
+  it('aborts a run that passes its timeout, records the failure and writes nothing', async () => {
+    const { scheduler, cache } = setup();
+    let aborted = false;
+    scheduler.schedule(
+      agent('acct/Slow', (ctx) => new Promise<string[]>((resolve) => {
+        ctx.signal.addEventListener('abort', () => { aborted = true; resolve(['late']); });
+      }), { schedule: { timeoutMs: 30, errorIntervalMs: 60_000 } }),
+    );
+    scheduler.start();
+    await until(() => scheduler.introspection()[0]?.failures === 1);
+    expect(aborted).toBe(true);
+    expect(scheduler.introspection()[0]?.lastError).toMatch(/timed out after 30 ms/);
+    expect(await cache.getIdentifiers('things')).toEqual([]);
+  });
+
+  it('records errors and retries after the error interval', async () => {
+    const { scheduler } = setup();
+    let runs = 0;
+    scheduler.schedule(agent('acct/Bad', async () => {
+      if (++runs === 1) throw new Error('cloud said no');
+      return ['ok'];
+    }, { schedule: { errorIntervalMs: 20 } }));
+    scheduler.start();
+    await until(() => (scheduler.introspection()[0]?.runs ?? 0) >= 2);
+    const info = scheduler.introspection()[0];
+    expect(info?.failures).toBe(1);
+    expect(info?.lastError).toBeNull();
+  });
+
+  it('keeps the lease until the next run is due, and frees it on unschedule', async () => {
+    const { scheduler, leases } = setup({ defaults: { intervalMs: 60_000, errorIntervalMs: 60_000, timeoutMs: 1_000 } });
+    let runs = 0;
+    scheduler.schedule(agent('acct/A', async () => (runs++, [])));
+    scheduler.start();
+    await until(() => scheduler.introspection()[0]?.runs === 1);
+    expect(await leases.holder('acct/A')).toBe('node-1');
+    await scheduler.unschedule('acct/A');
+    expect(await leases.holder('acct/A')).toBeUndefined();
+    expect(scheduler.introspection()).toEqual([]);
+  });
+
+  it('does not run an agent whose lease another node holds', async () => {
+    const { scheduler, leases } = setup();
+    await leases.tryAcquire('acct/A', 'other-node', 60_000);
+    let runs = 0;
+    scheduler.schedule(agent('acct/A', async () => (runs++, [])));
+    scheduler.start();
+    await sleep(100);
+    expect(runs).toBe(0);
+  });
+
+  it('schedules agents added while running', async () => {
+    const { scheduler } = setup();
+    scheduler.start();
+    let ran = false;
+    await sleep(20);
+    scheduler.schedule(agent('late/A', async () => ((ran = true), [])));
+    await until(() => ran);
+  });
+
+  it('runs only agents matching the enabled pattern', async () => {
+    const { scheduler } = setup({ enabledPattern: 'keep/.*' });
+    const ran: string[] = [];
+    scheduler.schedule(agent('keep/A', async () => (ran.push('keep'), [])));
+    scheduler.schedule(agent('skip/A', async () => (ran.push('skip'), [])));
+    scheduler.start();
+    await until(() => ran.includes('keep'));
+    await sleep(30);
+    expect(ran).not.toContain('skip');
+  });
+});

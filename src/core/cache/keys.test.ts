@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { globToRegExp } from './glob.js';
+import { decodeKey, encodeKey, keyCodec } from './keys.js';
+
+describe('key codec', () => {
+  it('joins parts with ":" and writes ":" inside a part as ";"', () => {
+    expect(encodeKey(['kubernetes.v2', 'infrastructure', 'pod', 'acct', 'ns', 'a:b'])).toBe('kubernetes.v2:infrastructure:pod:acct:ns:a;b');
+    expect(decodeKey('x:a;b:c')).toEqual(['x', 'a:b', 'c']);
+  });
+
+  it('parses only keys with its own prefix', () => {
+    const k = keyCodec('kubernetes.v2');
+    expect(k.parse(k.build('logical', 'applications', 'app'))).toEqual(['logical', 'applications', 'app']);
+    expect(k.parse('aws:applications:app')).toBeUndefined();
+  });
+});
+
+describe('globToRegExp', () => {
+  it('supports *, ? and classes and treats the rest literally', () => {
+    expect(globToRegExp('a*c').test('abbc')).toBe(true);
+    expect(globToRegExp('a?c').test('abc')).toBe(true);
+    expect(globToRegExp('a?c').test('abbc')).toBe(false);
+    expect(globToRegExp('[ab]x').test('bx')).toBe(true);
+    expect(globToRegExp('a.b(c)+').test('a.b(c)+')).toBe(true);
+    expect(globToRegExp('a.b').test('axb')).toBe(false);
+  });
+});

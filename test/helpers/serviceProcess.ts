@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServiceProcess {
+  readonly url: string;
+  readonly port: number;
+  /** Everything the process wrote so far (stdout + stderr). */
+  output(): string;
+  /** Sends a signal to the whole process group and waits for exit; resolves the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  readonly child: ChildProcess;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real service exactly as a user does (`npm start [-- args]`) on a free port and
+ * waits until `/health` answers.
+ */
+export async function startService(opts: { args?: string[]; env?: Record<string, string>; cwd?: string } = {}): Promise<ServiceProcess> {
+  const port = await freePort();
+  const args = ['start', ...(opts.args?.length ? ['--', ...opts.args] : [])];
+  const child = spawn('npm', args, {
+    cwd: opts.cwd ?? repoRoot,
+    env: { ...process.env, PORT: String(port), ...opts.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`service exited early (${child.exitCode}):\n${out}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.status === 200 || res.status === 503) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      process.kill(-(child.pid ?? 0), 'SIGKILL');
+      throw new Error(`service did not start within 30 s:\n${out}`);
+    }
+    await sleep(100);
+  }
+  return {
+    url,
+    port,
+    child,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      process.kill(-(child.pid ?? 0), signal);
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-(child.pid ?? 0), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Polls until `fn` returns a value other than undefined. */
+export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
