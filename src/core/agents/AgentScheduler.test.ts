@@ -138,8 +138,7 @@ describe('AgentScheduler', () => {
 
   it('keeps the lease until the next run is due, and frees it on unschedule', async () => {
     const { scheduler, leases } = setup({ defaults: { intervalMs: 60_000, errorIntervalMs: 60_000, timeoutMs: 1_000 } });
-    let runs = 0;
-    scheduler.schedule(agent('acct/A', async () => (runs++, [])));
+    scheduler.schedule(agent('acct/A', async () => []));
     scheduler.start();
     await until(() => scheduler.introspection()[0]?.runs === 1);
     expect(await leases.holder('acct/A')).toBe('node-1');
