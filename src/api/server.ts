@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { ServiceError, ValidationError } from '../core/errors.js';
 import type { Metrics } from '../observability/Metrics.js';
@@ -16,11 +16,14 @@ export interface ServerOptions {
  */
 export function createServer(opts: ServerOptions): FastifyInstance {
   const app = Fastify({
-    loggerInstance: opts.logger,
+    loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: opts.bodyLimitBytes,
     disableRequestLogging: true,
     routerOptions: { ignoreTrailingSlash: true },
   });
+
+  // Every endpoint speaks JSON; other bodies get 415 rather than reaching a handler as text.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((err: FastifyError | Error, request, reply) => {
     if (err instanceof ServiceError) {

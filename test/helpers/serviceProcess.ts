@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,8 @@ export interface ServiceProcess {
   readonly port: number;
   /** Everything the process wrote so far (stdout + stderr). */
   output(): string;
-  /** Sends a signal to the whole process group and waits for exit; resolves the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Signals the process group, waits for the service to exit; true when it logged a clean stop. */
+  stop(signal?: NodeJS.Signals): Promise<boolean>;
   readonly child: ChildProcess;
 }
 
@@ -66,20 +67,51 @@ export async function startService(opts: { args?: string[]; env?: Record<string,
     child,
     output: () => out,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      process.kill(-(child.pid ?? 0), signal);
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-(child.pid ?? 0), 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 15_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
+      // npm does not forward signals and tsx relays them (a group signal would arrive twice), so
+      // signal the service process itself (its pid is in the start-up log), then clean up the group.
+      const pid = Number(/"pid":(\d+)[^\n]*"msg":"clouddriver listening"/.exec(out)?.[1]);
+      try {
+        process.kill(pid || -(child.pid ?? 0), signal);
+      } catch {
+        // already gone
+      }
+      const deadline = Date.now() + 20_000;
+      while (pid && alive(pid) && Date.now() < deadline) await sleep(50);
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+      try {
+        process.kill(-(child.pid ?? 0), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await Promise.race([exited, sleep(2_000)]);
+      return out.includes('"msg":"stopped"');
     },
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** POSTs a body with node:http and resolves with the response even if the server stops reading early (413). */
+export function rawPost(url: string, body: string, contentType = 'application/json'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+    });
+    req.end(body);
+  });
 }
 
 /** Polls until `fn` returns a value other than undefined. */

@@ -39,7 +39,7 @@ export class InMemoryCacheStoreDriver implements CacheStoreDriver {
 }
 
 class InMemoryCacheStore implements CacheStore {
-  private readonly types = new Map<string, MemType>();
+  private readonly byType = new Map<string, MemType>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -109,7 +109,7 @@ class InMemoryCacheStore implements CacheStore {
 
   async types(): Promise<string[]> {
     const now = this.clock.now();
-    return [...this.types.entries()].filter(([, t]) => [...t.items.values()].some((m) => live(m, now))).map(([name]) => name);
+    return [...this.byType.entries()].filter(([, t]) => [...t.items.values()].some((m) => live(m, now))).map(([name]) => name);
   }
 
   private liveIds(type: string): string[] {
@@ -124,8 +124,8 @@ class InMemoryCacheStore implements CacheStore {
   private type(name: string, create: true): MemType;
   private type(name: string, create: false): MemType | undefined;
   private type(name: string, create: boolean): MemType | undefined {
-    let t = this.types.get(name);
-    if (!t && create) this.types.set(name, (t = { items: new Map(), agentIds: new Map() }));
+    let t = this.byType.get(name);
+    if (!t && create) this.byType.set(name, (t = { items: new Map(), agentIds: new Map() }));
     return t;
   }
 }

@@ -1,0 +1,196 @@
+import type { Clock } from '../../core/Clock.js';
+import { applyRelationshipFilter, type CacheData, type RelationshipFilter } from '../../core/cache/CacheData.js';
+import type { CacheStore, CacheStoreDriver, StoredItem } from '../../core/cache/CacheStore.js';
+import { globLiteralPrefix, globToRegExp } from '../../core/cache/glob.js';
+import type { SqliteDatabase } from './openSqliteDatabase.js';
+
+/** Rows per `IN (...)` lookup; well under SQLite's variable limit. */
+const CHUNK = 500;
+
+/**
+ * The embedded cache store: one row per item (attributes JSON, expiry) and one row per
+ * (item, writing agent) for relationships, so an agent's write replaces only its own
+ * relationships. Unchanged rows are not rewritten. Prefix scans use the primary key order.
+ */
+export class SqliteCacheStoreDriver implements CacheStoreDriver {
+  readonly name = 'sqlite';
+
+  constructor(private readonly opts: { db: SqliteDatabase; clock: Clock }) {}
+
+  open(namespace: string): CacheStore {
+    return new SqliteCacheStore(this.opts.db, namespace, this.opts.clock);
+  }
+
+  async ping(): Promise<void> {
+    this.opts.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {}
+}
+
+interface ItemRow {
+  id: string;
+  attributes: string;
+}
+
+class SqliteCacheStore implements CacheStore {
+  private readonly s;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly ns: string,
+    private readonly clock: Clock,
+  ) {
+    this.s = {
+      selectAttrs: db.prepare<[string, string, string], { attributes: string; expires_at: number | null }>(
+        'SELECT attributes, expires_at FROM cache_items WHERE namespace = ? AND type = ? AND id = ?',
+      ),
+      upsertItem: db.prepare(
+        `INSERT INTO cache_items (namespace, type, id, attributes, expires_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (namespace, type, id) DO UPDATE SET attributes = excluded.attributes, expires_at = excluded.expires_at`,
+      ),
+      selectRel: db.prepare<[string, string, string, string], { relationships: string }>(
+        'SELECT relationships FROM cache_relationships WHERE namespace = ? AND type = ? AND id = ? AND agent = ?',
+      ),
+      upsertRel: db.prepare(
+        `INSERT INTO cache_relationships (namespace, type, id, agent, relationships) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (namespace, type, id, agent) DO UPDATE SET relationships = excluded.relationships`,
+      ),
+      deleteItem: db.prepare('DELETE FROM cache_items WHERE namespace = ? AND type = ? AND id = ?'),
+      deleteRels: db.prepare('DELETE FROM cache_relationships WHERE namespace = ? AND type = ? AND id = ?'),
+      allItems: db.prepare<[string, string, number], ItemRow>(
+        'SELECT id, attributes FROM cache_items WHERE namespace = ? AND type = ? AND (expires_at IS NULL OR expires_at > ?)',
+      ),
+      allRels: db.prepare<[string, string], { id: string; relationships: string }>(
+        'SELECT id, relationships FROM cache_relationships WHERE namespace = ? AND type = ?',
+      ),
+      allIds: db.prepare<[string, string, number], { id: string }>(
+        'SELECT id FROM cache_items WHERE namespace = ? AND type = ? AND (expires_at IS NULL OR expires_at > ?)',
+      ),
+      prefixIds: db.prepare<[string, string, string, string, number], { id: string }>(
+        `SELECT id FROM cache_items WHERE namespace = ? AND type = ? AND id >= ? AND id < ?
+         AND (expires_at IS NULL OR expires_at > ?)`,
+      ),
+      agentIds: db.prepare<[string, string, string], { ids: string }>(
+        'SELECT ids FROM cache_agent_ids WHERE namespace = ? AND type = ? AND agent = ?',
+      ),
+      setAgentIds: db.prepare(
+        `INSERT INTO cache_agent_ids (namespace, type, agent, ids) VALUES (?, ?, ?, ?)
+         ON CONFLICT (namespace, type, agent) DO UPDATE SET ids = excluded.ids`,
+      ),
+      types: db.prepare<[string, number], { type: string }>(
+        'SELECT DISTINCT type FROM cache_items WHERE namespace = ? AND (expires_at IS NULL OR expires_at > ?)',
+      ),
+    };
+  }
+
+  async put(type: string, agent: string, items: readonly StoredItem[]): Promise<void> {
+    const { s, ns } = this;
+    this.db.transaction(() => {
+      for (const item of items) {
+        const attributes = JSON.stringify(item.attributes);
+        const expiresAt = item.expiresAt ?? null;
+        const prev = s.selectAttrs.get(ns, type, item.id);
+        if (!prev || prev.attributes !== attributes || prev.expires_at !== expiresAt) s.upsertItem.run(ns, type, item.id, attributes, expiresAt);
+        const rels = JSON.stringify(item.relationships);
+        if (s.selectRel.get(ns, type, item.id, agent)?.relationships !== rels) s.upsertRel.run(ns, type, item.id, agent, rels);
+      }
+    })();
+  }
+
+  async evict(type: string, ids: readonly string[]): Promise<void> {
+    const { s, ns } = this;
+    this.db.transaction(() => {
+      for (const id of ids) {
+        s.deleteItem.run(ns, type, id);
+        s.deleteRels.run(ns, type, id);
+      }
+    })();
+  }
+
+  async get(type: string, ids: readonly string[], filter?: RelationshipFilter): Promise<CacheData[]> {
+    const unique = [...new Set(ids)];
+    const now = this.clock.now();
+    const attrs = new Map<string, string>();
+    const rels = new Map<string, string[]>();
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const chunk = unique.slice(i, i + CHUNK);
+      const marks = chunk.map(() => '?').join(',');
+      const items = this.db
+        .prepare<unknown[], ItemRow>(
+          `SELECT id, attributes FROM cache_items WHERE namespace = ? AND type = ? AND id IN (${marks}) AND (expires_at IS NULL OR expires_at > ?)`,
+        )
+        .all(this.ns, type, ...chunk, now);
+      for (const r of items) attrs.set(r.id, r.attributes);
+      if (filter !== undefined && filter.length === 0) continue;
+      const relRows = this.db
+        .prepare<unknown[], { id: string; relationships: string }>(
+          `SELECT id, relationships FROM cache_relationships WHERE namespace = ? AND type = ? AND id IN (${marks})`,
+        )
+        .all(this.ns, type, ...chunk);
+      for (const r of relRows) push(rels, r.id, r.relationships);
+    }
+    const out: CacheData[] = [];
+    for (const id of unique) {
+      const a = attrs.get(id);
+      if (a !== undefined) out.push(assemble(id, a, rels.get(id), filter));
+    }
+    return out;
+  }
+
+  async getAll(type: string, filter?: RelationshipFilter): Promise<CacheData[]> {
+    const rels = new Map<string, string[]>();
+    if (filter === undefined || filter.length > 0) for (const r of this.s.allRels.all(this.ns, type)) push(rels, r.id, r.relationships);
+    return this.s.allItems.all(this.ns, type, this.clock.now()).map((r) => assemble(r.id, r.attributes, rels.get(r.id), filter));
+  }
+
+  async identifiers(type: string): Promise<string[]> {
+    return this.s.allIds.all(this.ns, type, this.clock.now()).map((r) => r.id);
+  }
+
+  async filterIdentifiers(type: string, glob: string): Promise<string[]> {
+    const re = globToRegExp(glob);
+    const prefix = globLiteralPrefix(glob);
+    const now = this.clock.now();
+    const rows = prefix
+      ? this.s.prefixIds.all(this.ns, type, prefix, `${prefix}\u{10FFFF}`, now)
+      : this.s.allIds.all(this.ns, type, now);
+    return rows.map((r) => r.id).filter((id) => re.test(id));
+  }
+
+  async existingIdentifiers(type: string, ids: readonly string[]): Promise<string[]> {
+    return (await this.get(type, ids, [])).map((i) => i.id);
+  }
+
+  async agentIds(type: string, agent: string): Promise<string[]> {
+    const row = this.s.agentIds.get(this.ns, type, agent);
+    return row ? (JSON.parse(row.ids) as string[]) : [];
+  }
+
+  async setAgentIds(type: string, agent: string, ids: readonly string[]): Promise<void> {
+    this.s.setAgentIds.run(this.ns, type, agent, JSON.stringify(ids));
+  }
+
+  async types(): Promise<string[]> {
+    return this.s.types.all(this.ns, this.clock.now()).map((r) => r.type);
+  }
+}
+
+function push(map: Map<string, string[]>, id: string, value: string): void {
+  const list = map.get(id);
+  if (list) list.push(value);
+  else map.set(id, [value]);
+}
+
+function assemble(id: string, attributes: string, relJson: string[] | undefined, filter: RelationshipFilter): CacheData {
+  const merged = new Map<string, Set<string>>();
+  for (const json of relJson ?? []) {
+    for (const [type, ids] of Object.entries(JSON.parse(json) as Record<string, string[]>)) {
+      let set = merged.get(type);
+      if (!set) merged.set(type, (set = new Set()));
+      for (const rid of ids) set.add(rid);
+    }
+  }
+  const relationships = Object.fromEntries([...merged].map(([type, set]) => [type, [...set]]));
+  return { id, attributes: JSON.parse(attributes) as Record<string, unknown>, relationships: applyRelationshipFilter(relationships, filter) };
+}

@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit a
+ * shipped migration: append a new one.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE cache_items (
+    namespace TEXT NOT NULL,
+    type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    expires_at INTEGER,
+    PRIMARY KEY (namespace, type, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE cache_relationships (
+    namespace TEXT NOT NULL,
+    type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    relationships TEXT NOT NULL,
+    PRIMARY KEY (namespace, type, id, agent)
+  ) WITHOUT ROWID;
+  CREATE TABLE cache_agent_ids (
+    namespace TEXT NOT NULL,
+    type TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    ids TEXT NOT NULL,
+    PRIMARY KEY (namespace, type, agent)
+  ) WITHOUT ROWID;
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL UNIQUE,
+    owner_id TEXT NOT NULL,
+    start_time_ms INTEGER NOT NULL,
+    state TEXT NOT NULL
+  );
+  CREATE INDEX tasks_state ON tasks (state, start_time_ms);
+  CREATE TABLE task_history (
+    task_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    phase TEXT NOT NULL,
+    status TEXT NOT NULL,
+    state TEXT NOT NULL,
+    PRIMARY KEY (task_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE task_results (
+    task_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (task_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE task_outputs (
+    task_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (task_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE task_sagas (
+    task_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    saga_id TEXT NOT NULL,
+    PRIMARY KEY (task_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE leases (
+    key TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** Opens (creating the file and its directory) a SQLite database in WAL mode, migrated to the latest schema. */
+export function openSqliteDatabase(path: string): SqliteDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let i = version; i < MIGRATIONS.length; i++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[i] ?? '');
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+  return db;
+}
