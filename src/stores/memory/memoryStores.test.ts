@@ -1,0 +1,21 @@
+import { describeCacheStoreContract } from '../../testing/contracts/cacheStoreContract.js';
+import { describeLeaseStoreContract } from '../../testing/contracts/leaseStoreContract.js';
+import { describeTaskRepositoryContract } from '../../testing/contracts/taskRepositoryContract.js';
+import { ManualClock } from '../../testing/ManualClock.js';
+import { InMemoryCacheStoreDriver } from './InMemoryCacheStoreDriver.js';
+import { InMemoryLeaseStore } from './InMemoryLeaseStore.js';
+import { InMemoryTaskRepository } from './InMemoryTaskRepository.js';
+
+const noop = async (): Promise<void> => {};
+
+describeCacheStoreContract('memory', async () => {
+  const clock = new ManualClock(1_000_000);
+  return { driver: new InMemoryCacheStoreDriver({ clock }), clock, cleanup: noop };
+});
+
+describeTaskRepositoryContract('memory', async () => ({ repo: new InMemoryTaskRepository(), cleanup: noop }));
+
+describeLeaseStoreContract('memory', async () => {
+  const clock = new ManualClock(1_000_000);
+  return { leases: new InMemoryLeaseStore({ clock }), clock, cleanup: noop };
+});
