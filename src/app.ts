@@ -16,6 +16,7 @@ import type { AccountCredentials } from './core/accounts/AccountCredentials.js';
 import { CredentialsRepository } from './core/accounts/CredentialsRepository.js';
 import { AgentScheduler } from './core/agents/AgentScheduler.js';
 import { authoritativeTypes } from './core/agents/CachingAgent.js';
+import type { ProviderCache } from './core/cache/Cache.js';
 import { DefaultProviderCache } from './core/cache/DefaultProviderCache.js';
 import { OperationRegistry } from './core/operations/OperationRegistry.js';
 import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor.js';
@@ -38,6 +39,8 @@ export interface App {
   readonly scheduler: AgentScheduler;
   readonly orchestration: OrchestrationProcessor;
   readonly ownerId: string;
+  /** The cache of one provider namespace (read and write). */
+  cache(namespace: string): ProviderCache;
   /** Starts scheduling and listening; resolves with the bound port. */
   start(): Promise<{ port: number }>;
   /** Ordered shutdown: HTTP intake, scheduling, running tasks (up to the drain limit), stores. Idempotent. */
@@ -123,8 +126,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await cacheFor(agent.providerName).putCacheResult(agent.agentType, authoritativeTypes(agent), { cacheResults: {} });
     }
   });
-  for (const provider of providers) {
-    for (const account of await accountsFromConfig(provider, config, deps)) await credentials.add(account);
+  try {
+    for (const provider of providers) {
+      for (const account of await accountsFromConfig(provider, config, deps)) await credentials.add(account);
+    }
+  } catch (err) {
+    for (const account of credentials.list()) await account.close?.();
+    await stores.close();
+    throw err;
   }
 
   const health: HealthIndicator[] = [
@@ -152,6 +161,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     scheduler,
     orchestration,
     ownerId,
+    cache: cacheFor,
     async start() {
       const orphaned = await orchestration.failOrphanedTasks((owner) => owner.endsWith(`@${host}`));
       if (orphaned > 0) logger.warn({ orphaned }, 'failed tasks left running by a previous process on this host');

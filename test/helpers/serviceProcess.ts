@@ -98,19 +98,35 @@ function alive(pid: number): boolean {
   }
 }
 
-/** POSTs a body with node:http and resolves with the response even if the server stops reading early (413). */
+/**
+ * POSTs a body with node:http like a careful client: headers and a first chunk, then the rest
+ * only if no early answer (such as 413) arrived. Resolves with the response; rejects after 10 s.
+ */
 export function rawPost(url: string, body: string, contentType = 'application/json'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
+    let answered = false;
+    const timer = setTimeout(() => reject(new Error('no response within 10 s')), 10_000);
     const req = request(url, { method: 'POST', headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      answered = true;
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, body: text });
+        req.destroy();
+      });
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+      if (!answered && err.code !== 'EPIPE' && err.code !== 'ECONNRESET') {
+        clearTimeout(timer);
+        reject(err);
+      }
     });
-    req.end(body);
+    req.write(body.slice(0, 65_536));
+    setTimeout(() => {
+      if (!answered && !req.destroyed) req.end(body.slice(65_536));
+    }, 500);
   });
 }
 

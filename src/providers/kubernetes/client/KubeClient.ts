@@ -1,0 +1,232 @@
+import http from 'node:http';
+import https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+
+/** A Kubernetes `Status` failure from the API server (or a transport failure, status 0). */
+export class KubeApiError extends Error {
+  override name = 'KubeApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+
+export interface KubeList {
+  metadata: { resourceVersion?: string; continue?: string };
+  items: KubeObject[];
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KubeObject;
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
+export interface KubeClientOptions {
+  readonly kubeconfigFile?: string;
+  readonly kubeconfigContents?: string;
+  readonly context?: string;
+  /** Per-request limit for everything but watches (which use `timeoutSeconds`). */
+  readonly requestTimeoutMs: number;
+}
+
+/**
+ * A thin client over the official library's kubeconfig handling (token, client certificate and
+ * exec-plugin auth via `applyToHTTPSOptions`), speaking plain HTTP/JSON so any kind, including
+ * custom resources, is listed and watched the same way. Every call has a time limit.
+ */
+export class KubeClient {
+  private readonly kc = new KubeConfig();
+  private readonly server: URL;
+  private readonly agent: http.Agent;
+
+  constructor(private readonly opts: KubeClientOptions) {
+    if (opts.kubeconfigContents) this.kc.loadFromString(opts.kubeconfigContents);
+    else if (opts.kubeconfigFile) this.kc.loadFromFile(opts.kubeconfigFile);
+    else this.kc.loadFromDefault();
+    if (opts.context) this.kc.setCurrentContext(opts.context);
+    const cluster = this.kc.getCurrentCluster();
+    if (!cluster) throw new Error(`kubeconfig has no cluster for context '${this.kc.getCurrentContext()}'`);
+    this.server = new URL(cluster.server);
+    const keepAlive = { keepAlive: true, maxSockets: 16 };
+    this.agent = this.server.protocol === 'https:' ? new https.Agent(keepAlive) : new http.Agent(keepAlive);
+  }
+
+  get serverUrl(): string {
+    return this.server.href;
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.open(method, path, opts, opts.timeoutMs ?? this.opts.requestTimeoutMs);
+    const text = await readBody(res, opts.signal);
+    const body = text ? (JSON.parse(text) as unknown) : undefined;
+    if ((res.statusCode ?? 0) >= 400) throw toApiError(res.statusCode ?? 0, body);
+    return body as T;
+  }
+
+  /** Lists every page of a collection; `onPage` sees each page as it arrives. */
+  async listAll(path: string, query: Record<string, string>, opts: { signal?: AbortSignal; pageSize?: number } = {}): Promise<KubeList> {
+    const items: KubeObject[] = [];
+    let cont: string | undefined;
+    let resourceVersion: string | undefined;
+    do {
+      const q = new URLSearchParams({ ...query, limit: String(opts.pageSize ?? 500), ...(cont ? { continue: cont } : {}) });
+      const page = await this.request<KubeList>('GET', `${path}?${q}`, { ...(opts.signal ? { signal: opts.signal } : {}) });
+      for (const item of page.items) items.push(item);
+      cont = page.metadata.continue || undefined;
+      resourceVersion = page.metadata.resourceVersion;
+    } while (cont);
+    return { metadata: { ...(resourceVersion ? { resourceVersion } : {}) }, items };
+  }
+
+  /**
+   * Streams watch events until the server ends the stream, the signal aborts, or no byte arrives
+   * for `idleTimeoutMs` (a black-holed server). Resolves when the stream ends; rejects on errors.
+   */
+  async watch(
+    path: string,
+    query: Record<string, string>,
+    onEvent: (event: WatchEvent) => void,
+    opts: { signal: AbortSignal; idleTimeoutMs: number },
+  ): Promise<void> {
+    const q = new URLSearchParams({ ...query, watch: 'true' });
+    const res = await this.open('GET', `${path}?${q}`, { signal: opts.signal }, this.opts.requestTimeoutMs);
+    if ((res.statusCode ?? 0) >= 400) {
+      const text = await readBody(res, opts.signal);
+      throw toApiError(res.statusCode ?? 0, text ? safeJson(text) : undefined);
+    }
+    await new Promise<void>((resolve, reject) => {
+      let buffered = '';
+      let idle: NodeJS.Timeout | undefined;
+      const arm = (): void => {
+        clearTimeout(idle);
+        idle = setTimeout(() => res.destroy(new KubeApiError(0, `watch stalled: no data for ${opts.idleTimeoutMs} ms`)), opts.idleTimeoutMs);
+      };
+      const onAbort = (): void => {
+        res.destroy();
+      };
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+      const finish = (err?: Error): void => {
+        clearTimeout(idle);
+        opts.signal.removeEventListener('abort', onAbort);
+        if (err && !opts.signal.aborted) reject(err);
+        else resolve();
+      };
+      arm();
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        arm();
+        buffered += chunk;
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl).trim();
+          buffered = buffered.slice(nl + 1);
+          if (!line) continue;
+          try {
+            onEvent(JSON.parse(line) as WatchEvent);
+          } catch (err) {
+            res.destroy(err instanceof Error ? err : new Error(String(err)));
+            return;
+          }
+        }
+      });
+      res.on('end', () => finish());
+      res.on('error', (err) => finish(err));
+      res.on('close', () => finish());
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async open(method: string, path: string, opts: RequestOptions, timeoutMs: number): Promise<http.IncomingMessage> {
+    const url = new URL(path.replace(/^\//, ''), this.server.href.endsWith('/') ? this.server.href : `${this.server.href}/`);
+    const reqOpts: https.RequestOptions = {
+      method,
+      agent: this.agent,
+      headers: { accept: 'application/json' },
+    };
+    await this.kc.applyToHTTPSOptions(reqOpts);
+    const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    if (payload !== undefined) {
+      reqOpts.headers = { ...reqOpts.headers, 'content-type': opts.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) };
+    }
+    const lib = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = lib.request(url, reqOpts, (res) => {
+        clearTimeout(timer);
+        resolve(res);
+      });
+      const timer = setTimeout(() => req.destroy(new KubeApiError(0, `no response from ${url.host} within ${timeoutMs} ms`)), timeoutMs);
+      const onAbort = (): void => {
+        req.destroy(new KubeApiError(0, 'request aborted'));
+      };
+      if (opts.signal?.aborted) onAbort();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err instanceof KubeApiError ? err : new KubeApiError(0, `${url.host}: ${err.message}`));
+      });
+      req.on('close', () => opts.signal?.removeEventListener('abort', onAbort));
+      req.end(payload);
+    });
+  }
+}
+
+function readBody(res: http.IncomingMessage, signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const onAbort = (): void => {
+      res.destroy(new KubeApiError(0, 'request aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    res.on('error', (err) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(err instanceof KubeApiError ? err : new KubeApiError(0, err.message));
+    });
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return { message: text };
+  }
+}
+
+function toApiError(status: number, body: unknown): KubeApiError {
+  const b = (body ?? {}) as { message?: unknown; reason?: unknown };
+  return new KubeApiError(status, typeof b.message === 'string' ? b.message : `HTTP ${status}`, typeof b.reason === 'string' ? b.reason : undefined);
+}
