@@ -404,6 +404,8 @@ export class KubernetesCacheModel {
     const touched = this.detach(key);
     this.peers.remove(key);
     if (this.items.delete(key)) touched.add(key);
+    // Objects that still name this one as owner (or involved object) keep that link, as a rebuild would.
+    for (const referrer of this.peers.referrersOf(key)) if (referrer !== key) this.connect(referrer, key);
     return this.withApplications(touched);
   }
 

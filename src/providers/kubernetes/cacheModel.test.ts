@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest';
+import type { CacheData, CacheResult } from '../../core/cache/CacheData.js';
+import { KubernetesCacheModel, ingressBackendServices, sanitizeManifest, shouldCache, toCacheData } from './cacheModel.js';
+import { applicationKey, clusterKey, infrastructureKey } from './keys.js';
+import type { KubernetesManifest } from './model/KubernetesManifest.js';
+import {
+  ACCOUNT,
+  NS,
+  currentReplicaSet,
+  databasePod,
+  deployment,
+  docsNamespace,
+  headlessService,
+  ignoredConfigMap,
+  ingress,
+  networkPolicy,
+  pendingPod,
+  runningPod,
+  secret,
+  service,
+} from './model/fixtures.js';
+
+const key = (kind: string, name: string, ns = NS): string => infrastructureKey(kind, ACCOUNT, ns, name);
+const K = {
+  deployment: key('deployment', 'docs-site'),
+  rs: key('replicaSet', 'docs-site-7d9f8c6b5'),
+  oldRs: key('replicaSet', 'docs-site-5c4b3a291'),
+  canary: key('replicaSet', 'docs-canary-v002'),
+  pod1: key('pod', 'docs-site-7d9f8c6b5-abcde'),
+  pod2: key('pod', 'docs-site-7d9f8c6b5-fghij'),
+  svc: key('service', 'docs-site'),
+  ingress: key('ingress', 'docs'),
+  sts: key('statefulSet', 'docs-db'),
+  headless: key('service', 'docs-db-headless'),
+  dbPod: key('pod', 'docs-db-0'),
+  netpol: key('networkPolicy', 'docs-allow-web'),
+  secret: key('secret', 'docs-creds-v001'),
+  app: applicationKey('docs'),
+  siteCluster: clusterKey(ACCOUNT, 'docs', 'deployment docs-site'),
+};
+
+function item(result: CacheResult, type: string, id: string): CacheData {
+  const found = result.cacheResults[type]?.find((d) => d.id === id);
+  if (found === undefined) throw new Error(`no ${type} ${id}`);
+  return found;
+}
+
+describe('toCacheData', () => {
+  const result = toCacheData(ACCOUNT, docsNamespace());
+
+  it('writes one item per object under its kind, with Clouddriver attributes', () => {
+    const rs = item(result, 'replicaSet', K.rs);
+    expect(rs.attributes).toMatchObject({
+      kind: 'replicaSet',
+      apiVersion: 'apps/v1',
+      name: 'docs-site-7d9f8c6b5',
+      namespace: NS,
+      fullResourceName: 'replicaSet docs-site-7d9f8c6b5',
+      moniker: { app: 'docs', cluster: 'deployment docs-site', sequence: 2 },
+    });
+    expect(rs.attributes.manifest).toEqual(currentReplicaSet());
+    expect(rs.ttlSeconds).toBeUndefined();
+    expect(Object.keys(result.cacheResults).sort()).toEqual([
+      'applications', 'clusters', 'deployment', 'ingress', 'networkPolicy', 'pod', 'replicaSet', 'secret', 'service', 'statefulSet',
+    ]);
+  });
+
+  it('links owners and owned objects both ways through ownerReferences', () => {
+    expect(item(result, 'replicaSet', K.rs).relationships.deployment).toEqual([K.deployment]);
+    expect(item(result, 'deployment', K.deployment).relationships.replicaSet).toEqual([K.oldRs, K.rs]);
+    expect(item(result, 'replicaSet', K.rs).relationships.pod).toEqual([K.pod1, K.pod2]);
+    expect(item(result, 'pod', K.pod1).relationships.replicaSet).toEqual([K.rs]);
+    expect(item(result, 'pod', K.dbPod).relationships.statefulSet).toEqual([K.sts]);
+  });
+
+  it('links a service to the workloads and pods its selector matches', () => {
+    const svc = item(result, 'service', K.svc);
+    expect(svc.relationships.replicaSet).toEqual([K.oldRs, K.rs]);
+    expect(svc.relationships.pod).toEqual([K.pod1, K.pod2]);
+    expect(item(result, 'replicaSet', K.rs).relationships.service).toEqual([K.svc]);
+    expect(item(result, 'replicaSet', K.canary).relationships.service).toEqual([]);
+    expect(item(result, 'pod', K.pod2).relationships.service).toEqual([K.svc]);
+  });
+
+  it('links a statefulSet to its serviceName service even without a selector', () => {
+    expect(item(result, 'statefulSet', K.sts).relationships.service).toEqual([K.headless]);
+    expect(item(result, 'service', K.headless).relationships.statefulSet).toEqual([K.sts]);
+    expect(item(result, 'service', K.headless).relationships.pod).toEqual([]);
+  });
+
+  it('links an ingress to the cached services among its backends', () => {
+    expect(item(result, 'ingress', K.ingress).relationships.service).toEqual([K.svc]);
+    expect(item(result, 'service', K.svc).relationships.ingress).toEqual([K.ingress]);
+  });
+
+  it('links load balancers, security groups, server groups and managers to the application', () => {
+    const app = item(result, 'applications', K.app);
+    expect(app.relationships.service).toEqual([K.headless, K.svc]);
+    expect(app.relationships.ingress).toEqual([K.ingress]);
+    expect(app.relationships.networkPolicy).toEqual([K.netpol]);
+    expect(app.relationships.replicaSet).toEqual([K.canary, K.oldRs, K.rs]);
+    expect(app.relationships.deployment).toEqual([K.deployment]);
+    expect(app.relationships.statefulSet).toEqual([K.sts]);
+    expect(app.relationships.pod).toEqual([]);
+    expect(app.relationships.secret).toBeUndefined();
+    expect(item(result, 'networkPolicy', K.netpol).relationships.applications).toEqual([K.app]);
+    expect(item(result, 'networkPolicy', K.netpol).relationships.clusters).toBeUndefined();
+  });
+
+  it('links server groups and managers to their cluster, and clusters to the application', () => {
+    const cluster = item(result, 'clusters', K.siteCluster);
+    expect(cluster.relationships.deployment).toEqual([K.deployment]);
+    expect(cluster.relationships.replicaSet).toEqual([K.oldRs, K.rs]);
+    expect(cluster.relationships.applications).toEqual([K.app]);
+    expect(item(result, 'applications', K.app).relationships.clusters).toEqual([
+      K.siteCluster,
+      clusterKey(ACCOUNT, 'docs', 'replicaSet docs-canary'),
+      clusterKey(ACCOUNT, 'docs', 'statefulSet docs-db'),
+    ]);
+    expect(item(result, 'service', K.svc).relationships.clusters).toBeUndefined();
+  });
+
+  it('writes logical items with a name and a 600 s ttl', () => {
+    expect(item(result, 'applications', K.app)).toMatchObject({ attributes: { name: 'docs' }, ttlSeconds: 600 });
+    expect(item(result, 'clusters', K.siteCluster)).toMatchObject({ attributes: { name: 'deployment docs-site' }, ttlSeconds: 600 });
+  });
+
+  it('always writes the service and pod relationship groups', () => {
+    for (const list of Object.values(result.cacheResults)) {
+      for (const d of list) {
+        expect(d.relationships.service, d.id).toBeDefined();
+        expect(d.relationships.pod, d.id).toBeDefined();
+      }
+    }
+  });
+
+  it('skips ignored objects and strips secret data', () => {
+    expect(result.cacheResults.configMap).toBeUndefined();
+    const manifest = item(result, 'secret', K.secret).attributes.manifest as KubernetesManifest;
+    expect(manifest.data).toBeUndefined();
+    expect(JSON.stringify(manifest)).not.toContain('aHVudGVyMg==');
+    expect(manifest.metadata?.name).toBe('docs-creds-v001');
+  });
+
+  it('keeps relationships to owners that are not cached, without an item for them', () => {
+    const r = toCacheData(ACCOUNT, [currentReplicaSet()]);
+    expect(r.cacheResults.deployment).toBeUndefined();
+    expect(item(r, 'replicaSet', K.rs).relationships.deployment).toEqual([K.deployment]);
+  });
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(toCacheData(ACCOUNT, [...docsNamespace()].reverse()))).toBe(JSON.stringify(result));
+  });
+});
+
+describe('caching options', () => {
+  it('with onlySpinnakerManaged skips objects without the application annotation', () => {
+    const r = toCacheData(ACCOUNT, docsNamespace(), { onlySpinnakerManaged: true });
+    expect(r.cacheResults.pod).toBeUndefined();
+    expect(r.cacheResults.replicaSet).toHaveLength(3);
+    expect(shouldCache(runningPod(), { onlySpinnakerManaged: true })).toBe(false);
+    expect(shouldCache(runningPod())).toBe(true);
+    expect(shouldCache(ignoredConfigMap())).toBe(false);
+  });
+
+  it('with cacheAllApplicationRelationships links every kind to its application', () => {
+    const r = toCacheData(ACCOUNT, docsNamespace(), { cacheAllApplicationRelationships: true });
+    expect(item(r, 'applications', K.app).relationships.secret).toEqual([K.secret]);
+    expect(item(r, 'applications', K.app).relationships.pod).toEqual([K.dbPod, K.pod1, K.pod2]);
+    expect(item(r, 'secret', K.secret).relationships.clusters).toBeUndefined();
+  });
+});
+
+describe('helpers', () => {
+  it('sanitizes secrets without mutating the input', () => {
+    const s = secret();
+    const clean = sanitizeManifest(s);
+    expect(clean.data).toBeUndefined();
+    expect(clean.metadata?.annotations).toEqual({ 'moniker.spinnaker.io/application': 'docs' });
+    expect(s.data).toEqual({ password: 'aHVudGVyMg==' });
+    expect(sanitizeManifest(service())).toEqual(service());
+  });
+
+  it('reads ingress backends in v1 and v1beta1 shapes', () => {
+    expect(ingressBackendServices(ingress()).sort()).toEqual(['docs-fallback', 'docs-site']);
+    const beta: KubernetesManifest = {
+      apiVersion: 'networking.k8s.io/v1beta1', kind: 'Ingress', metadata: { name: 'old' },
+      spec: { backend: { serviceName: 'a', servicePort: 80 }, rules: [{ http: { paths: [{ backend: { serviceName: 'b', servicePort: 80 } }] } }] },
+    };
+    expect(ingressBackendServices(beta).sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('incremental model', () => {
+  const rebuild = (objects: KubernetesManifest[]) => JSON.stringify(toCacheData(ACCOUNT, objects));
+
+  it('matches a full rebuild whatever order objects arrive in', () => {
+    const model = new KubernetesCacheModel(ACCOUNT);
+    for (const m of [...docsNamespace()].reverse()) model.upsert(m);
+    expect(JSON.stringify(model.result())).toBe(rebuild(docsNamespace()));
+  });
+
+  it('drops selector links when a workload stops matching and reports the touched keys', () => {
+    const model = new KubernetesCacheModel(ACCOUNT);
+    for (const m of docsNamespace()) model.upsert(m);
+    const relabelled = currentReplicaSet();
+    (relabelled.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels = { app: 'elsewhere' };
+    const touched = model.upsert(relabelled);
+    expect(touched).toContain(K.svc);
+    expect(touched).toContain(K.rs);
+    const objects = docsNamespace().map((m) => (m.kind === 'ReplicaSet' && m.metadata?.name === 'docs-site-7d9f8c6b5' ? relabelled : m));
+    expect(JSON.stringify(model.result())).toBe(rebuild(objects));
+    expect(item(model.result(), 'service', K.svc).relationships.replicaSet).toEqual([K.oldRs]);
+  });
+
+  it('removes a deleted object from its neighbours and drops empty clusters', () => {
+    const model = new KubernetesCacheModel(ACCOUNT);
+    const objects = [deployment(), currentReplicaSet(), runningPod(), pendingPod(), service()];
+    for (const m of objects) model.upsert(m);
+    model.remove(pendingPod());
+    expect(item(model.result(), 'replicaSet', K.rs).relationships.pod).toEqual([K.pod1]);
+    model.remove(currentReplicaSet());
+    model.remove(deployment());
+    const r = model.result();
+    expect(r.cacheResults.clusters).toBeUndefined();
+    expect(item(r, 'applications', K.app).relationships).toEqual({ pod: [], service: [K.svc] });
+    expect(JSON.stringify(r)).toBe(rebuild([runningPod(), service()]));
+  });
+
+  it('treats an object that becomes ignored as deleted', () => {
+    const model = new KubernetesCacheModel(ACCOUNT);
+    model.upsert(service());
+    const ignored = service();
+    ignored.metadata = { ...ignored.metadata, annotations: { 'caching.spinnaker.io/ignore': 'true' } };
+    model.upsert(ignored);
+    expect(model.result().cacheResults).toEqual({});
+  });
+
+  it('links a statefulSet and an ingress when their service arrives later', () => {
+    const model = new KubernetesCacheModel(ACCOUNT);
+    model.upsert(ingress());
+    model.upsert(databasePodOwnerFirst());
+    model.upsert(headlessService());
+    model.upsert(service());
+    const r = model.result();
+    expect(item(r, 'ingress', K.ingress).relationships.service).toEqual([K.svc]);
+    expect(item(r, 'statefulSet', K.sts).relationships.service).toEqual([K.headless]);
+  });
+
+  it('returns only the touched items, each with all its relationships', () => {
+    const model = new KubernetesCacheModel(ACCOUNT);
+    for (const m of docsNamespace()) model.upsert(m);
+    const touched = model.upsert(runningPod());
+    const delta = model.itemsFor(touched);
+    expect(Object.keys(delta.cacheResults).sort()).toEqual(['pod', 'replicaSet', 'service']);
+    expect(item(delta, 'replicaSet', K.rs)).toEqual(item(model.result(), 'replicaSet', K.rs));
+    expect(item(delta, 'service', K.svc)).toEqual(item(model.result(), 'service', K.svc));
+  });
+
+  it('includes logical items among touched keys for server groups', () => {
+    const model = new KubernetesCacheModel(ACCOUNT);
+    const touched = model.upsert(deployment());
+    expect(touched).toContain(K.app);
+    expect(touched).toContain(K.siteCluster);
+    const delta = model.itemsFor(touched);
+    expect(item(delta, 'applications', K.app).relationships.clusters).toEqual([K.siteCluster]);
+    expect(item(delta, 'clusters', K.siteCluster).ttlSeconds).toBe(600);
+  });
+});
+
+function databasePodOwnerFirst(): KubernetesManifest {
+  // the StatefulSet itself; named for readability in the ordering test above
+  return docsNamespace().find((m) => m.kind === 'StatefulSet') ?? databasePod();
+}
