@@ -13,7 +13,6 @@ import {
   headlessService,
   ignoredConfigMap,
   ingress,
-  networkPolicy,
   pendingPod,
   runningPod,
   secret,
