@@ -1,0 +1,383 @@
+/**
+ * The simulator's HTTP front: routes Kubernetes REST paths (optionally under
+ * `/clusters/{name}`) to a SimCluster, with bearer-token or client-certificate authentication,
+ * fault injection, chunked WATCH streams (bookmarks, timeoutSeconds, dropped streams), the scale
+ * and log subresources, and the `/_sim/...` admin endpoints.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { SimCluster } from './SimCluster.js';
+import type { KubeObj } from './objectStore.js';
+import type { ResourceType } from './resources.js';
+import { openApiV3Document, openApiV3Root } from './openapi.js';
+import { VERSION_INFO, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import type { Faults } from './faults.js';
+import { faultsSchema, isForbidden } from './faults.js';
+import { StatusError, badRequest, failureStatus } from './status.js';
+import { SelectorError } from './selectors.js';
+import { applyMergePatch, applyJsonPatch, applyStrategicMergePatch } from './patch.js';
+import type { Json } from './patch.js';
+
+export interface SimEndpoint {
+  readonly cluster: SimCluster;
+  readonly token: string;
+  /** Common name a client certificate must carry. */
+  readonly certCommonName: string;
+  faults: Faults;
+}
+
+export interface HttpApiOptions {
+  readonly bookmarkIntervalMs: number;
+  /** Cluster served at the root path (no `/clusters/{name}` prefix). */
+  readonly defaultCluster: string;
+  /** Admin hook: seed objects into a cluster. */
+  readonly seed?: (cluster: string, spec: unknown) => unknown;
+}
+
+const MAX_BODY = 32 * 1024 * 1024;
+
+export class HttpApi {
+  /** Responses held open by black-hole faults and watch streams, closed on stop. */
+  private readonly open = new Set<ServerResponse>();
+
+  constructor(
+    private readonly endpoints: Map<string, SimEndpoint>,
+    private readonly options: HttpApiOptions,
+  ) {}
+
+  closeAll(): void {
+    for (const res of this.open) res.destroy();
+    this.open.clear();
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    this.route(req, res).catch((e: unknown) => this.fail(res, e));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    let segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    if (segments[0] === '_sim') return this.admin(req, res, segments.slice(1));
+    let name = this.options.defaultCluster;
+    if (segments[0] === 'clusters' && segments[1] !== undefined) {
+      name = segments[1];
+      segments = segments.slice(2);
+    }
+    const ep = this.endpoints.get(name);
+    if (ep === undefined) return this.send(res, 404, failureStatus(404, 'NotFound', `no such cluster: ${name}`));
+    const faults = ep.faults;
+    if (faults.blackHole === true) {
+      this.open.add(res);
+      res.on('close', () => this.open.delete(res));
+      return;
+    }
+    if (faults.latencyMs !== undefined && faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    if (faults.unauthorized === true || !this.authenticated(req, ep)) return this.send(res, 401, failureStatus(401, 'Unauthorized', 'Unauthorized'));
+    if (faults.throttleRate !== undefined && Math.random() < faults.throttleRate) {
+      res.setHeader('Retry-After', '1');
+      return this.send(res, 429, failureStatus(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', { retryAfterSeconds: 1 }));
+    }
+    if (faults.errorRate !== undefined && Math.random() < faults.errorRate) {
+      const code = faults.errorStatus ?? 500;
+      return this.send(res, code, failureStatus(code, 'InternalError', 'Internal error occurred: simulated failure'));
+    }
+    await this.kube(req, res, url, segments, ep);
+  }
+
+  private authenticated(req: IncomingMessage, ep: SimEndpoint): boolean {
+    const auth = req.headers.authorization;
+    if (auth === `Bearer ${ep.token}`) return true;
+    const socket = req.socket as Partial<TLSSocket>;
+    if (socket.authorized === true && typeof socket.getPeerCertificate === 'function') {
+      return socket.getPeerCertificate().subject?.CN === ep.certCommonName;
+    }
+    return false;
+  }
+
+  private async kube(req: IncomingMessage, res: ServerResponse, url: URL, seg: string[], ep: SimEndpoint): Promise<void> {
+    const cluster = ep.cluster;
+    const host = req.headers.host ?? '127.0.0.1';
+    const [first, second, third] = seg;
+    if (first === 'version' && seg.length === 1) return this.send(res, 200, VERSION_INFO);
+    if ((first === 'healthz' || first === 'readyz' || first === 'livez') && seg.length === 1) return this.sendText(res, 200, 'ok');
+    if (first === 'api' && seg.length === 1) return this.send(res, 200, apiVersions(host));
+    if (first === 'openapi' && second === 'v3') {
+      const doc = seg.length === 2 ? openApiV3Root(cluster.catalog) : openApiV3Document(cluster.catalog, seg.slice(2).join('/'));
+      return doc === undefined ? this.notFoundPath(res) : this.send(res, 200, doc);
+    }
+    if (first === 'apis' && seg.length === 1) return this.send(res, 200, apiGroupList(cluster.catalog));
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (first === 'api' && second === 'v1') {
+      [group, version, rest] = ['', 'v1', seg.slice(2)];
+    } else if (first === 'apis' && second !== undefined && third !== undefined) {
+      [group, version, rest] = [second, third, seg.slice(3)];
+    } else if (first === 'apis' && second !== undefined && seg.length === 2) {
+      const doc = apiGroup(cluster.catalog, second);
+      return doc === undefined ? this.notFoundPath(res) : this.send(res, 200, doc);
+    } else return this.notFoundPath(res);
+    if (rest.length === 0) {
+      const doc = apiResourceList(cluster.catalog, group, version);
+      return doc === undefined ? this.notFoundPath(res) : this.send(res, 200, doc);
+    }
+    let watchPath = false;
+    if (rest[0] === 'watch') {
+      watchPath = true;
+      rest = rest.slice(1);
+    }
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3 && cluster.catalog.find(group, version, rest[2] ?? '')?.namespaced === true) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const [resource = '', name, sub] = rest;
+    if (rest.length > 3) return this.notFoundPath(res);
+    const type = cluster.catalog.find(group, version, resource);
+    if (type === undefined) return this.notFoundPath(res);
+    if (type.namespaced === false && namespace !== undefined) return this.notFoundPath(res);
+    if (sub !== undefined && !type.subresources.includes(sub)) return this.notFoundPath(res);
+    const method = req.method ?? 'GET';
+    if (isForbidden(ep.faults, resource, namespace)) {
+      const verb = name === undefined ? (method === 'GET' ? (url.searchParams.get('watch') === 'true' || watchPath ? 'watch' : 'list') : method.toLowerCase()) : method.toLowerCase();
+      const where = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
+      return this.send(res, 403, failureStatus(403, 'Forbidden', `${resource}${group === '' ? '' : `.${group}`} is forbidden: User "system:serviceaccount:spinnaker:clouddriver" cannot ${verb} resource "${resource}" in API group "${group}" ${where}`, { kind: resource, group }));
+    }
+    if ((req.headers['content-type'] ?? '').includes('protobuf')) {
+      return this.send(res, 415, failureStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`));
+    }
+    const q = url.searchParams;
+    const listOpts = {
+      labelSelector: q.get('labelSelector') ?? undefined,
+      fieldSelector: q.get('fieldSelector') ?? undefined,
+      limit: q.has('limit') ? Number(q.get('limit')) : undefined,
+      continue: q.get('continue') ?? undefined,
+      resourceVersion: q.get('resourceVersion') ?? undefined,
+      resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
+    };
+    const writeOpts = { fieldManager: q.get('fieldManager') ?? userAgentManager(req), dryRun: q.getAll('dryRun').includes('All') };
+    const scope = type.namespaced ? namespace : undefined;
+
+    if (method === 'GET' && name === undefined) {
+      if (q.get('watch') === 'true' || q.get('watch') === '1' || watchPath) return this.watch(req, res, ep, type, namespace, listOpts, q);
+      if (ep.faults.forceGone === true && listOpts.continue !== undefined) cluster.expireContinueTokens();
+      const list = cluster.list(type, namespace, listOpts);
+      return this.send(res, 200, {
+        kind: `${type.kind}List`,
+        apiVersion: type.group === '' ? type.version : `${type.group}/${type.version}`,
+        metadata: { resourceVersion: list.resourceVersion, ...(list.continue === undefined ? {} : { continue: list.continue, remainingItemCount: list.remainingItemCount }) },
+        items: list.items,
+      });
+    }
+    if (method === 'GET' && name !== undefined) {
+      if (watchPath) return this.watch(req, res, ep, type, namespace, { ...listOpts, fieldSelector: `metadata.name=${name}` }, q);
+      const o = cluster.get(type, scope, name);
+      if (sub === 'scale') return this.send(res, 200, scaleOf(o));
+      if (sub === 'log') return this.log(res, o, q);
+      return this.send(res, 200, o);
+    }
+    if (method === 'POST' && name === undefined) {
+      const created = cluster.create(type, namespace, await readJson(req), writeOpts);
+      return this.send(res, 201, created);
+    }
+    if (method === 'PUT' && name !== undefined) {
+      const body = await readJson(req);
+      if (sub === 'scale') return this.send(res, 200, scaleOf(this.setReplicas(cluster, type, scope, name, body, writeOpts)));
+      const existed = cluster.tryGet(type, scope, name) !== undefined;
+      const o = cluster.update(type, scope, name, body, { ...writeOpts, ...(sub === undefined ? {} : { subresource: sub }) });
+      return this.send(res, existed ? 200 : 201, o);
+    }
+    if (method === 'PATCH' && name !== undefined) {
+      const contentType = req.headers['content-type'] ?? '';
+      const body = (await readBody(req)).toString('utf8');
+      if (sub === 'scale') {
+        const current = scaleOf(cluster.get(type, scope, name)) as unknown as Json;
+        const media = contentType.split(';')[0]?.trim();
+        const parsed = JSON.parse(body) as Json;
+        const next = media === 'application/json-patch+json' ? applyJsonPatch(current, parsed) : media === 'application/merge-patch+json' ? applyMergePatch(current, parsed) : applyStrategicMergePatch(current, parsed);
+        return this.send(res, 200, scaleOf(this.setReplicas(cluster, type, scope, name, next, writeOpts)));
+      }
+      const existed = cluster.tryGet(type, scope, name) !== undefined;
+      const o = cluster.patch(type, scope, name, contentType, body, { ...writeOpts, force: q.get('force') === 'true', ...(sub === undefined ? {} : { subresource: sub }) });
+      return this.send(res, existed ? 200 : 201, o);
+    }
+    if (method === 'DELETE' && name !== undefined) {
+      const raw = await readBody(req);
+      const options = (raw.length > 0 ? JSON.parse(raw.toString('utf8')) : {}) as { propagationPolicy?: string; preconditions?: { uid?: string; resourceVersion?: string }; orphanDependents?: boolean };
+      const policy = q.get('propagationPolicy') ?? options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);
+      if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) throw badRequest(`unsupported propagationPolicy "${policy}"`);
+      const { object, pending } = cluster.delete(type, scope, name, policy as 'Background' | 'Foreground' | 'Orphan' | undefined, options.preconditions);
+      return this.send(res, pending ? 202 : 200, object);
+    }
+    if (method === 'DELETE' && name === undefined) {
+      const list = cluster.list(type, namespace, { labelSelector: listOpts.labelSelector, fieldSelector: listOpts.fieldSelector });
+      for (const o of list.items) cluster.delete(type, o.metadata.namespace, o.metadata.name ?? '');
+      return this.send(res, 200, { kind: `${type.kind}List`, apiVersion: type.group === '' ? type.version : `${type.group}/${type.version}`, metadata: {}, items: list.items });
+    }
+    return this.send(res, 405, failureStatus(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+  }
+
+  private setReplicas(cluster: SimCluster, type: ResourceType, ns: string | undefined, name: string, scale: unknown, opts: { fieldManager?: string }): KubeObj {
+    const replicas = (scale as { spec?: { replicas?: unknown } }).spec?.replicas;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) throw badRequest('spec.replicas must be a non-negative integer');
+    return cluster.patch(type, ns, name, 'application/merge-patch+json', JSON.stringify({ spec: { replicas } }), opts);
+  }
+
+  private watch(req: IncomingMessage, res: ServerResponse, ep: SimEndpoint, type: ResourceType, namespace: string | undefined, opts: { resourceVersion?: string; labelSelector?: string; fieldSelector?: string }, q: URLSearchParams): void {
+    const forcedGone = ep.faults.forceGone === true && opts.resourceVersion !== undefined && opts.resourceVersion !== '' && opts.resourceVersion !== '0';
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders();
+    this.open.add(res);
+    const write = (e: unknown): void => {
+      if (!res.writableEnded) res.write(`${JSON.stringify(e)}\n`);
+    };
+    const timers: NodeJS.Timeout[] = [];
+    let stop: () => void = () => undefined;
+    const end = (): void => {
+      stop();
+      for (const t of timers) clearTimeout(t);
+      this.open.delete(res);
+      if (!res.writableEnded) res.end();
+    };
+    if (forcedGone) {
+      write({ type: 'ERROR', object: failureStatus(410, 'Expired', `too old resource version: ${opts.resourceVersion ?? ''} (${ep.cluster.store.resourceVersion})`) });
+      return end();
+    }
+    let failed = false;
+    stop = ep.cluster.watch(type, namespace, opts, (e) => {
+      write(e);
+      if (e.type === 'ERROR') failed = true;
+    });
+    if (failed) return end();
+    const timeout = Number(q.get('timeoutSeconds') ?? '1800');
+    timers.push(setTimeout(end, Math.max(0, timeout) * 1000));
+    if (ep.faults.dropWatchAfterMs !== undefined) timers.push(setTimeout(() => res.destroy(), ep.faults.dropWatchAfterMs));
+    if (q.get('allowWatchBookmarks') === 'true') {
+      const tick = (): void => {
+        write(ep.cluster.bookmark(type));
+        timers.push(setTimeout(tick, this.options.bookmarkIntervalMs));
+      };
+      timers.push(setTimeout(tick, this.options.bookmarkIntervalMs));
+    }
+    req.on('close', end);
+    res.on('close', end);
+  }
+
+  private log(res: ServerResponse, pod: KubeObj, q: URLSearchParams): void {
+    const containers = ((pod.spec as { containers?: { name?: string }[] } | undefined)?.containers ?? []).map((c) => c.name ?? '');
+    const name = pod.metadata.name ?? '';
+    const container = q.get('container') ?? (containers.length === 1 ? containers[0] : undefined);
+    if (container === undefined) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
+    if (!containers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (phase === 'Pending') throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
+    const start = Date.parse(String((pod.status as { startTime?: string } | undefined)?.startTime ?? pod.metadata.creationTimestamp ?? '')) || Date.now();
+    const lines = Array.from({ length: 20 }, (_, i) => {
+      const ts = new Date(start + i * 1000).toISOString();
+      return `${q.get('timestamps') === 'true' ? `${ts} ` : ''}[${container}] simulated log line ${i + 1} of pod ${pod.metadata.namespace ?? ''}/${name}`;
+    });
+    const tail = q.has('tailLines') ? Number(q.get('tailLines')) : lines.length;
+    this.sendText(res, 200, `${lines.slice(Math.max(0, lines.length - tail)).join('\n')}\n`);
+  }
+
+  private async admin(req: IncomingMessage, res: ServerResponse, seg: string[]): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (seg[0] === 'clusters' && seg.length === 1 && method === 'GET') {
+      return this.send(res, 200, [...this.endpoints.values()].map((ep) => ({ name: ep.cluster.name, resourceVersion: ep.cluster.store.resourceVersion, faults: ep.faults })));
+    }
+    const ep = seg[0] === 'clusters' && seg[1] !== undefined ? this.endpoints.get(seg[1]) : undefined;
+    if (ep === undefined) return this.send(res, 404, { error: 'unknown cluster or admin path' });
+    const action = seg[2];
+    if (action === 'faults' && method === 'GET') return this.send(res, 200, ep.faults);
+    if (action === 'faults' && (method === 'PUT' || method === 'POST')) {
+      const parsed = faultsSchema.safeParse(await readJson(req));
+      if (!parsed.success) return this.send(res, 400, { error: 'invalid faults', issues: parsed.error.issues });
+      ep.faults = parsed.data;
+      if (parsed.data.blackHole !== true) this.releaseBlackHoled();
+      return this.send(res, 200, ep.faults);
+    }
+    if (action === 'compact' && method === 'POST') {
+      ep.cluster.store.compact();
+      ep.cluster.expireContinueTokens();
+      return this.send(res, 200, { resourceVersion: ep.cluster.store.resourceVersion });
+    }
+    if (action === 'seed' && method === 'POST' && this.options.seed !== undefined) {
+      return this.send(res, 200, this.options.seed(ep.cluster.name, await readJson(req)));
+    }
+    return this.send(res, 404, { error: 'unknown admin path' });
+  }
+
+  /** Black-holed requests never get an answer; when the fault clears, drop their connections. */
+  private releaseBlackHoled(): void {
+    for (const res of this.open) if (!res.headersSent) res.destroy();
+  }
+
+  private notFoundPath(res: ServerResponse): void {
+    this.send(res, 404, failureStatus(404, 'NotFound', 'the server could not find the requested resource', {}));
+  }
+
+  private fail(res: ServerResponse, e: unknown): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (e instanceof StatusError) return this.send(res, e.code, e.toJSON());
+    if (e instanceof SelectorError) return this.send(res, 400, failureStatus(400, 'BadRequest', e.message));
+    if (e instanceof SyntaxError) return this.send(res, 400, failureStatus(400, 'BadRequest', `the request body is not valid JSON: ${e.message}`));
+    this.send(res, 500, failureStatus(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`));
+  }
+
+  private send(res: ServerResponse, code: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private sendText(res: ServerResponse, code: number, text: string): void {
+    res.writeHead(code, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+}
+
+function scaleOf(o: KubeObj): Record<string, unknown> {
+  const spec = (o.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+  const status = (o.status ?? {}) as { replicas?: number };
+  const selector = Object.entries(spec.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: { replicas: status.replicas ?? 0, selector },
+  };
+}
+
+/** The field manager the real server derives from the user agent (`kubectl-client-side-apply`, ...). */
+function userAgentManager(req: IncomingMessage): string {
+  const ua = req.headers['user-agent'] ?? 'unknown';
+  return ua.split('/')[0] ?? 'unknown';
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new StatusError(413, 'RequestEntityTooLarge', 'the request body is too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const body = (await readBody(req)).toString('utf8');
+  if (body.trim() === '') throw badRequest('the request body is empty');
+  const contentType = req.headers['content-type'] ?? 'application/json';
+  if (contentType.includes('yaml')) {
+    const { parse } = await import('yaml');
+    return parse(body) as unknown;
+  }
+  return JSON.parse(body) as unknown;
+}

@@ -1,0 +1,119 @@
+/**
+ * Entry point of the Kubernetes API server simulator: starts one HTTP(S) server on loopback that
+ * serves K simulated clusters (the first also at the root path, every one under
+ * `/clusters/{name}`), and returns a handle with the kubeconfig (one context per cluster).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { stringify as toYaml } from 'yaml';
+import { SimCluster } from './SimCluster.js';
+import type { SimClusterOptions } from './SimCluster.js';
+import { Controllers, DEFAULT_TIMING } from './controllers.js';
+import type { ControllerTiming } from './controllers.js';
+import type { Faults } from './faults.js';
+import { faultsSchema } from './faults.js';
+import { HttpApi } from './httpApi.js';
+import type { SimEndpoint } from './httpApi.js';
+import { CLIENT_CERT_CN, createPki } from './tls.js';
+import { seedCluster } from './generator.js';
+import type { SeedSpec } from './generator.js';
+
+export type { Faults } from './faults.js';
+export type { SeedSpec } from './generator.js';
+export { SimCluster } from './SimCluster.js';
+
+export interface KubeSimOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  /** Serve HTTPS with a generated CA (needed for client-certificate auth). */
+  readonly tls?: boolean;
+  /** How kubeconfig users authenticate: bearer token (default) or client certificate (implies tls). */
+  readonly auth?: 'token' | 'cert';
+  /** Number of clusters (named sim-1..sim-K) or their names. Default 1. */
+  readonly clusters?: number | readonly string[];
+  readonly cluster?: SimClusterOptions;
+  readonly timing?: Partial<ControllerTiming>;
+  /** Interval between BOOKMARK events on watches that allow them. Default 5 s. */
+  readonly bookmarkIntervalMs?: number;
+  /** Faults per cluster name at start. */
+  readonly faults?: Readonly<Record<string, Faults>>;
+  /** Run controllers (default true); off for pure API tests at scale. */
+  readonly controllers?: boolean;
+}
+
+export interface KubeSim {
+  /** Base URL (the first cluster's API root). */
+  readonly url: string;
+  /** Kubeconfig YAML with one context per cluster (context name = cluster name). */
+  readonly kubeconfig: string;
+  readonly clusterNames: readonly string[];
+  /** API server URL of one cluster. */
+  serverUrl(name: string): string;
+  cluster(name: string): SimCluster;
+  setFaults(name: string, faults: Faults): void;
+  seed(name: string, spec: SeedSpec): { objects: number; resourceVersion: number };
+  stop(): Promise<void>;
+}
+
+export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSim> {
+  const names = typeof options.clusters === 'number' || options.clusters === undefined ? Array.from({ length: options.clusters ?? 1 }, (_, i) => `sim-${i + 1}`) : [...options.clusters];
+  if (names.length === 0) throw new Error('at least one cluster is required');
+  const timing = { ...DEFAULT_TIMING, ...options.timing };
+  const endpoints = new Map<string, SimEndpoint>();
+  const controllers = new Map<string, Controllers>();
+  for (const name of names) {
+    const cluster = new SimCluster(name, options.cluster);
+    if (options.controllers !== false) controllers.set(name, new Controllers(cluster, timing));
+    endpoints.set(name, { cluster, token: `sim-token-${name}`, certCommonName: CLIENT_CERT_CN, faults: faultsSchema.parse(options.faults?.[name] ?? {}) });
+  }
+  const endpoint = (name: string): SimEndpoint => {
+    const ep = endpoints.get(name);
+    if (ep === undefined) throw new Error(`no simulated cluster named ${name}`);
+    return ep;
+  };
+  const seed = (name: string, spec: unknown): { objects: number; resourceVersion: number } => seedCluster(endpoint(name).cluster, controllers.get(name), spec as SeedSpec);
+  const api = new HttpApi(endpoints, { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000, defaultCluster: names[0] ?? '', seed });
+  const useTls = options.tls === true || options.auth === 'cert';
+  const pki = useTls ? createPki() : undefined;
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => api.handle(req, res);
+  const server = pki === undefined ? http.createServer(handler) : https.createServer({ cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, handler);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const base = `${pki === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+  const serverUrl = (name: string): string => `${base}/clusters/${encodeURIComponent(name)}`;
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const kubeconfig = toYaml({
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    'current-context': names[0],
+    clusters: names.map((name) => ({ name, cluster: { server: serverUrl(name), ...(pki === undefined ? {} : { 'certificate-authority-data': b64(pki.caCert) }) } })),
+    users: names.map((name) => ({
+      name: `${name}-user`,
+      user: options.auth === 'cert' && pki !== undefined ? { 'client-certificate-data': b64(pki.clientCert), 'client-key-data': b64(pki.clientKey) } : { token: endpoint(name).token },
+    })),
+    contexts: names.map((name) => ({ name, context: { cluster: name, user: `${name}-user`, namespace: 'default' } })),
+  });
+  return {
+    url: base,
+    kubeconfig,
+    clusterNames: names,
+    serverUrl,
+    cluster: (name) => endpoint(name).cluster,
+    setFaults: (name, faults) => {
+      endpoint(name).faults = faultsSchema.parse(faults);
+    },
+    seed,
+    stop: async () => {
+      for (const c of controllers.values()) c.stop();
+      api.closeAll();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The resource types a simulated cluster serves: the built-in kinds Spinnaker uses, plus the
+ * custom resources of every CustomResourceDefinition created at runtime. Drives discovery,
+ * URL routing and scoping (namespaced or cluster-wide).
+ */
+
+export interface ResourceType {
+  /** API group, '' for the core group. */
+  readonly group: string;
+  readonly version: string;
+  /** Plural lower-case name used in URLs. */
+  readonly resource: string;
+  readonly singular: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly shortNames: readonly string[];
+  readonly categories: readonly string[];
+  /** Subresources served: status, scale, log. */
+  readonly subresources: readonly string[];
+}
+
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+type Row = [group: string, version: string, resource: string, kind: string, namespaced: boolean, shortNames?: string[], subresources?: string[]];
+
+const ROWS: Row[] = [
+  ['', 'v1', 'namespaces', 'Namespace', false, ['ns'], ['status']],
+  ['', 'v1', 'nodes', 'Node', false, ['no'], ['status']],
+  ['', 'v1', 'pods', 'Pod', true, ['po'], ['status', 'log']],
+  ['', 'v1', 'services', 'Service', true, ['svc'], ['status']],
+  ['', 'v1', 'endpoints', 'Endpoints', true, ['ep']],
+  ['', 'v1', 'configmaps', 'ConfigMap', true, ['cm']],
+  ['', 'v1', 'secrets', 'Secret', true],
+  ['', 'v1', 'events', 'Event', true, ['ev']],
+  ['', 'v1', 'serviceaccounts', 'ServiceAccount', true, ['sa']],
+  ['', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, ['pvc'], ['status']],
+  ['', 'v1', 'persistentvolumes', 'PersistentVolume', false, ['pv'], ['status']],
+  ['', 'v1', 'limitranges', 'LimitRange', true, ['limits']],
+  ['', 'v1', 'resourcequotas', 'ResourceQuota', true, ['quota'], ['status']],
+  ['apps', 'v1', 'deployments', 'Deployment', true, ['deploy'], ['status', 'scale']],
+  ['apps', 'v1', 'replicasets', 'ReplicaSet', true, ['rs'], ['status', 'scale']],
+  ['apps', 'v1', 'statefulsets', 'StatefulSet', true, ['sts'], ['status', 'scale']],
+  ['apps', 'v1', 'daemonsets', 'DaemonSet', true, ['ds'], ['status']],
+  ['apps', 'v1', 'controllerrevisions', 'ControllerRevision', true],
+  ['batch', 'v1', 'jobs', 'Job', true, [], ['status']],
+  ['batch', 'v1', 'cronjobs', 'CronJob', true, ['cj'], ['status']],
+  ['networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ['ing'], ['status']],
+  ['networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, ['netpol']],
+  ['networking.k8s.io', 'v1', 'ingressclasses', 'IngressClass', false],
+  ['autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, ['hpa'], ['status']],
+  ['autoscaling', 'v1', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, ['hpa'], ['status']],
+  ['policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb'], ['status']],
+  ['rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true],
+  ['rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true],
+  ['rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false],
+  ['rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false],
+  ['storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false, ['sc']],
+  ['apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, ['crd', 'crds'], ['status']],
+];
+
+const CATEGORY_ALL = new Set(['pods', 'services', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs']);
+
+export const BUILT_IN_TYPES: readonly ResourceType[] = ROWS.map(([group, version, resource, kind, namespaced, shortNames = [], subresources = []]) => ({
+  group,
+  version,
+  resource,
+  singular: kind.toLowerCase(),
+  kind,
+  namespaced,
+  shortNames,
+  categories: CATEGORY_ALL.has(resource) ? ['all'] : [],
+  subresources,
+}));
+
+export const apiVersionOf = (t: Pick<ResourceType, 'group' | 'version'>): string => (t.group === '' ? t.version : `${t.group}/${t.version}`);
+
+/** `group/resource`: the storage identity of a type (shared by its versions). */
+export const groupResource = (t: Pick<ResourceType, 'group' | 'resource'>): string => `${t.group}/${t.resource}`;
+
+export const verbsOf = (_t: ResourceType): readonly string[] => VERBS;
+
+/** The types one cluster serves; CRDs add and remove entries at runtime. */
+export class ResourceCatalog {
+  private readonly types: ResourceType[] = [...BUILT_IN_TYPES];
+
+  all(): readonly ResourceType[] {
+    return this.types;
+  }
+
+  find(group: string, version: string, resource: string): ResourceType | undefined {
+    return this.types.find((t) => t.group === group && t.version === version && t.resource === resource);
+  }
+
+  byKind(apiVersion: string, kind: string): ResourceType | undefined {
+    return this.types.find((t) => apiVersionOf(t) === apiVersion && t.kind === kind);
+  }
+
+  /** Groups in discovery order (core excluded), each with its versions, preferred first. */
+  groups(): { name: string; versions: string[] }[] {
+    const out = new Map<string, string[]>();
+    for (const t of this.types) {
+      if (t.group === '') continue;
+      const versions = out.get(t.group) ?? [];
+      if (!versions.includes(t.version)) versions.push(t.version);
+      out.set(t.group, versions);
+    }
+    return [...out].map(([name, versions]) => ({ name, versions }));
+  }
+
+  /** Registers the served versions of a CRD (replacing earlier ones); returns the new types. */
+  defineCustom(crd: Record<string, unknown>): ResourceType[] {
+    const spec = (crd.spec ?? {}) as {
+      group?: string;
+      scope?: string;
+      names?: { plural?: string; singular?: string; kind?: string; shortNames?: string[]; categories?: string[] };
+      versions?: { name?: string; served?: boolean; subresources?: { status?: unknown; scale?: unknown } }[];
+    };
+    const names = spec.names ?? {};
+    if (spec.group === undefined || names.plural === undefined || names.kind === undefined) return [];
+    this.removeCustom(spec.group, names.plural);
+    const added = (spec.versions ?? [])
+      .filter((v) => v.served !== false && v.name !== undefined)
+      .map(
+        (v): ResourceType => ({
+          group: spec.group ?? '',
+          version: v.name ?? '',
+          resource: names.plural ?? '',
+          singular: names.singular ?? (names.kind ?? '').toLowerCase(),
+          kind: names.kind ?? '',
+          namespaced: spec.scope !== 'Cluster',
+          shortNames: names.shortNames ?? [],
+          categories: names.categories ?? [],
+          subresources: [...(v.subresources?.status !== undefined ? ['status'] : []), ...(v.subresources?.scale !== undefined ? ['scale'] : [])],
+        }),
+      );
+    this.types.push(...added);
+    return added;
+  }
+
+  removeCustom(group: string, plural: string): void {
+    for (let i = this.types.length - 1; i >= 0; i--) {
+      const t = this.types[i];
+      if (t !== undefined && t.group === group && t.resource === plural && !BUILT_IN_TYPES.includes(t)) this.types.splice(i, 1);
+    }
+  }
+}
