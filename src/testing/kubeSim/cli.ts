@@ -1,6 +1,7 @@
 /**
  * `npm run kube-sim -- --port N --kubeconfig OUT.yaml [--seed FILE|demo] [--clusters K]
- *  [--tls] [--auth token|cert] [--faults FILE]`: runs the simulator until SIGINT/SIGTERM.
+ *  [--plain-http] [--auth token|cert] [--faults FILE]`: runs the simulator until SIGINT/SIGTERM.
+ * HTTPS by default (kubectl sends bearer tokens only over TLS).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,14 +18,14 @@ async function main(): Promise<void> {
       kubeconfig: { type: 'string' },
       seed: { type: 'string' },
       clusters: { type: 'string', default: '1' },
-      tls: { type: 'boolean', default: false },
+      'plain-http': { type: 'boolean', default: false },
       auth: { type: 'string', default: 'token' },
       faults: { type: 'string' },
     },
   });
   const auth = values.auth === 'cert' ? 'cert' : 'token';
   const faults = values.faults === undefined ? undefined : (parseYaml(readFileSync(values.faults, 'utf8')) as Record<string, Faults>);
-  const sim = await startKubeSim({ port: Number(values.port), clusters: Number(values.clusters), tls: values.tls, auth, ...(faults === undefined ? {} : { faults }) });
+  const sim = await startKubeSim({ port: Number(values.port), clusters: Number(values.clusters), tls: !values['plain-http'], auth, ...(faults === undefined ? {} : { faults }) });
   if (values.seed !== undefined) {
     const spec = values.seed === 'demo' ? DEMO_SEED : (parseYaml(readFileSync(values.seed, 'utf8')) as SeedSpec);
     for (const name of sim.clusterNames) sim.seed(name, spec);

@@ -59,8 +59,8 @@ describe('strategic merge patch', () => {
   });
 
   it('merges service ports by port and replaces lists without a merge key', () => {
-    const svc = { spec: { ports: [{ port: 80, targetPort: 8080 }, { port: 443 }], tolerations: [{ key: 'x' }] } };
-    const out = applyStrategicMergePatch(svc, { spec: { ports: [{ port: 80, targetPort: 9090 }], tolerations: [{ key: 'y' }] } }) as typeof svc;
+    const svc: Json = { spec: { ports: [{ port: 80, targetPort: 8080 }, { port: 443 }], tolerations: [{ key: 'x' }] } };
+    const out = applyStrategicMergePatch(svc, { spec: { ports: [{ port: 80, targetPort: 9090 }], tolerations: [{ key: 'y' }] } }) as { spec: { ports: Json[]; tolerations: Json[] } };
     expect(out.spec.ports).toEqual([{ port: 80, targetPort: 9090 }, { port: 443 }]);
     expect(out.spec.tolerations).toEqual([{ key: 'y' }]);
   });
