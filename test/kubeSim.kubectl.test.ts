@@ -201,6 +201,72 @@ describe('kube simulator driven by real kubectl', () => {
     expect(sets.items).toHaveLength(0);
     expect(pods.items).toHaveLength(0);
   });
+
+  it('pauses, resumes and restarts a rollout', async () => {
+    const file = k.file('paused.yaml', APP.replaceAll('name: web', 'name: paused').replaceAll('app: web', 'app: paused').replace(/^apiVersion: v1\nkind: Namespace[\s\S]*?---\n/m, ''));
+    await k.ok(['apply', '-f', file]);
+    await k.ok(['rollout', 'status', 'deployment/paused', '-n', 'shop', '--timeout=30s']);
+    await k.ok(['rollout', 'pause', 'deployment/paused', '-n', 'shop']);
+    await k.ok(['set', 'image', 'deployment/paused', '-n', 'shop', 'paused=nginx:1.27']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await k.json<K8sList>(['get', 'replicasets', '-n', 'shop', '-l', 'app=paused'])).items).toHaveLength(1);
+    await k.ok(['rollout', 'resume', 'deployment/paused', '-n', 'shop']);
+    await k.ok(['rollout', 'status', 'deployment/paused', '-n', 'shop', '--timeout=30s']);
+    expect((await k.json<K8sList>(['get', 'replicasets', '-n', 'shop', '-l', 'app=paused'])).items).toHaveLength(2);
+    await k.ok(['rollout', 'restart', 'deployment/paused', '-n', 'shop']);
+    await k.ok(['rollout', 'status', 'deployment/paused', '-n', 'shop', '--timeout=30s']);
+    expect((await k.json<K8sList>(['get', 'replicasets', '-n', 'shop', '-l', 'app=paused'])).items).toHaveLength(3);
+  });
+
+  it('runs StatefulSets, DaemonSets and Jobs to their documented end states', async () => {
+    const manifests = `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop}
+spec:
+  replicas: 3
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: postgres:16}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: shop}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: agent, image: agent:1}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: shop}
+spec:
+  template:
+    spec: {restartPolicy: Never, containers: [{name: m, image: migrate:1}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: broken, namespace: shop}
+spec:
+  backoffLimit: 1
+  template:
+    metadata: {annotations: {sim.spinnaker.io/behavior: fail, sim.spinnaker.io/run-ms: "50"}}
+    spec: {restartPolicy: Never, containers: [{name: b, image: broken:1}]}
+`;
+    await k.ok(['apply', '-f', k.file('workloads.yaml', manifests)]);
+    await k.ok(['rollout', 'status', 'statefulset/db', '-n', 'shop', '--timeout=30s']);
+    await k.ok(['rollout', 'status', 'daemonset/agent', '-n', 'shop', '--timeout=30s']);
+    const dbPods = await k.json<K8sList>(['get', 'pods', '-n', 'shop', '-l', 'app=db']);
+    expect(dbPods.items.map((p) => p.metadata.name).sort()).toEqual(['db-0', 'db-1', 'db-2']);
+    expect((await k.json<K8sList>(['get', 'pods', '-n', 'shop', '-l', 'app=agent'])).items).toHaveLength(3);
+    await k.ok(['wait', '--for=condition=complete', 'job/migrate', '-n', 'shop', '--timeout=20s']);
+    await k.ok(['wait', '--for=condition=failed', 'job/broken', '-n', 'shop', '--timeout=20s']);
+    const broken = await k.json<K8sObject>(['get', 'job', 'broken', '-n', 'shop']);
+    expect(broken.status).toMatchObject({ failed: 2 });
+  });
 });
 
 describe('kube simulator with client-certificate kubeconfig', () => {

@@ -524,6 +524,20 @@ export class SimCluster {
       spec.progressDeadlineSeconds ??= 600;
       spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
     }
+    if (type.resource === 'statefulsets') {
+      spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+      spec.podManagementPolicy ??= 'OrderedReady';
+      spec.revisionHistoryLimit ??= 10;
+    }
+    if (type.resource === 'daemonsets') {
+      spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+      spec.revisionHistoryLimit ??= 10;
+    }
+    if (type.resource === 'jobs') {
+      spec.completions ??= 1;
+      spec.parallelism ??= 1;
+      spec.backoffLimit ??= 6;
+    }
     if (type.resource === 'services') {
       spec.type ??= 'ClusterIP';
       if (spec.clusterIP === undefined && spec.type !== 'ExternalName') spec.clusterIP = `10.96.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
