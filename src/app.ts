@@ -18,9 +18,11 @@ import { AgentScheduler } from './core/agents/AgentScheduler.js';
 import { authoritativeTypes } from './core/agents/CachingAgent.js';
 import type { ProviderCache } from './core/cache/Cache.js';
 import { DefaultProviderCache } from './core/cache/DefaultProviderCache.js';
+import { createKubernetesProvider } from './providers/kubernetes/KubernetesProvider.js';
 import { OperationRegistry } from './core/operations/OperationRegistry.js';
 import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor.js';
-import type { ProviderDeps, ProviderModule } from './core/providers/ProviderModule.js';
+import type { ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
+import { InputError } from './core/errors.js';
 import type { HealthIndicator } from './observability/Health.js';
 import { Metrics } from './observability/Metrics.js';
 import { openStores } from './stores/openStores.js';
@@ -47,8 +49,8 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Built-in providers, registered explicitly. */
-const BUILTIN_PROVIDERS: readonly ProviderModule[] = [];
+/** Built-in providers, registered explicitly (created per app: they hold live state). */
+const builtinProviders = (): ProviderModule[] => [createKubernetesProvider() as unknown as ProviderModule];
 
 /** The composition root: builds every part from the validated config and wires them together. */
 export async function createApp(opts: AppOptions): Promise<App> {
@@ -107,10 +109,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
     onTaskFinished: (cloudProvider, state) => metrics.tasks.inc({ cloudProvider, state }),
   });
 
-  const providers = [...BUILTIN_PROVIDERS, ...(opts.providers ?? []), ...(await loadPlugins(config.plugins))];
+  const providers = [...builtinProviders(), ...(opts.providers ?? []), ...(await loadPlugins(config.plugins))];
   const byId = new Map(providers.map((p) => [p.id, p]));
   const deps: ProviderDeps = { logger, clock };
   for (const provider of providers) for (const op of provider.operations) registry.register(provider.id, op);
+  const server = createServer({ logger, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
+  const runtimes = new Map<string, ProviderRuntime>();
+  for (const provider of providers) {
+    const runtime = provider.attach?.({ server, cache: cacheFor(provider.cacheNamespace), deps });
+    if (runtime !== undefined) runtimes.set(provider.id, runtime);
+  }
 
   credentials.onChange(async (event, account) => {
     const provider = byId.get(account.cloudProvider);
@@ -119,6 +127,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       for (const agent of provider.buildCachingAgents(account, deps)) scheduler.schedule(agent);
       return;
     }
+    await runtimes.get(provider.id)?.onAccountRemoved?.(account);
     const agents = scheduler.agents().filter((a) => a.accountName === account.name);
     for (const agent of agents) {
       await scheduler.unschedule(agent.agentType);
@@ -148,10 +157,24 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   ];
 
-  const server = createServer({ logger, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
+  for (const runtime of runtimes.values()) if (runtime.health !== undefined) health.push(runtime.health);
+
   registerOperationsRoutes(server, { orchestration, registry, metrics });
   registerTaskRoutes(server, { tasks: stores.tasks, orchestration });
-  registerCredentialsRoutes(server, { credentials, ...config.credentials });
+  registerCredentialsRoutes(server, {
+    credentials,
+    ...config.credentials,
+    storageEnabled: config.account.storage.enabled,
+    parseAccount: async (definition) => {
+      const type = typeof definition.type === 'string' ? definition.type : typeof definition.cloudProvider === 'string' ? definition.cloudProvider : undefined;
+      const provider = type === undefined ? undefined : byId.get(type);
+      if (provider === undefined) throw new InputError(`unknown account type '${String(type)}'; expected one of ${[...byId.keys()].join(', ')}`);
+      const { type: _t, cloudProvider: _c, '@type': _a, ...rest } = definition;
+      const parsed = provider.accountSchema.safeParse(rest);
+      if (!parsed.success) throw new InputError(`invalid ${provider.id} account: ${formatZodError(parsed.error)}`);
+      return provider.createCredentials(parsed.data, deps);
+    },
+  });
   registerServiceRoutes(server, { health, metrics, scheduler, registry });
 
   let stopping: Promise<void> | undefined;
@@ -177,6 +200,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         logger.info('shutting down');
         await server.close();
         await scheduler.stop();
+        for (const runtime of runtimes.values()) await runtime.stop?.();
         await orchestration.drain(config.admin.tasks.shutdownWaitSeconds * 1000);
         for (const account of credentials.list()) await account.close?.();
         await stores.close();

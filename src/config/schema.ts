@@ -56,6 +56,11 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Clouddriver's account storage API (`POST|PUT /credentials`, `DELETE /credentials/{name}`). */
+    account: z
+      .object({ storage: z.object({ enabled: z.boolean().default(false) }).passthrough().default({}) })
+      .passthrough()
+      .default({}),
     admin: z
       .object({
         tasks: z.object({ shutdownWaitSeconds: z.number().int().min(0).default(600) }).strict().default({}),

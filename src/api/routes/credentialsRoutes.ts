@@ -1,15 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountCredentials } from '../../core/accounts/AccountCredentials.js';
 import type { CredentialsRepository } from '../../core/accounts/CredentialsRepository.js';
-import { NotFoundError } from '../../core/errors.js';
+import { InputError, NotFoundError } from '../../core/errors.js';
 
 export interface CredentialsRouteDeps {
   readonly credentials: CredentialsRepository;
   readonly primaryAccountTypes: readonly string[];
   readonly challengeDestructiveActionsEnvironments: readonly string[];
+  /** `account.storage.enabled`: the account storage API is served only when true. */
+  readonly storageEnabled: boolean;
+  /** Validates a definition (`type` names the provider) and builds its credentials; throws InputError. */
+  readonly parseAccount: (definition: Record<string, unknown>) => Promise<AccountCredentials>;
 }
 
-/** `GET /credentials[?expand=true]` and `GET /credentials/{name}` (spec 5); never secrets. */
+/**
+ * `GET /credentials[?expand=true]` and `GET /credentials/{name}` (spec 5); never secrets. With
+ * `account.storage.enabled`, Clouddriver's account storage API: `POST /credentials` adds,
+ * `PUT /credentials` replaces (same name), `DELETE /credentials/{name}` removes, all at once.
+ */
 export function registerCredentialsRoutes(app: FastifyInstance, deps: CredentialsRouteDeps): void {
   const view = (c: AccountCredentials, expand: boolean): Record<string, unknown> => {
     const base: Record<string, unknown> = {
@@ -38,5 +46,34 @@ export function registerCredentialsRoutes(app: FastifyInstance, deps: Credential
     const c = deps.credentials.get(req.params.name);
     if (!c) throw new NotFoundError(`Account not found (name: ${req.params.name})`);
     return view(c, true);
+  });
+
+  if (!deps.storageEnabled) return;
+  const definition = (body: unknown): Record<string, unknown> => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InputError('an account definition (JSON object with "type" and "name") is required');
+    return body as Record<string, unknown>;
+  };
+  app.post('/credentials', async (req, reply) => {
+    const account = await deps.parseAccount(definition(req.body));
+    try {
+      await deps.credentials.add(account);
+    } catch (e) {
+      await account.close?.();
+      throw e;
+    }
+    return reply.status(200).send(view(account, true));
+  });
+  app.put('/credentials', async (req) => {
+    const account = await deps.parseAccount(definition(req.body));
+    if (!(await deps.credentials.remove(account.name))) {
+      await account.close?.();
+      throw new NotFoundError(`Account not found (name: ${account.name})`);
+    }
+    await deps.credentials.add(account);
+    return view(account, true);
+  });
+  app.delete<{ Params: { name: string } }>('/credentials/:name', async (req, reply) => {
+    if (!(await deps.credentials.remove(req.params.name))) throw new NotFoundError(`Account not found (name: ${req.params.name})`);
+    return reply.status(204).send();
   });
 }

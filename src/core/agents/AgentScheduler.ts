@@ -119,7 +119,11 @@ export class AgentScheduler {
   }
 
   introspection(): AgentIntrospection[] {
-    return [...this.entries.values()].map((e) => ({ ...e.stats, running: e.run !== undefined }));
+    return [...this.entries.values()].map((e) => ({
+      ...e.stats,
+      details: { ...e.stats.details, ...(e.agent.introspectionDetails?.() ?? {}) },
+      running: e.run !== undefined,
+    }));
   }
 
   start(): void {

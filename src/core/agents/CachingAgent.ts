@@ -35,6 +35,8 @@ export interface CachingAgent {
   readonly cacheKeyPatterns?: Readonly<Record<string, string>>;
   readonly schedule?: AgentSchedule;
   loadData(ctx: AgentContext): Promise<CacheResult>;
+  /** Live state shown in `/cache/introspection` `details` (e.g. a watch's health). */
+  introspectionDetails?(): Record<string, unknown>;
 }
 
 export function authoritativeTypes(agent: CachingAgent): string[] {

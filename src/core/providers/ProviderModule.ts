@@ -1,4 +1,7 @@
+import type { FastifyInstance } from 'fastify';
 import type { ZodType, ZodTypeDef } from 'zod';
+import type { ProviderCache } from '../cache/Cache.js';
+import type { HealthIndicator } from '../../observability/Health.js';
 import type { Clock } from '../Clock.js';
 import type { Logger } from '../Logger.js';
 import type { AccountCredentials } from '../accounts/AccountCredentials.js';
@@ -28,4 +31,23 @@ export interface ProviderModule<A = unknown, C extends AccountCredentials = Acco
   createCredentials(definition: A, deps: ProviderDeps): Promise<C>;
   buildCachingAgents(credentials: C, deps: ProviderDeps): CachingAgent[];
   readonly operations: readonly OperationDefinition[];
+  /**
+   * Called once at start-up, before any account is added, for providers that keep live state
+   * (watches) or serve their own read routes. Returns what the composition root wires in.
+   */
+  attach?(ctx: ProviderAttachContext): ProviderRuntime;
+}
+
+export interface ProviderAttachContext {
+  readonly server: FastifyInstance;
+  /** This provider's cache (its `cacheNamespace`). */
+  readonly cache: ProviderCache;
+  readonly deps: ProviderDeps;
+}
+
+export interface ProviderRuntime {
+  readonly health?: HealthIndicator;
+  /** Runs when an account of this provider is removed, before its agents are unscheduled and its items evicted. */
+  onAccountRemoved?(credentials: AccountCredentials): Promise<void>;
+  stop?(): Promise<void>;
 }

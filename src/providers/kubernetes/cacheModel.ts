@@ -1,6 +1,6 @@
 import type { CacheData, CacheResult } from '../../core/cache/CacheData.js';
-import { DEFAULT_KIND_REGISTRY, kindOfManifest, kubernetesKindName, type KubernetesKindRegistry, type SpinnakerKind } from './KubernetesKind.js';
-import { APPLICATIONS, CLUSTERS, LOGICAL_TTL_SECONDS, applicationKey, clusterKey, infrastructureKey, parseKey } from './keys.js';
+import { DEFAULT_KIND_REGISTRY, kindOfManifest, kubernetesKindName, parseKindString, type KubernetesKindRegistry, type SpinnakerKind } from './KubernetesKind.js';
+import { APPLICATIONS, CLUSTERS, KUBERNETES_KEY_PREFIX, LOGICAL_TTL_SECONDS, applicationKey, clusterKey, infrastructureKey, parseKey } from './keys.js';
 import {
   apiGroupOf,
   arrayAt,
@@ -370,6 +370,8 @@ export function toCacheData(account: string, objects: Iterable<KubernetesManifes
  * `remove`, each returning the keys whose items changed (the object, the old and new
  * neighbours, logical keys), and read the full `result()` or `items(keys)` for just those.
  */
+const EMPTY: ReadonlySet<string> = new Set();
+
 export class KubernetesCacheModel {
   private readonly peers: PeerIndex;
   private readonly items = new Map<string, ResourceItem>();
@@ -407,6 +409,54 @@ export class KubernetesCacheModel {
     // Objects that still name this one as owner (or involved object) keep that link, as a rebuild would.
     for (const referrer of this.peers.referrersOf(key)) if (referrer !== key) this.connect(referrer, key);
     return this.withApplications(touched);
+  }
+
+  /** Number of cached objects. */
+  get size(): number {
+    return this.items.size;
+  }
+
+  /** The cached manifest of an infrastructure key. */
+  manifest(key: string): KubernetesManifest | undefined {
+    return this.peers.get(key);
+  }
+
+  /** The infrastructure key of an object of this account. */
+  keyFor(kind: string, namespace: string, name: string): string {
+    return infrastructureKey(parseKindString(kind), this.account, namespace, name);
+  }
+
+  /** Keys linked to `key` (both directions). */
+  neighbours(key: string): ReadonlySet<string> {
+    return this.adjacency.get(key) ?? EMPTY;
+  }
+
+  /** Keys of the logical items of a type (`applications` or `clusters`) currently linked to anything. */
+  logicalKeys(type: typeof APPLICATIONS | typeof CLUSTERS): string[] {
+    const prefix = `${KUBERNETES_KEY_PREFIX}:logical:${type}:`;
+    return [...this.adjacency.keys()].filter((k) => k.startsWith(prefix));
+  }
+
+  /** Keys of every cached object. */
+  keys(): IterableIterator<string> {
+    return this.items.keys();
+  }
+
+  /**
+   * One item as a cache read returns it: attributes, and relationships grouped by the other
+   * end's type (logical items get `name`). Undefined for keys with no item and no links.
+   */
+  item(key: string): CacheData | undefined {
+    const item = this.items.get(key);
+    const links = this.adjacency.get(key);
+    if (item === undefined && links === undefined) return undefined;
+    const parsed = parseKey(key);
+    const logical = parsed?.type === APPLICATIONS || parsed?.type === CLUSTERS;
+    if (item === undefined && !logical) return undefined;
+    const relationships: Record<string, string[]> = {};
+    for (const r of ALWAYS_PRESENT_RELATIONSHIPS) relationships[r] = [];
+    for (const n of links ?? []) (relationships[parseKey(n)?.group ?? 'unknown'] ??= []).push(n);
+    return { id: key, attributes: item?.attributes ?? { name: parsed?.name }, relationships };
   }
 
   /** The full result: every item and its relationships. */

@@ -1,0 +1,105 @@
+import type { ProviderCache } from '../../core/cache/Cache.js';
+import type { CachingAgent } from '../../core/agents/CachingAgent.js';
+import type { ProviderDeps, ProviderModule, ProviderRuntime } from '../../core/providers/ProviderModule.js';
+import { KubernetesCredentials } from './account/KubernetesCredentials.js';
+import { kubernetesAccountSchema } from './account/KubernetesAccountConfig.js';
+import type { KubernetesAccountConfig } from './account/KubernetesAccountConfig.js';
+import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccountCache.js';
+import { APPLICATIONS, CLUSTERS } from './keys.js';
+import { KubernetesReadService } from './read/KubernetesReadService.js';
+import { registerKubernetesRoutes } from './api/kubernetesRoutes.js';
+
+export const KUBERNETES = 'kubernetes';
+
+/** Default period of the full-snapshot agent that reconciles the cache store with the watch state. */
+const SNAPSHOT_INTERVAL_SECONDS = 300;
+
+export interface KubernetesProviderOptions {
+  /** Write-through batching window. */
+  readonly flushIntervalMs?: number;
+  /** API server probe period (a failing probe marks the account unreachable). */
+  readonly probeIntervalMs?: number;
+}
+
+/**
+ * The Kubernetes provider: accounts from `kubernetes.accounts[]` or the account API, one
+ * watch-based account cache per account (the read API answers from it), and per account one
+ * scheduled agent, `{account}/KubernetesCoreCachingAgent`, that writes the full model to the
+ * cache store authoritatively (evicting anything the incremental writes missed).
+ */
+export function createKubernetesProvider(options: KubernetesProviderOptions = {}): ProviderModule<KubernetesAccountConfig, KubernetesCredentials> {
+  const caches = new Map<string, KubernetesAccountCache>();
+  const read = new KubernetesReadService(() => caches);
+  let providerCache: ProviderCache | undefined;
+
+  const snapshotAgent = (account: KubernetesAccountCache, credentials: KubernetesCredentials, agentType: string): CachingAgent => ({
+    agentType,
+    providerName: KUBERNETES,
+    accountName: credentials.name,
+    providedDataTypes: [...cachedKinds(credentials, account.registry).map((k) => k.name), APPLICATIONS, CLUSTERS].map((typeName) => ({ typeName, authority: 'AUTHORITATIVE' as const })),
+    schedule: { intervalMs: (credentials.config.cacheIntervalSeconds ?? SNAPSHOT_INTERVAL_SECONDS) * 1000 },
+    async loadData(ctx) {
+      const synced = await account.waitForInitialSync(Math.min(60_000, ctx.signal.aborted ? 0 : 60_000));
+      const status = account.status();
+      // Never let an unreachable cluster's empty state evict its last known data.
+      if (!synced || status.state !== 'watching') throw new Error(`account ${credentials.name} is ${status.state}${status.lastError === undefined ? '' : `: ${status.lastError}`}`);
+      await account.flush();
+      return account.model.result();
+    },
+    introspectionDetails: () => ({ ...account.status() }),
+  });
+
+  const runtime: ProviderRuntime = {
+    health: {
+      name: 'kubernetes',
+      // One unreachable cluster must not take the service out of rotation: always UP, per-account detail.
+      check: async () => ({
+        status: 'UP',
+        details: Object.fromEntries([...caches].map(([name, c]) => {
+          const s = c.status();
+          return [name, { state: s.state, objects: s.objects, ...(s.lastError === undefined ? {} : { lastError: s.lastError }) }];
+        })),
+      }),
+    },
+    async onAccountRemoved(credentials) {
+      const cache = caches.get(credentials.name);
+      caches.delete(credentials.name);
+      read.forgetAccount(credentials.name);
+      await cache?.stop();
+    },
+    async stop() {
+      await Promise.all([...caches.values()].map((c) => c.stop()));
+      caches.clear();
+    },
+  };
+
+  return {
+    id: KUBERNETES,
+    cacheNamespace: KUBERNETES,
+    configKey: KUBERNETES,
+    accountSchema: kubernetesAccountSchema,
+    operations: [],
+    createCredentials: async (definition) => new KubernetesCredentials(definition),
+    attach(ctx) {
+      providerCache = ctx.cache;
+      registerKubernetesRoutes(ctx.server, { read, accounts: () => caches });
+      return runtime;
+    },
+    buildCachingAgents(credentials: KubernetesCredentials, deps: ProviderDeps): CachingAgent[] {
+      if (providerCache === undefined) throw new Error('kubernetes provider used before attach()');
+      const agentType = `${credentials.name}/KubernetesCoreCachingAgent`;
+      const account = new KubernetesAccountCache({
+        credentials,
+        cache: providerCache,
+        logger: deps.logger.child({ account: credentials.name }),
+        agentType,
+        ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
+        ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs }),
+        onChange: (keys) => read.invalidate(credentials.name, keys),
+      });
+      caches.set(credentials.name, account);
+      account.start();
+      return [snapshotAgent(account, credentials, agentType)];
+    },
+  };
+}

@@ -1,0 +1,267 @@
+import type { FastifyInstance } from 'fastify';
+import { InputError, NotFoundError, ServiceUnavailableError } from '../../../core/errors.js';
+import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
+import type { KubeObject } from '../client/KubeClient.js';
+import { KubeApiError } from '../client/KubeClient.js';
+import { manifestStatus } from '../manifestStatus.js';
+import { deriveMoniker } from '../moniker.js';
+import { creationTimestampMillis } from '../model/KubernetesManifest.js';
+import type { KubernetesManifest } from '../model/KubernetesManifest.js';
+import { dockerImages } from '../readModels.js';
+import type { KubernetesReadService, TargetCoordinate } from '../read/KubernetesReadService.js';
+import { splitName } from '../read/KubernetesReadService.js';
+
+export interface KubernetesRouteDeps {
+  readonly read: KubernetesReadService;
+  readonly accounts: () => ReadonlyMap<string, KubernetesAccountCache>;
+}
+
+const TARGETS = new Set(['current', 'previous', 'oldest', 'largest', 'fail']);
+const CP = 'kubernetes';
+
+/**
+ * The read API of spec core §6 and providers §1.10 for Kubernetes: applications, clusters,
+ * server groups (full and summary), server group managers, load balancers, security groups,
+ * instances, search and raw resources from the watch-fed cache; manifests live from the cluster;
+ * on-demand refresh (`/cache/kubernetes/{type}`).
+ */
+export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesRouteDeps): void {
+  const { read } = deps;
+  const found = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new NotFoundError(`${what} not found`);
+    return value;
+  };
+  const account = (name: string): KubernetesAccountCache => found(deps.accounts().get(name), `Account ${name}`);
+
+  // ---- applications and clusters ----
+  app.get('/applications', async () => read.applications());
+  app.get<{ Params: { app: string } }>('/applications/:app', async (req) => found(read.application(req.params.app), `Application ${req.params.app}`));
+  app.get<{ Params: { app: string } }>('/applications/:app/clusters', async (req) => found(read.clusterNames(req.params.app), `Application ${req.params.app}`));
+  app.get<{ Params: { app: string; account: string } }>('/applications/:app/clusters/:account', async (req) => {
+    const list = read.clusterSummaries(req.params.app, req.params.account);
+    if (list.length === 0) throw new NotFoundError(`No clusters found (application: ${req.params.app}, account: ${req.params.account})`);
+    return list;
+  });
+  app.get<{ Params: { app: string; account: string; cluster: string } }>('/applications/:app/clusters/:account/:cluster', async (req) => [
+    found(read.cluster(req.params.app, req.params.account, req.params.cluster), `Cluster ${req.params.cluster}`),
+  ]);
+  app.get<{ Params: { app: string; account: string; cluster: string; cp: string } }>('/applications/:app/clusters/:account/:cluster/:cp', async (req) => {
+    if (req.params.cp !== CP) throw new NotFoundError(`No cluster found for provider ${req.params.cp}`);
+    return found(read.cluster(req.params.app, req.params.account, req.params.cluster), `Cluster ${req.params.cluster}`);
+  });
+  app.get<{ Params: { app: string; account: string; cluster: string; cp: string }; Querystring: { region?: string } }>('/applications/:app/clusters/:account/:cluster/:cp/serverGroups', async (req) => {
+    const cluster = found(req.params.cp === CP ? read.cluster(req.params.app, req.params.account, req.params.cluster) : undefined, `Cluster ${req.params.cluster}`);
+    return req.query.region === undefined ? cluster.serverGroups : cluster.serverGroups.filter((sg) => sg.region === req.query.region);
+  });
+  app.get<{ Params: { app: string; account: string; cluster: string; cp: string; name: string }; Querystring: { region?: string } }>(
+    '/applications/:app/clusters/:account/:cluster/:cp/serverGroups/:name',
+    async (req) => {
+      const cluster = found(req.params.cp === CP ? read.cluster(req.params.app, req.params.account, req.params.cluster) : undefined, `Cluster ${req.params.cluster}`);
+      const matches = cluster.serverGroups.filter((sg) => (sg.name === req.params.name || sg.displayName === req.params.name) && (req.query.region === undefined || sg.region === req.query.region));
+      if (matches.length === 0) throw new NotFoundError(`Server group ${req.params.name} not found`);
+      return req.query.region === undefined ? matches : matches[0];
+    },
+  );
+  app.get<{ Params: { app: string; account: string; cluster: string; cp: string; scope: string; target: string }; Querystring: { onlyEnabled?: string } }>(
+    '/applications/:app/clusters/:account/:cluster/:cp/:scope/serverGroups/target/:target',
+    async (req) => {
+      const { app: a, account: acct, cluster, scope, target } = req.params;
+      if (!TARGETS.has(target)) throw new InputError(`unknown target ${target}; expected one of ${[...TARGETS].join(', ')}`);
+      return found(read.target(a, acct, cluster, scope, target as TargetCoordinate, req.query.onlyEnabled === 'true'), `Target ${target} in cluster ${cluster}`);
+    },
+  );
+
+  // ---- server groups ----
+  app.get<{ Params: { app: string }; Querystring: { clusters?: string; cloudProvider?: string } }>('/applications/:app/serverGroups', async (req) => {
+    if (req.query.cloudProvider !== undefined && req.query.cloudProvider !== CP) return [];
+    const clusters = req.query.clusters === undefined ? undefined : new Set(req.query.clusters.split(',').map((c) => c.trim()));
+    return read.applicationServerGroups(req.params.app, clusters);
+  });
+  app.get<{ Querystring: { applications?: string; ids?: string } }>('/serverGroups', async (req) => {
+    const { applications, ids } = req.query;
+    if ((applications === undefined) === (ids === undefined)) throw new InputError('Provide exactly one of applications or ids');
+    if (applications !== undefined) return applications.split(',').flatMap((a) => read.applicationServerGroups(a.trim()));
+    return read.serverGroupsByIds((ids ?? '').split(',').map((i) => i.trim()));
+  });
+  const serverGroup = async (req: { params: { account: string; region: string; name: string } }) =>
+    found(read.serverGroup(req.params.account, req.params.region, req.params.name), `Server group ${req.params.name} in ${req.params.account}/${req.params.region}`);
+  app.get<{ Params: { account: string; region: string; name: string } }>('/serverGroups/:account/:region/:name', serverGroup);
+  app.get<{ Params: { app: string; account: string; region: string; name: string } }>('/applications/:app/serverGroups/:account/:region/:name', serverGroup);
+  app.get<{ Params: { app: string } }>('/applications/:app/serverGroupManagers', async (req) => read.serverGroupManagers(req.params.app));
+
+  // ---- load balancers, security groups, instances ----
+  app.get<{ Params: { app: string } }>('/applications/:app/loadBalancers', async (req) => read.applicationLoadBalancers(req.params.app));
+  const grouped = (name?: string) => {
+    const byName = new Map<string, Map<string, Map<string, unknown[]>>>();
+    for (const lb of read.loadBalancers(name === undefined ? {} : { name })) {
+      const accounts = byName.get(lb.name) ?? new Map<string, Map<string, unknown[]>>();
+      const regions = accounts.get(lb.account) ?? new Map<string, unknown[]>();
+      regions.set(lb.region, [...(regions.get(lb.region) ?? []), lb]);
+      accounts.set(lb.account, regions);
+      byName.set(lb.name, accounts);
+    }
+    return [...byName].map(([lbName, accounts]) => ({
+      name: lbName,
+      byAccounts: [...accounts].map(([acct, regions]) => ({ name: acct, byRegions: [...regions].map(([region, loadBalancers]) => ({ name: region, loadBalancers })) })),
+    }));
+  };
+  app.get('/kubernetes/loadBalancers', async () => grouped());
+  app.get<{ Params: { name: string } }>('/kubernetes/loadBalancers/:name', async (req) => grouped(req.params.name));
+  app.get<{ Params: { account: string; region: string; name: string } }>('/kubernetes/loadBalancers/:account/:region/:name', async (req) => {
+    account(req.params.account);
+    return read.loadBalancers({ account: req.params.account, namespace: req.params.region, name: req.params.name });
+  });
+  const securityGroupTree = (filter: { account?: string; namespace?: string }) => {
+    const out: Record<string, Record<string, Record<string, { name: string; id: string }[]>>> = {};
+    for (const sg of read.securityGroups(filter)) ((out[sg.accountName] ??= { [CP]: {} })[CP] ??= {})[sg.region] = [...(out[sg.accountName]?.[CP]?.[sg.region] ?? []), sg.summary];
+    return out;
+  };
+  app.get<{ Querystring: { region?: string } }>('/securityGroups', async (req) => securityGroupTree(req.query.region === undefined ? {} : { namespace: req.query.region }));
+  app.get<{ Params: { account: string } }>('/securityGroups/:account', async (req) => securityGroupTree({ account: req.params.account })[req.params.account] ?? {});
+  app.get<{ Params: { account: string; cp: string }; Querystring: { region?: string } }>('/securityGroups/:account/:cp', async (req) => {
+    if (req.params.cp !== CP) return {};
+    return securityGroupTree({ account: req.params.account, ...(req.query.region === undefined ? {} : { namespace: req.query.region }) })[req.params.account]?.[CP] ?? {};
+  });
+  app.get<{ Params: { account: string; cp: string; region: string; name: string } }>('/securityGroups/:account/:cp/:region/:name', async (req) => {
+    const match = req.params.cp === CP ? read.securityGroups({ account: req.params.account, namespace: req.params.region, name: req.params.name })[0] : undefined;
+    return found(match, `Security group ${req.params.name}`);
+  });
+  app.get<{ Params: { account: string; region: string; id: string } }>('/instances/:account/:region/:id', async (req) =>
+    found(read.instance(req.params.account, req.params.region, req.params.id), `Instance ${req.params.id} in ${req.params.account}/${req.params.region}`),
+  );
+
+  // ---- search and raw resources ----
+  app.get<{ Querystring: { q?: string; type?: string; pageSize?: string; page?: string; platform?: string } }>('/search', async (req) => {
+    const { q = '', type, platform } = req.query;
+    if (type === undefined || type === '') throw new InputError('type is required');
+    const pageSize = Math.max(1, Number(req.query.pageSize ?? '10000') || 10000);
+    const page = Math.max(1, Number(req.query.page ?? '1') || 1);
+    const all = platform !== undefined && platform !== CP ? [] : type.split(',').flatMap((t) => read.search(q, t.trim()));
+    return [{ totalMatches: all.length, pageNumber: page, pageSize, platform: CP, query: q, results: all.slice((page - 1) * pageSize, page * pageSize) }];
+  });
+  app.get<{ Params: { app: string } }>('/applications/:app/rawResources', async (req) => read.rawResources(req.params.app));
+
+  // ---- live manifests ----
+  const liveManifest = async (acctName: string, location: string, name: string, includeEvents: boolean): Promise<Record<string, unknown>> => {
+    const acct = account(acctName);
+    const [kindName, plain] = splitName(name);
+    if (kindName === undefined) throw new InputError(`manifest name must be "kind name", got "${name}"`);
+    const kind = acct.registry.get(kindName);
+    if (kind.resource === undefined || kind.version === undefined) throw new NotFoundError(`Kind ${kindName} is not known to account ${acctName}`);
+    const namespace = location === '_' ? '' : location;
+    const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
+    const path = kind.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}/${encodeURIComponent(plain)}` : `${base}/${kind.resource}/${encodeURIComponent(plain)}`;
+    const client = acct.credentials.client;
+    const [object, events] = await Promise.all([
+      client.request<KubeObject>('GET', path).catch((e: unknown) => {
+        if (e instanceof KubeApiError && e.status === 404) return undefined;
+        throw e instanceof KubeApiError && e.status === 0 ? new ServiceUnavailableError(`account ${acctName} is unreachable: ${e.message}`) : e;
+      }),
+      includeEvents && kind.namespaced
+        ? client
+            .request<{ items: unknown[] }>('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${plain},involvedObject.kind=${kind.apiKind}`)}`)
+            .then((l) => l.items)
+            .catch(() => [])
+        : Promise.resolve([]),
+    ]);
+    if (object === undefined) throw new NotFoundError(`Manifest ${name} not found in ${acctName}/${location}`);
+    const m = { ...object, kind: object.kind ?? kind.apiKind, apiVersion: object.apiVersion ?? (kind.group === '' ? kind.version : `${kind.group}/${kind.version}`) } as unknown as KubernetesManifest;
+    let status: unknown;
+    try {
+      status = manifestStatus(m);
+    } catch (e) {
+      status = { stable: { state: false, message: (e as Error).message }, paused: { state: false }, available: { state: false }, failed: { state: false } };
+    }
+    return {
+      account: acctName,
+      name: `${kind.name} ${plain}`,
+      location: namespace,
+      moniker: deriveMoniker(m),
+      manifest: object,
+      status,
+      artifacts: dockerImages(m).map((image) => ({ type: 'docker/image', name: image.replace(/[@:][^/]*$/, ''), reference: image })),
+      events,
+      warnings: [],
+      metrics: [],
+    };
+  };
+  app.get<{ Params: { account: string; location: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:location/:name', async (req) =>
+    liveManifest(req.params.account, req.params.location, req.params.name, req.query.includeEvents !== 'false'),
+  );
+  app.get<{ Params: { account: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:name', async (req) =>
+    liveManifest(req.params.account, '_', req.params.name, req.query.includeEvents !== 'false'),
+  );
+  const clusterCoordinates = async (acctName: string, location: string, kindName: string, appName: string, clusterName: string) => {
+    const acct = account(acctName);
+    const kind = acct.registry.get(kindName);
+    if (kind.resource === undefined || kind.version === undefined) throw new NotFoundError(`Kind ${kindName} is not known`);
+    const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
+    const list = await acct.credentials.client.listAll(kind.namespaced ? `${base}/namespaces/${encodeURIComponent(location)}/${kind.resource}` : `${base}/${kind.resource}`, {});
+    return list.items
+      .map((o) => ({ ...o, kind: o.kind ?? kind.apiKind, apiVersion: o.apiVersion ?? kind.version }) as unknown as KubernetesManifest)
+      .filter((m) => {
+        const moniker = deriveMoniker(m);
+        return moniker.app === appName && moniker.cluster === clusterName;
+      });
+  };
+  app.get<{ Params: { account: string; location: string; kind: string; app: string; cluster: string } }>('/manifests/:account/:location/:kind/cluster/:app/:cluster', async (req) => {
+    const { account: a, location, kind, app: appName, cluster } = req.params;
+    return (await clusterCoordinates(a, location, kind, appName, cluster)).map((m) => ({ kind: deps.accounts().get(a)?.registry.get(kind).name ?? kind, namespace: m.metadata?.namespace ?? '', name: m.metadata?.name ?? '' }));
+  });
+  app.get<{ Params: { account: string; location: string; kind: string; app: string; cluster: string; criteria: string } }>(
+    '/manifests/:account/:location/:kind/cluster/:app/:cluster/dynamic/:criteria',
+    async (req) => {
+      const { account: a, location, kind, app: appName, cluster, criteria } = req.params;
+      const all = await clusterCoordinates(a, location, kind, appName, cluster);
+      const created = (m: KubernetesManifest): number => creationTimestampMillis(m) ?? 0;
+      const replicas = (m: KubernetesManifest): number => {
+        const r = (m.spec as { replicas?: unknown } | undefined)?.replicas;
+        return typeof r === 'number' ? r : -1;
+      };
+      const byNewest = [...all].sort((x, y) => created(y) - created(x));
+      const choice: Record<string, KubernetesManifest | undefined> = {
+        newest: byNewest[0],
+        second_newest: byNewest[1],
+        oldest: byNewest[byNewest.length - 1],
+        largest: [...all].sort((x, y) => replicas(y) - replicas(x))[0],
+        smallest: [...all].sort((x, y) => replicas(x) - replicas(y))[0],
+      };
+      if (!(criteria in choice)) throw new InputError(`unknown criteria ${criteria}`);
+      const m = found(choice[criteria], `No ${criteria} ${kind} in cluster ${cluster}`);
+      return { kind: deps.accounts().get(a)?.registry.get(kind).name ?? kind, namespace: m.metadata?.namespace ?? '', name: m.metadata?.name ?? '' };
+    },
+  );
+
+  // ---- on-demand ----
+  const pending = new Map<string, { id: string; details: Record<string, string>; cacheTime: number; processedCount: number; processedTime: number | null }>();
+  app.post<{ Params: { type: string }; Body: Record<string, unknown> | null }>('/cache/kubernetes/:type', async (req, reply) => {
+    const body = req.body ?? {};
+    const acctName = typeof body.account === 'string' ? body.account : undefined;
+    const name = typeof body.name === 'string' ? body.name : undefined;
+    const location = typeof body.location === 'string' ? body.location : '';
+    if (acctName === undefined || name === undefined) return { cachedIdentifiersByType: {} };
+    const acct = account(acctName);
+    const [kindName, plain] = splitName(name);
+    if (kindName === undefined) throw new InputError(`name must be "kind name", got "${name}"`);
+    const kind = acct.registry.get(kindName);
+    const key = acct.model.keyFor(kind.name, kind.namespaced ? location : '', plain);
+    const outcome = await acct.refresh(kind.name, location, plain).catch((e: unknown) => {
+      throw e instanceof KubeApiError && e.status === 0 ? new ServiceUnavailableError(`account ${acctName} is unreachable: ${e.message}`) : e;
+    });
+    const now = Date.now();
+    if (outcome === 'fresh') {
+      pending.delete(key);
+      return { cachedIdentifiersByType: { [kind.name]: [key] } };
+    }
+    pending.set(key, { id: key, details: { account: acctName, location, name: plain, kind: kind.name }, cacheTime: now, processedCount: 0, processedTime: null });
+    await acct.flush();
+    const record = pending.get(key);
+    if (record !== undefined) Object.assign(record, { processedCount: 1, processedTime: Date.now() });
+    return reply.status(202).send({ cachedIdentifiersByType: { [kind.name]: [key] } });
+  });
+  app.get<{ Params: { type: string }; Querystring: { id?: string } }>('/cache/kubernetes/:type', async (req) => {
+    const cutoff = Date.now() - 600_000;
+    for (const [k, v] of pending) if (v.cacheTime < cutoff) pending.delete(k);
+    return [...pending.values()].filter((r) => req.query.id === undefined || r.id === req.query.id);
+  });
+}

@@ -1,0 +1,291 @@
+import type { ProviderCache } from '../../../core/cache/Cache.js';
+import type { CacheData } from '../../../core/cache/CacheData.js';
+import type { Logger } from '../../../core/Logger.js';
+import type { KubernetesCredentials } from '../account/KubernetesCredentials.js';
+import { KubernetesCacheModel } from '../cacheModel.js';
+import type { CachingOptions } from '../cacheModel.js';
+import type { KubeObject } from '../client/KubeClient.js';
+import { KubeApiError } from '../client/KubeClient.js';
+import { UI_DEFAULT_KINDS, createKindRegistry, parseKindString } from '../KubernetesKind.js';
+import type { KubernetesKindProperties, KubernetesKindRegistry } from '../KubernetesKind.js';
+import { cacheTypeOfKey, infrastructureKey } from '../keys.js';
+import type { KubernetesManifest } from '../model/KubernetesManifest.js';
+import { ResourceWatcher } from './ResourceWatcher.js';
+import type { WatcherState } from './ResourceWatcher.js';
+
+export type AccountCacheState = 'starting' | 'listing' | 'watching' | 'stale' | 'unreachable';
+
+export interface AccountCacheStatus {
+  readonly account: string;
+  readonly state: AccountCacheState;
+  readonly objects: number;
+  readonly lastSyncMs: number | undefined;
+  readonly lastError: string | undefined;
+  readonly collections: Record<string, { phase: string; objects: number; lastError?: string }>;
+}
+
+export interface AccountCacheOptions {
+  readonly credentials: KubernetesCredentials;
+  /** Write-through target (the provider cache); failures there never affect reads. */
+  readonly cache: ProviderCache;
+  readonly logger: Logger;
+  /** Agent type the account's items are written under. */
+  readonly agentType: string;
+  /** Changes are batched for this long before being written to the cache store. */
+  readonly flushIntervalMs?: number;
+  /** How often the API server is probed (`/version`); a failing probe marks the account unreachable. */
+  readonly probeIntervalMs?: number;
+  /** Watch streams without a byte for this long are restarted. */
+  readonly idleTimeoutMs?: number;
+  /** Called with the keys whose cached items changed (after the in-memory model is updated). */
+  readonly onChange?: (keys: ReadonlySet<string>) => void;
+}
+
+/** Kinds an account caches (spec 1.4): `kinds` or the UI kinds, minus `omitKinds`, plus custom resources. */
+export function cachedKinds(credentials: KubernetesCredentials, registry: KubernetesKindRegistry): KubernetesKindProperties[] {
+  const c = credentials.config;
+  const wanted = c.kinds.length > 0 ? c.kinds.map(parseKindString) : [...UI_DEFAULT_KINDS, ...c.customResources.map((r) => parseKindString(r.kubernetesKind))];
+  const omitted = new Set(c.omitKinds.map((k) => parseKindString(k).toLowerCase()));
+  return [...new Set(wanted)].filter((k) => !omitted.has(k.toLowerCase())).map((k) => registry.get(k));
+}
+
+/**
+ * Keeps one account's resources in memory by LIST + WATCH of every cached kind, maintains the
+ * Clouddriver cache model incrementally, and writes changes through to the provider cache in
+ * batches. Reads are served from `model`; its last known data stays readable while the cluster
+ * is unreachable (the status says `stale` / `unreachable`).
+ */
+export class KubernetesAccountCache {
+  readonly model: KubernetesCacheModel;
+  readonly registry: KubernetesKindRegistry;
+  private readonly watchers = new Map<string, ResourceWatcher>();
+  private readonly collectionObjects = new Map<string, Set<string>>();
+  private readonly pending = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private probeTimer: NodeJS.Timeout | undefined;
+  private probeError: string | undefined;
+  private stopped = false;
+  private readonly syncWaiters: (() => void)[] = [];
+  readonly options: CachingOptions;
+
+  constructor(private readonly opts: AccountCacheOptions) {
+    const c = opts.credentials.config;
+    this.registry = createKindRegistry(c.customResources);
+    this.options = { onlySpinnakerManaged: c.onlySpinnakerManaged, cacheAllApplicationRelationships: c.cacheAllApplicationRelationships, kinds: this.registry };
+    this.model = new KubernetesCacheModel(c.name, this.options);
+  }
+
+  get account(): string {
+    return this.opts.credentials.name;
+  }
+
+  get credentials(): KubernetesCredentials {
+    return this.opts.credentials;
+  }
+
+  start(): void {
+    const c = this.opts.credentials.config;
+    const omitNamespaces = new Set(c.omitNamespaces);
+    for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
+      if (kind.resource === undefined || kind.version === undefined) continue;
+      const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
+      const scopes = kind.namespaced && c.namespaces.length > 0 ? c.namespaces.map((ns) => ({ id: `${kind.name}/${ns}`, path: `${base}/namespaces/${ns}/${kind.resource}` })) : [{ id: kind.name, path: `${base}/${kind.resource}` }];
+      for (const collection of scopes) {
+        const keep = (o: KubeObject): boolean => !omitNamespaces.has(o.metadata.namespace ?? '');
+        const watcher = new ResourceWatcher({
+          client: this.opts.credentials.client,
+          collection,
+          logger: this.opts.logger,
+          idleTimeoutMs: this.opts.idleTimeoutMs ?? 90_000,
+          onSync: (objects) => this.sync(collection.id, kind, objects.filter(keep)),
+          onChange: (type, object) => {
+            if (keep(object)) this.change(collection.id, kind, type, object);
+          },
+          onState: () => this.notifySynced(),
+        });
+        this.watchers.set(collection.id, watcher);
+        watcher.start();
+      }
+    }
+    this.probe();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.probeTimer);
+    clearTimeout(this.flushTimer);
+    await Promise.all([...this.watchers.values()].map((w) => w.stop()));
+    await this.flushing;
+  }
+
+  /** Resolves once every collection has completed its first LIST (or `timeoutMs` passes). */
+  waitForInitialSync(timeoutMs: number): Promise<boolean> {
+    if (this.initiallySynced()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.syncWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  status(): AccountCacheStatus {
+    const states = [...this.watchers].map(([id, w]) => [id, w.current()] as [string, WatcherState]);
+    const synced = states.filter(([, s]) => s.lastSyncMs !== undefined);
+    const failing = states.filter(([, s]) => s.phase === 'backoff');
+    let state: AccountCacheState;
+    if (this.probeError !== undefined || (states.length > 0 && failing.length === states.length)) state = synced.length > 0 ? 'stale' : 'unreachable';
+    else if (synced.length < states.length) state = states.some(([, s]) => s.phase === 'listing') ? 'listing' : 'starting';
+    else if (failing.length > 0) state = 'stale';
+    else state = 'watching';
+    if (state === 'stale' && this.probeError !== undefined) state = 'unreachable';
+    const lastError = this.probeError ?? failing[0]?.[1].lastError;
+    const lastSync = synced.map(([, s]) => s.lastSyncMs ?? 0);
+    return {
+      account: this.account,
+      state,
+      objects: this.model.size,
+      lastSyncMs: lastSync.length > 0 ? Math.max(...lastSync) : undefined,
+      lastError,
+      collections: Object.fromEntries(states.map(([id, s]) => [id, { phase: s.phase, objects: s.objects, ...(s.lastError === undefined ? {} : { lastError: s.lastError }) }])),
+    };
+  }
+
+  /**
+   * On-demand refresh of one object: reads it live and, when the cache differs, writes it
+   * through. Returns whether the cache already matched (`fresh`) or was just updated.
+   */
+  async refresh(kindName: string, namespace: string, name: string): Promise<'fresh' | 'updated'> {
+    const kind = this.registry.get(kindName);
+    if (kind.resource === undefined || kind.version === undefined) throw new KubeApiError(400, `kind ${kindName} is not known to account ${this.account}`);
+    const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
+    const path = kind.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}/${encodeURIComponent(name)}` : `${base}/${kind.resource}/${encodeURIComponent(name)}`;
+    const key = infrastructureKey(kind.name, this.account, kind.namespaced ? namespace : '', name);
+    const cached = this.model.manifest(key);
+    let live: KubeObject | undefined;
+    try {
+      live = await this.opts.credentials.client.request<KubeObject>('GET', path);
+    } catch (e) {
+      if (!(e instanceof KubeApiError && e.status === 404)) throw e;
+    }
+    if (live === undefined) {
+      if (cached === undefined) return 'fresh';
+      this.apply(this.model.remove(cached));
+      return 'updated';
+    }
+    if (cached !== undefined && cached.metadata?.resourceVersion === live.metadata.resourceVersion) return 'fresh';
+    this.apply(this.model.upsert(withKind(live, kind)));
+    return 'updated';
+  }
+
+  /** Writes everything pending now (tests and shutdown). */
+  async flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const keys = [...this.pending];
+    this.pending.clear();
+    if (keys.length === 0) return this.flushing;
+    this.flushing = this.flushing.then(() => this.write(keys));
+    return this.flushing;
+  }
+
+  private initiallySynced(): boolean {
+    return [...this.watchers.values()].every((w) => w.current().lastSyncMs !== undefined);
+  }
+
+  private notifySynced(): void {
+    if (this.syncWaiters.length === 0 || !this.initiallySynced()) return;
+    for (const w of this.syncWaiters.splice(0)) w();
+  }
+
+  private sync(collection: string, kind: KubernetesKindProperties, objects: readonly KubeObject[]): void {
+    const previous = this.collectionObjects.get(collection) ?? new Set<string>();
+    const now = new Set<string>();
+    const touched = new Set<string>();
+    for (const o of objects) {
+      const m = withKind(o, kind);
+      now.add(this.keyOf(kind, o));
+      for (const k of this.model.upsert(m)) touched.add(k);
+    }
+    for (const key of previous) {
+      if (now.has(key)) continue;
+      const gone = this.model.manifest(key);
+      if (gone !== undefined) for (const k of this.model.remove(gone)) touched.add(k);
+    }
+    this.collectionObjects.set(collection, now);
+    this.apply(touched);
+  }
+
+  private change(collection: string, kind: KubernetesKindProperties, type: 'ADDED' | 'MODIFIED' | 'DELETED', o: KubeObject): void {
+    const key = this.keyOf(kind, o);
+    const set = this.collectionObjects.get(collection) ?? new Set<string>();
+    this.collectionObjects.set(collection, set);
+    const m = withKind(o, kind);
+    if (type === 'DELETED') {
+      set.delete(key);
+      this.apply(this.model.remove(m));
+    } else {
+      set.add(key);
+      this.apply(this.model.upsert(m));
+    }
+  }
+
+  private keyOf(kind: KubernetesKindProperties, o: KubeObject): string {
+    return infrastructureKey(kind.name, this.account, kind.namespaced ? (o.metadata.namespace ?? '') : '', o.metadata.name);
+  }
+
+  private apply(touched: ReadonlySet<string>): void {
+    if (touched.size === 0) return;
+    this.opts.onChange?.(touched);
+    for (const k of touched) this.pending.add(k);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    }, this.opts.flushIntervalMs ?? 100);
+  }
+
+  /** One batched write-through: current items for the keys, explicit evictions for the rest. */
+  private async write(keys: readonly string[]): Promise<void> {
+    const BATCH = 5000;
+    for (let i = 0; i < keys.length && !this.stopped; i += BATCH) {
+      const slice = keys.slice(i, i + BATCH);
+      const result = this.model.itemsFor(slice);
+      const present = new Set(Object.values(result.cacheResults).flatMap((list: readonly CacheData[]) => list.map((d) => d.id)));
+      const evictions: Record<string, string[]> = {};
+      for (const k of slice) {
+        if (present.has(k)) continue;
+        const type = cacheTypeOfKey(k);
+        if (type !== undefined) (evictions[type] ??= []).push(k);
+      }
+      try {
+        await this.opts.cache.addCacheResult(this.opts.agentType, [], { cacheResults: result.cacheResults, evictions });
+      } catch (e) {
+        this.opts.logger.warn({ account: this.account, err: (e as Error).message }, 'cache write-through failed; will be repaired by the next full snapshot');
+      }
+    }
+  }
+
+  private probe(): void {
+    if (this.stopped) return;
+    const interval = this.opts.probeIntervalMs ?? 10_000;
+    this.opts.credentials.client
+      .request('GET', '/version', { timeoutMs: Math.min(interval, 10_000) })
+      .then(() => {
+        this.probeError = undefined;
+      })
+      .catch((e: unknown) => {
+        this.probeError = e instanceof Error ? e.message : String(e);
+      })
+      .finally(() => {
+        if (!this.stopped) this.probeTimer = setTimeout(() => this.probe(), interval);
+      });
+  }
+}
+
+/** Watch and list items omit `kind`/`apiVersion`; put them back so the model can classify objects. */
+function withKind(o: KubeObject, kind: KubernetesKindProperties): KubernetesManifest {
+  if (o.kind !== undefined && o.apiVersion !== undefined) return o as unknown as KubernetesManifest;
+  return { ...o, kind: kind.apiKind, apiVersion: kind.group === '' ? (kind.version ?? 'v1') : `${kind.group}/${kind.version ?? 'v1'}` } as unknown as KubernetesManifest;
+}

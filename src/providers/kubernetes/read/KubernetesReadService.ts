@@ -1,0 +1,392 @@
+import type { CacheData } from '../../../core/cache/CacheData.js';
+import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
+import type { SpinnakerKind } from '../KubernetesKind.js';
+import { APPLICATIONS, CLUSTERS, applicationKey, clusterKey, infrastructureKey, parseKey } from '../keys.js';
+import {
+  applicationModel,
+  clusterModel,
+  instanceModel,
+  loadBalancerModel,
+  loadBalancerServerGroup,
+  rawResourceModel,
+  relatedKeys,
+  securityGroupModel,
+  serverGroupManagerModel,
+  serverGroupModel,
+  serverGroupSummary,
+} from '../readModels.js';
+import type {
+  ApplicationView,
+  ClusterView,
+  InstanceView,
+  KubernetesResourceView,
+  LoadBalancerView,
+  SecurityGroupView,
+  ServerGroupManagerView,
+  ServerGroupSummaryView,
+  ServerGroupView,
+} from '../readModels.js';
+
+export interface ClusterRef {
+  readonly name: string;
+  readonly provider: string;
+  readonly loadBalancers: string[];
+  readonly serverGroups: string[];
+}
+
+export type TargetCoordinate = 'current' | 'previous' | 'oldest' | 'largest' | 'fail';
+
+/**
+ * The Kubernetes read API's answers, computed from the accounts' in-memory cache models.
+ * Server group, load balancer and instance views are memoised per key and invalidated by the
+ * keys each cache change touches, so a read costs a lookup per item, not a rebuild.
+ */
+export class KubernetesReadService {
+  private readonly memo = new Map<string, Map<string, unknown>>();
+
+  constructor(private readonly accounts: () => ReadonlyMap<string, KubernetesAccountCache>) {}
+
+  /** Drops memoised views of the changed keys (called by each account cache). */
+  invalidate(account: string, keys: ReadonlySet<string>): void {
+    const m = this.memo.get(account);
+    if (m === undefined) return;
+    for (const k of keys) m.delete(k);
+  }
+
+  forgetAccount(account: string): void {
+    this.memo.delete(account);
+  }
+
+  private cached<T>(account: string, key: string, build: () => T): T {
+    let m = this.memo.get(account);
+    if (m === undefined) this.memo.set(account, (m = new Map()));
+    if (m.has(key)) return m.get(key) as T;
+    const v = build();
+    m.set(key, v);
+    return v;
+  }
+
+  private *caches(account?: string): Iterable<KubernetesAccountCache> {
+    if (account === undefined) yield* this.accounts().values();
+    else {
+      const c = this.accounts().get(account);
+      if (c !== undefined) yield c;
+    }
+  }
+
+  private related(cache: KubernetesAccountCache, item: CacheData, kind: SpinnakerKind): CacheData[] {
+    return relatedKeys(item, kind, cache.registry).flatMap((k) => cache.model.item(k) ?? []);
+  }
+
+  // ---- per-key views ----
+
+  serverGroupAt(cache: KubernetesAccountCache, key: string): ServerGroupView | undefined {
+    return this.cached(cache.account, key, () => {
+      const item = cache.model.item(key);
+      if (item === undefined) return undefined;
+      const pods = (item.relationships.pod ?? []).flatMap((k) => cache.model.item(k) ?? []);
+      return serverGroupModel({
+        serverGroup: item,
+        instances: pods,
+        loadBalancerKeys: relatedKeys(item, 'loadBalancers', cache.registry),
+        serverGroupManagerKeys: relatedKeys(item, 'serverGroupManagers', cache.registry),
+      });
+    });
+  }
+
+  private summaryAt(cache: KubernetesAccountCache, key: string): ServerGroupSummaryView | undefined {
+    return this.cached(cache.account, `summary|${key}`, () => {
+      const sg = this.serverGroupAt(cache, key);
+      return sg === undefined ? undefined : serverGroupSummary(sg);
+    });
+  }
+
+  private loadBalancerAt(cache: KubernetesAccountCache, key: string): LoadBalancerView | undefined {
+    return this.cached(cache.account, `lb|${key}`, () => {
+      const item = cache.model.item(key);
+      if (item === undefined) return undefined;
+      const groups = relatedKeys(item, 'serverGroups', cache.registry).flatMap((k) => {
+        const sg = this.serverGroupAt(cache, k);
+        return sg === undefined ? [] : [loadBalancerServerGroup(sg)];
+      });
+      return loadBalancerModel(item, groups);
+    });
+  }
+
+  // ---- applications and clusters ----
+
+  applications(): ApplicationView[] {
+    const clusterKeys = new Map<string, string[]>();
+    for (const cache of this.caches()) {
+      for (const appKey of cache.model.logicalKeys(APPLICATIONS)) {
+        const name = parseKey(appKey)?.name ?? '';
+        const list = clusterKeys.get(name) ?? [];
+        list.push(...cache.model.neighbours(appKey));
+        clusterKeys.set(name, list);
+      }
+    }
+    return [...clusterKeys].map(([name, keys]) => applicationModel(name, keys)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** Clouddriver's `ApplicationViewModel`: undefined when no account knows the application. */
+  application(app: string): { name: string; attributes: Record<string, string>; clusters: Record<string, ClusterRef[]> } | undefined {
+    const clusters: Record<string, ClusterRef[]> = {};
+    let known = false;
+    for (const cache of this.caches()) {
+      if (cache.model.neighbours(applicationKey(app)).size === 0) continue;
+      known = true;
+      for (const c of this.clusterSummaries(app, cache.account)) {
+        (clusters[cache.account] ??= []).push({ name: c.name, provider: 'kubernetes', loadBalancers: c.loadBalancers, serverGroups: c.serverGroups });
+      }
+    }
+    return known ? { name: app, attributes: { name: app, cloudProviders: 'kubernetes' }, clusters } : undefined;
+  }
+
+  clusterNames(app: string): Record<string, string[]> | undefined {
+    const out: Record<string, string[]> = {};
+    let known = false;
+    for (const cache of this.caches()) {
+      const links = cache.model.neighbours(applicationKey(app));
+      if (links.size === 0) continue;
+      known = true;
+      const names = [...links].flatMap((k) => {
+        const p = parseKey(k);
+        return p?.type === CLUSTERS ? [p.name] : [];
+      });
+      if (names.length > 0) out[cache.account] = names.sort();
+    }
+    return known ? out : undefined;
+  }
+
+  private clusterKeysOf(app: string, cache: KubernetesAccountCache): string[] {
+    return [...cache.model.neighbours(applicationKey(app))].filter((k) => parseKey(k)?.type === CLUSTERS).sort();
+  }
+
+  /** `[{name, account, moniker, loadBalancers, serverGroups}]` with names only. */
+  clusterSummaries(app: string, account: string): { name: string; account: string; moniker: { app: string; cluster: string }; loadBalancers: string[]; serverGroups: string[] }[] {
+    const out = [];
+    for (const cache of this.caches(account)) {
+      for (const key of this.clusterKeysOf(app, cache)) {
+        const view = this.clusterAt(cache, key);
+        if (view === undefined) continue;
+        out.push({ name: view.name, account, moniker: { app, cluster: view.name }, loadBalancers: view.loadBalancers.map((l) => l.name), serverGroups: view.serverGroups.map((s) => s.name) });
+      }
+    }
+    return out;
+  }
+
+  private clusterAt(cache: KubernetesAccountCache, key: string): ClusterView | undefined {
+    const item = cache.model.item(key);
+    if (item === undefined) return undefined;
+    const serverGroups = relatedKeys(item, 'serverGroups', cache.registry).flatMap((k) => this.serverGroupAt(cache, k) ?? []);
+    const lbKeys = new Set(serverGroups.flatMap((sg) => relatedKeys(cache.model.item(infraKeyOf(sg)) ?? { id: '', attributes: {}, relationships: {} }, 'loadBalancers', cache.registry)));
+    const loadBalancers = [...lbKeys].flatMap((k) => this.loadBalancerAt(cache, k) ?? []);
+    return clusterModel(key, serverGroups, loadBalancers);
+  }
+
+  cluster(app: string, account: string, name: string): ClusterView | undefined {
+    for (const cache of this.caches(account)) return this.clusterAt(cache, clusterKey(account, app, name));
+    return undefined;
+  }
+
+  /** Server group chosen by a target coordinate among the cluster's groups in one namespace. */
+  target(app: string, account: string, cluster: string, namespace: string, target: TargetCoordinate, onlyEnabled = false): ServerGroupView | undefined {
+    const all = (this.cluster(app, account, cluster)?.serverGroups ?? []).filter((sg) => sg.namespace === namespace && (!onlyEnabled || !sg.disabled));
+    const byAge = [...all].sort((a, b) => (b.createdTime ?? 0) - (a.createdTime ?? 0));
+    switch (target) {
+      case 'current':
+        return byAge[0];
+      case 'previous':
+        return byAge[1];
+      case 'oldest':
+        return byAge[byAge.length - 1];
+      case 'largest':
+        return [...all].sort((a, b) => b.instances.length - a.instances.length || (b.createdTime ?? 0) - (a.createdTime ?? 0))[0];
+      case 'fail':
+        return undefined;
+    }
+  }
+
+  // ---- server groups ----
+
+  private serverGroupKeysOfApp(app: string, cache: KubernetesAccountCache): string[] {
+    const appItem = cache.model.item(applicationKey(app));
+    return appItem === undefined ? [] : relatedKeys(appItem, 'serverGroups', cache.registry);
+  }
+
+  applicationServerGroups(app: string, clusters?: ReadonlySet<string>): ServerGroupSummaryView[] {
+    const out: ServerGroupSummaryView[] = [];
+    for (const cache of this.caches()) {
+      for (const key of this.serverGroupKeysOfApp(app, cache)) {
+        const s = this.summaryAt(cache, key);
+        if (s !== undefined && (clusters === undefined || clusters.has(`${s.account}:${s.cluster ?? ''}`))) out.push(s);
+      }
+    }
+    return out;
+  }
+
+  serverGroup(account: string, namespace: string, name: string): ServerGroupView | undefined {
+    for (const cache of this.caches(account)) {
+      const [kind, plain] = splitName(name);
+      const kinds = kind === undefined ? [...cache.registry.all()].filter((k) => k.spinnakerKind === 'serverGroups').map((k) => k.name) : [kind];
+      for (const k of kinds) {
+        const key = cache.model.keyFor(k, namespace, plain);
+        const sg = this.serverGroupAt(cache, key);
+        if (sg !== undefined) return sg;
+      }
+    }
+    return undefined;
+  }
+
+  serverGroupsByIds(ids: readonly string[]): ServerGroupSummaryView[] {
+    return ids.flatMap((id) => {
+      const [account = '', region = '', ...rest] = id.split(':');
+      const sg = this.serverGroup(account, region, rest.join(':'));
+      return sg === undefined ? [] : [serverGroupSummary(sg)];
+    });
+  }
+
+  serverGroupManagers(app: string): ServerGroupManagerView[] {
+    const out: ServerGroupManagerView[] = [];
+    for (const cache of this.caches()) {
+      const appItem = cache.model.item(applicationKey(app));
+      if (appItem === undefined) continue;
+      for (const key of relatedKeys(appItem, 'serverGroupManagers', cache.registry)) {
+        const item = cache.model.item(key);
+        if (item === undefined) continue;
+        const view = serverGroupManagerModel(item, this.related(cache, item, 'serverGroups'));
+        if (view !== undefined) out.push(view);
+      }
+    }
+    return out;
+  }
+
+  // ---- load balancers, security groups, instances ----
+
+  applicationLoadBalancers(app: string): LoadBalancerView[] {
+    const out: LoadBalancerView[] = [];
+    for (const cache of this.caches()) {
+      const appItem = cache.model.item(applicationKey(app));
+      if (appItem === undefined) continue;
+      for (const key of relatedKeys(appItem, 'loadBalancers', cache.registry)) {
+        const lb = this.loadBalancerAt(cache, key);
+        if (lb !== undefined) out.push(lb);
+      }
+    }
+    return out;
+  }
+
+  /** Every load balancer (for `/kubernetes/loadBalancers`), optionally one account/namespace/name. */
+  loadBalancers(filter: { account?: string; namespace?: string; name?: string } = {}): LoadBalancerView[] {
+    const out: LoadBalancerView[] = [];
+    for (const cache of this.caches(filter.account)) {
+      for (const key of cache.model.keys()) {
+        const p = parseKey(key);
+        if (p?.type !== 'infrastructure' || cache.registry.get(p.kind).spinnakerKind !== 'loadBalancers') continue;
+        if (filter.namespace !== undefined && p.namespace !== filter.namespace) continue;
+        const lb = this.loadBalancerAt(cache, key);
+        if (lb !== undefined && (filter.name === undefined || lb.name === filter.name || lb.displayName === filter.name)) out.push(lb);
+      }
+    }
+    return out;
+  }
+
+  securityGroups(filter: { account?: string; namespace?: string; name?: string } = {}): SecurityGroupView[] {
+    const out: SecurityGroupView[] = [];
+    for (const cache of this.caches(filter.account)) {
+      for (const key of cache.model.keys()) {
+        const p = parseKey(key);
+        if (p?.type !== 'infrastructure' || cache.registry.get(p.kind).spinnakerKind !== 'securityGroups') continue;
+        if (filter.namespace !== undefined && p.namespace !== filter.namespace) continue;
+        const item = cache.model.item(key);
+        const sg = item === undefined ? undefined : securityGroupModel(item);
+        if (sg !== undefined && (filter.name === undefined || sg.name === filter.name || sg.displayName === filter.name)) out.push(sg);
+      }
+    }
+    return out;
+  }
+
+  instance(account: string, namespace: string, id: string): InstanceView | undefined {
+    for (const cache of this.caches(account)) {
+      const [kind, plain] = splitName(id);
+      const direct = cache.model.item(cache.model.keyFor(kind ?? 'pod', namespace, plain));
+      if (direct !== undefined) return instanceModel(direct);
+      // Instances are also addressed by pod UID (their `name` in views).
+      for (const key of cache.model.keys()) {
+        const p = parseKey(key);
+        if (p?.type !== 'infrastructure' || p.kind !== 'pod' || p.namespace !== namespace) continue;
+        const m = cache.model.manifest(key);
+        if (m?.metadata?.uid === id) return instanceModel(cache.model.item(key) ?? { id: key, attributes: {}, relationships: {} });
+      }
+    }
+    return undefined;
+  }
+
+  rawResources(app: string): KubernetesResourceView[] {
+    const out: KubernetesResourceView[] = [];
+    for (const cache of this.caches()) {
+      const appItem = cache.model.item(applicationKey(app));
+      if (appItem === undefined) continue;
+      const expressions = rawResourceFilter(cache);
+      for (const [type, keys] of Object.entries(appItem.relationships)) {
+        if (type === CLUSTERS) continue;
+        for (const key of keys) {
+          const item = cache.model.item(key);
+          const view = item === undefined ? undefined : rawResourceModel(item);
+          if (view !== undefined && (expressions === undefined || expressions(view.kind))) out.push(view);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Kubernetes search results for keys of `type` (a kind or a Spinnaker kind) matching `q`. */
+  search(q: string, type: string): Record<string, unknown>[] {
+    const needle = q.toLowerCase();
+    const out: { score: number; result: Record<string, unknown> }[] = [];
+    for (const cache of this.caches()) {
+      for (const key of cache.model.keys()) {
+        const p = parseKey(key);
+        if (p?.type !== 'infrastructure') continue;
+        const props = cache.registry.get(p.kind);
+        if (p.kind !== type && props.spinnakerKind !== type) continue;
+        const at = key.toLowerCase().indexOf(needle);
+        if (needle !== '' && at < 0) continue;
+        const item = cache.model.item(key);
+        const moniker = (item?.attributes.moniker ?? {}) as { app?: string; cluster?: string };
+        out.push({
+          score: at,
+          result: {
+            account: p.account,
+            name: `${p.kind} ${p.name}`,
+            namespace: p.namespace,
+            region: p.namespace,
+            kind: p.kind,
+            group: props.group,
+            type: props.spinnakerKind,
+            provider: 'kubernetes',
+            ...(moniker.app === undefined ? {} : { application: moniker.app }),
+            ...(moniker.cluster === undefined ? {} : { cluster: moniker.cluster }),
+          },
+        });
+      }
+    }
+    return out.sort((a, b) => a.score - b.score).map((r) => r.result);
+  }
+}
+
+const infraKeyOf = (sg: ServerGroupView): string => infrastructureKey(sg.kind, sg.account, sg.namespace, sg.displayName);
+
+/** `"replicaSet web-1"` → [kind, name]; a bare name → [undefined, name]. */
+export function splitName(name: string): [string | undefined, string] {
+  const space = name.indexOf(' ');
+  return space < 0 ? [undefined, name] : [name.slice(0, space), name.slice(space + 1)];
+}
+
+function rawResourceFilter(cache: KubernetesAccountCache): ((kind: string) => boolean) | undefined {
+  const cfg = cache.credentials.config.rawResourcesEndpointConfig;
+  if (cfg.kindExpressions.length === 0 && cfg.omitKindExpressions.length === 0) return undefined;
+  const include = cfg.kindExpressions.map((e) => new RegExp(e));
+  const omit = cfg.omitKindExpressions.map((e) => new RegExp(e));
+  return (kind) => (include.length === 0 || include.some((r) => r.test(kind))) && !omit.some((r) => r.test(kind));
+}
