@@ -18,7 +18,7 @@ import { AgentScheduler } from './core/agents/AgentScheduler.js';
 import { authoritativeTypes } from './core/agents/CachingAgent.js';
 import type { ProviderCache } from './core/cache/Cache.js';
 import { DefaultProviderCache } from './core/cache/DefaultProviderCache.js';
-import { createKubernetesProvider } from './providers/kubernetes/KubernetesProvider.js';
+import { createKubernetesProvider, kubernetesProviderSettings } from './providers/kubernetes/KubernetesProvider.js';
 import { OperationRegistry } from './core/operations/OperationRegistry.js';
 import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor.js';
 import type { ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
@@ -50,7 +50,15 @@ export interface App {
 }
 
 /** Built-in providers, registered explicitly (created per app: they hold live state). */
-const builtinProviders = (): ProviderModule[] => [createKubernetesProvider() as unknown as ProviderModule];
+function builtinProviders(config: ServiceConfig): ProviderModule[] {
+  const k8s = kubernetesProviderSettings.parse((config as Record<string, unknown>).kubernetes ?? {});
+  return [
+    createKubernetesProvider({
+      ...(k8s.probeIntervalSeconds === undefined ? {} : { probeIntervalMs: k8s.probeIntervalSeconds * 1000 }),
+      ...(k8s.writeBatchMillis === undefined ? {} : { flushIntervalMs: k8s.writeBatchMillis }),
+    }) as unknown as ProviderModule,
+  ];
+}
 
 /** The composition root: builds every part from the validated config and wires them together. */
 export async function createApp(opts: AppOptions): Promise<App> {
@@ -109,7 +117,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     onTaskFinished: (cloudProvider, state) => metrics.tasks.inc({ cloudProvider, state }),
   });
 
-  const providers = [...builtinProviders(), ...(opts.providers ?? []), ...(await loadPlugins(config.plugins))];
+  const providers = [...builtinProviders(config), ...(opts.providers ?? []), ...(await loadPlugins(config.plugins))];
   const byId = new Map(providers.map((p) => [p.id, p]));
   const deps: ProviderDeps = { logger, clock };
   for (const provider of providers) for (const op of provider.operations) registry.register(provider.id, op);

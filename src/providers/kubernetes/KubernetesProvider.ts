@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ProviderCache } from '../../core/cache/Cache.js';
 import type { CachingAgent } from '../../core/agents/CachingAgent.js';
 import type { ProviderDeps, ProviderModule, ProviderRuntime } from '../../core/providers/ProviderModule.js';
@@ -13,6 +14,12 @@ export const KUBERNETES = 'kubernetes';
 
 /** Default period of the full-snapshot agent that reconciles the cache store with the watch state. */
 const SNAPSHOT_INTERVAL_SECONDS = 300;
+
+/** Provider-wide settings read from the `kubernetes` config section (besides `accounts`). */
+export const kubernetesProviderSettings = z
+  .object({ probeIntervalSeconds: z.number().positive().optional(), writeBatchMillis: z.number().int().positive().optional() })
+  .passthrough()
+  .default({});
 
 export interface KubernetesProviderOptions {
   /** Write-through batching window. */
@@ -57,7 +64,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         status: 'UP',
         details: Object.fromEntries([...caches].map(([name, c]) => {
           const s = c.status();
-          return [name, { state: s.state, objects: s.objects, ...(s.lastError === undefined ? {} : { lastError: s.lastError }) }];
+          return [name, { state: s.state, stale: s.stale, objects: s.objects, ...(s.lastError === undefined ? {} : { lastError: s.lastError }) }];
         })),
       }),
     },

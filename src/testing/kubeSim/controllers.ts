@@ -61,6 +61,12 @@ export function templateHash(template: unknown): string {
   return out;
 }
 
+/** Deployment annotations the controller copies to its ReplicaSets (all but kubectl's and the revision ones). */
+function copiedAnnotations(d: KubeObj): Record<string, string> {
+  const skip = (k: string): boolean => k === 'kubectl.kubernetes.io/last-applied-configuration' || k.startsWith('deployment.kubernetes.io/');
+  return Object.fromEntries(Object.entries(d.metadata.annotations ?? {}).filter(([k]) => !skip(k)));
+}
+
 const ownerRef = (owner: KubeObj): NonNullable<KubeObj['metadata']['ownerReferences']>[number] => ({
   apiVersion: owner.apiVersion ?? '',
   kind: owner.kind ?? '',
@@ -215,7 +221,12 @@ export class Controllers {
             name,
             namespace: d.metadata.namespace,
             labels,
-            annotations: { [REVISION]: String(maxRevision + 1), 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + 1) },
+            annotations: {
+              ...copiedAnnotations(d),
+              [REVISION]: String(maxRevision + 1),
+              'deployment.kubernetes.io/desired-replicas': String(desired),
+              'deployment.kubernetes.io/max-replicas': String(desired + 1),
+            },
             ownerReferences: [ownerRef(d)],
           },
           spec: {

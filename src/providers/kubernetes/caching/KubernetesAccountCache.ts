@@ -13,11 +13,12 @@ import type { KubernetesManifest } from '../model/KubernetesManifest.js';
 import { ResourceWatcher } from './ResourceWatcher.js';
 import type { WatcherState } from './ResourceWatcher.js';
 
-export type AccountCacheState = 'starting' | 'listing' | 'watching' | 'stale' | 'unreachable';
+export type AccountCacheState = 'starting' | 'listing' | 'watching' | 'degraded' | 'unreachable';
 
 export interface AccountCacheStatus {
   readonly account: string;
   readonly state: AccountCacheState;
+  readonly stale: boolean;
   readonly objects: number;
   readonly lastSyncMs: number | undefined;
   readonly lastError: string | undefined;
@@ -133,19 +134,20 @@ export class KubernetesAccountCache {
 
   status(): AccountCacheStatus {
     const states = [...this.watchers].map(([id, w]) => [id, w.current()] as [string, WatcherState]);
-    const synced = states.filter(([, s]) => s.lastSyncMs !== undefined);
+    const synced = states.filter(([, s]) => s.lastSyncMs !== undefined).length;
     const failing = states.filter(([, s]) => s.phase === 'backoff');
     let state: AccountCacheState;
-    if (this.probeError !== undefined || (states.length > 0 && failing.length === states.length)) state = synced.length > 0 ? 'stale' : 'unreachable';
-    else if (synced.length < states.length) state = states.some(([, s]) => s.phase === 'listing') ? 'listing' : 'starting';
-    else if (failing.length > 0) state = 'stale';
+    if (this.probeError !== undefined || (states.length > 0 && failing.length === states.length)) state = 'unreachable';
+    else if (failing.length > 0) state = 'degraded';
+    else if (synced < states.length) state = states.some(([, s]) => s.phase === 'listing') ? 'listing' : 'starting';
     else state = 'watching';
-    if (state === 'stale' && this.probeError !== undefined) state = 'unreachable';
+    const lastSync = states.flatMap(([, s]) => (s.lastSyncMs === undefined ? [] : [s.lastSyncMs]));
     const lastError = this.probeError ?? failing[0]?.[1].lastError;
-    const lastSync = synced.map(([, s]) => s.lastSyncMs ?? 0);
     return {
       account: this.account,
       state,
+      // Data is stale when it was loaded once but is no longer being kept current.
+      stale: synced > 0 && (state === 'unreachable' || state === 'degraded'),
       objects: this.model.size,
       lastSyncMs: lastSync.length > 0 ? Math.max(...lastSync) : undefined,
       lastError,

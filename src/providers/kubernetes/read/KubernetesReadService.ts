@@ -34,6 +34,9 @@ export interface ClusterRef {
   readonly serverGroups: string[];
 }
 
+/** Memo keys are `{view prefix}{cache key}`; a change to a key drops every view of it. */
+const VIEW_PREFIXES = ['', 'summary|', 'lb|'] as const;
+
 export type TargetCoordinate = 'current' | 'previous' | 'oldest' | 'largest' | 'fail';
 
 /**
@@ -50,7 +53,7 @@ export class KubernetesReadService {
   invalidate(account: string, keys: ReadonlySet<string>): void {
     const m = this.memo.get(account);
     if (m === undefined) return;
-    for (const k of keys) m.delete(k);
+    for (const k of keys) for (const prefix of VIEW_PREFIXES) m.delete(prefix + k);
   }
 
   forgetAccount(account: string): void {
