@@ -1,0 +1,92 @@
+/**
+ * The watch-fed account cache against the simulator (in process), writing through to a real
+ * cache engine: Clouddriver keys, attributes and relationships in the store, batched writes,
+ * evictions on deletion, relist after 410, and the snapshot result.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DefaultProviderCache } from '../src/core/cache/DefaultProviderCache.js';
+import { systemClock } from '../src/core/Clock.js';
+import { silentLogger } from '../src/core/Logger.js';
+import { KubernetesCredentials } from '../src/providers/kubernetes/account/KubernetesCredentials.js';
+import { kubernetesAccountSchema } from '../src/providers/kubernetes/account/KubernetesAccountConfig.js';
+import { KubernetesAccountCache } from '../src/providers/kubernetes/caching/KubernetesAccountCache.js';
+import { InMemoryCacheStoreDriver } from '../src/stores/memory/InMemoryCacheStoreDriver.js';
+import { startKubeSim } from '../src/testing/kubeSim/index.js';
+import type { KubeSim } from '../src/testing/kubeSim/index.js';
+import { waitFor } from './helpers/waitFor.js';
+
+const KEY = (kind: string, ns: string, name: string): string => `kubernetes.v2:infrastructure:${kind}:acct:${ns}:${name}`;
+
+describe('KubernetesAccountCache', () => {
+  let sim: KubeSim;
+  let account: KubernetesAccountCache;
+  let cache: DefaultProviderCache;
+  let writes = 0;
+
+  beforeAll(async () => {
+    sim = await startKubeSim({ tls: true, controllers: false, cluster: { historyLimit: 20 }, bookmarkIntervalMs: 200 });
+    sim.seed('sim-1', { namespaces: 2, deployments: 3, podsPerDeployment: 4, applications: 2 });
+    const credentials = new KubernetesCredentials(kubernetesAccountSchema.parse({ name: 'acct', kubeconfigContents: sim.kubeconfig }));
+    const engine = new DefaultProviderCache('kubernetes', new InMemoryCacheStoreDriver({ clock: systemClock }).open('kubernetes'), systemClock);
+    cache = new Proxy(engine, {
+      get(target, prop, receiver) {
+        if (prop === 'addCacheResult') writes++;
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    account = new KubernetesAccountCache({ credentials, cache, logger: silentLogger, agentType: 'acct/KubernetesCoreCachingAgent', flushIntervalMs: 20, probeIntervalMs: 500 });
+    account.start();
+    expect(await account.waitForInitialSync(10_000)).toBe(true);
+  });
+  afterAll(async () => {
+    await account.stop();
+    await sim.stop();
+  });
+
+  it('loads every cached kind and writes it through in a few batched writes', async () => {
+    expect(account.status()).toMatchObject({ state: 'watching', stale: false, objects: 2 * 3 * (1 + 1 + 4 + 1) });
+    await account.flush();
+    expect(writes).toBeLessThanOrEqual(3);
+    const pods = await cache.getIdentifiers('pod');
+    expect(pods).toHaveLength(24);
+    const rs = (await cache.getIdentifiers('replicaSet'))[0] ?? '';
+    const item = await cache.get('replicaSet', rs);
+    expect(item?.attributes).toMatchObject({ kind: 'replicaSet', apiVersion: 'apps/v1', namespace: 'ns0', moniker: { app: expect.any(String) as unknown } });
+    expect(item?.relationships.pod).toHaveLength(4);
+    expect(item?.relationships.deployment).toHaveLength(1);
+    expect(item?.relationships.service).toHaveLength(1);
+    expect(await cache.getIdentifiers('applications')).toEqual(expect.arrayContaining(['kubernetes.v2:logical:applications:app0', 'kubernetes.v2:logical:applications:app1']));
+  });
+
+  it('follows watch events and evicts deleted objects from the store', async () => {
+    const svc = sim.cluster('sim-1').type('', 'v1', 'services');
+    const name = sim.cluster('sim-1').store.list('/services', 'ns1')[0]?.metadata.name ?? '';
+    sim.cluster('sim-1').delete(svc, 'ns1', name);
+    await waitFor(async () => {
+      await account.flush();
+      expect(await cache.get('service', KEY('service', 'ns1', name))).toBeUndefined();
+    });
+    expect(account.model.manifest(KEY('service', 'ns1', name))).toBeUndefined();
+  });
+
+  it('relists after the watch history is compacted (410) and converges', async () => {
+    const cluster = sim.cluster('sim-1');
+    const cm = cluster.type('', 'v1', 'services');
+    cluster.store.compact();
+    // Dropping streams forces a resume from a now-compacted version.
+    sim.setFaults('sim-1', { dropWatchAfterMs: 50 });
+    cluster.create(cm, 'ns0', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'late' }, spec: { selector: { app: 'x' } } });
+    await waitFor(() => expect(account.model.manifest(KEY('service', 'ns0', 'late'))).toBeDefined(), 10_000);
+    sim.setFaults('sim-1', {});
+    await waitFor(() => expect(account.status().state).toBe('watching'), 10_000);
+  });
+
+  it('answers on-demand refreshes: fresh when current, updated after a change it has not seen', async () => {
+    expect(await account.refresh('service', 'ns0', 'late')).toBe('fresh');
+    const cluster = sim.cluster('sim-1');
+    await account.stop();
+    cluster.patch(cluster.type('', 'v1', 'services'), 'ns0', 'late', 'application/merge-patch+json', JSON.stringify({ metadata: { labels: { changed: 'yes' } } }));
+    expect(await account.refresh('service', 'ns0', 'late')).toBe('updated');
+    expect(account.model.manifest(KEY('service', 'ns0', 'late'))?.metadata).toMatchObject({ labels: { changed: 'yes' } });
+  });
+});
