@@ -3,6 +3,9 @@ import type { Cache, ProviderCache, WriteStats } from './Cache.js';
 import type { CacheData, CacheResult, RelationshipFilter } from './CacheData.js';
 import type { CacheStore, StoredItem } from './CacheStore.js';
 
+/** Items per store write within one result. */
+const WRITE_CHUNK = 1000;
+
 /** Writer name used for items written outside an agent (`putCacheData`). */
 const DIRECT_WRITER = '__direct__';
 
@@ -65,7 +68,11 @@ export class DefaultProviderCache implements ProviderCache {
       if (type.includes(':')) throw new Error(`cache type may not contain ':' (${type})`);
       const items = result.cacheResults[type] ?? [];
       const written = new Set(items.map((i) => i.id));
-      if (items.length > 0) await this.store.put(type, agentType, items.map((i) => this.toStored(i)));
+      // Large results go in chunks, yielding between them, so one big write never stalls the process.
+      for (let i = 0; i < items.length; i += WRITE_CHUNK) {
+        if (i > 0) await new Promise((r) => setImmediate(r));
+        await this.store.put(type, agentType, items.slice(i, i + WRITE_CHUNK).map((item) => this.toStored(item)));
+      }
       additions += items.length;
       // Clouddriver order: previous - written, then + explicit evictions (an id both written and
       // explicitly evicted ends up evicted).

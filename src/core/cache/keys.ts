@@ -3,7 +3,12 @@
  * (Clouddriver's Kubernetes `Keys` rule, used here for every provider).
  */
 export function encodeKey(parts: readonly string[]): string {
-  return parts.map((p) => p.replaceAll(':', ';')).join(':');
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] ?? '';
+    out += (i === 0 ? '' : ':') + (p.includes(':') ? p.replaceAll(':', ';') : p);
+  }
+  return out;
 }
 
 /** Splits a key into its parts, turning `;` back into `:`. */

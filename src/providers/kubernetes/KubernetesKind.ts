@@ -153,8 +153,18 @@ export function parseKindString(qualified: string): string {
 
 /** The kind name of a live object, from its `kind` and the group of its `apiVersion`. */
 export function kindOfManifest(m: KubernetesManifest): string {
-  return kubernetesKindName(m.kind, apiGroupOf(m.apiVersion));
+  const memoKey = `${m.apiVersion ?? ''}|${m.kind ?? ''}`;
+  let name = KIND_MEMO.get(memoKey);
+  if (name === undefined) {
+    name = kubernetesKindName(m.kind, apiGroupOf(m.apiVersion));
+    if (KIND_MEMO.size > 10_000) KIND_MEMO.clear();
+    KIND_MEMO.set(memoKey, name);
+  }
+  return name;
 }
+
+/** apiVersion|kind -> kind name (a hot path: called several times per object and relationship). */
+const KIND_MEMO = new Map<string, string>();
 
 /** Kind names are case-insensitive. */
 export const sameKind = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();

@@ -165,14 +165,43 @@ export function ingressBackendServices(ingress: KubernetesManifest): string[] {
   return [...names];
 }
 
+// Manifests are never mutated once cached, so derived values are memoised per object.
+const SELECTORS = new WeakMap<KubernetesManifest, Record<string, string>>();
+const SELECTABLE = new WeakMap<KubernetesManifest, Record<string, string> | null>();
+
 /** Service selector (`spec.selector`); empty selects nothing. */
-export const serviceSelector = (service: KubernetesManifest): Record<string, string> => stringMapAt(service, 'spec', 'selector');
+export function serviceSelector(service: KubernetesManifest): Record<string, string> {
+  let selector = SELECTORS.get(service);
+  if (selector === undefined) SELECTORS.set(service, (selector = stringMapAt(service, 'spec', 'selector')));
+  return selector;
+}
 
 /** The labels a Service selector is matched against: pod-template labels, or a Pod's own labels. */
 export function selectableLabels(m: KubernetesManifest): Record<string, string> | undefined {
-  const kind = kindOfManifest(m);
-  if (!SELECTABLE_KINDS.has(kind)) return undefined;
-  return kind === 'pod' ? labelsOf(m) : podTemplateLabels(m);
+  let labels = SELECTABLE.get(m);
+  if (labels === undefined) {
+    const kind = kindOfManifest(m);
+    labels = !SELECTABLE_KINDS.has(kind) ? null : ((kind === 'pod' ? labelsOf(m) : podTemplateLabels(m)) ?? null);
+    SELECTABLE.set(m, labels);
+  }
+  return labels ?? undefined;
+}
+
+function firstEntry(selector: Readonly<Record<string, string>>): string | undefined {
+  for (const [k, v] of Object.entries(selector)) return `${k}=${v}`;
+  return undefined;
+}
+
+function addTo<T>(map: Map<string, Set<T>>, key: string, value: T): void {
+  let set = map.get(key);
+  if (set === undefined) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom<T>(map: Map<string, Set<T>>, key: string, value: T): void {
+  const set = map.get(key);
+  set?.delete(value);
+  if (set?.size === 0) map.delete(key);
 }
 
 export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
@@ -203,8 +232,12 @@ export class PeerIndex {
   }
 
   keyOf(m: KubernetesManifest): string {
-    return infrastructureKey(kindOfManifest(m), this.account, manifestNamespace(m), manifestName(m));
+    let key = this.keys.get(m);
+    if (key === undefined) this.keys.set(m, (key = infrastructureKey(kindOfManifest(m), this.account, manifestNamespace(m), manifestName(m))));
+    return key;
   }
+
+  private readonly keys = new WeakMap<KubernetesManifest, string>();
 
   /** Adds or replaces the object with the same key; returns the previous one. */
   upsert(m: KubernetesManifest): KubernetesManifest | undefined {
@@ -215,6 +248,7 @@ export class PeerIndex {
     let names = this.byNsKind.get(bucket);
     if (names === undefined) this.byNsKind.set(bucket, (names = new Map()));
     names.set(manifestName(m), m);
+    for (const entry of this.selectionEntries(m)) addTo(this.selection, entry, m);
     const targets = referencedKeys(this.account, m);
     this.ownTargets.set(key, targets);
     for (const t of targets) {
@@ -231,6 +265,7 @@ export class PeerIndex {
     if (m === undefined) return undefined;
     this.objects.delete(key);
     this.byNsKind.get(this.bucketKey(kindOfManifest(m), manifestNamespace(m)))?.delete(manifestName(m));
+    for (const entry of this.selectionEntries(m)) removeFrom(this.selection, entry, m);
     for (const t of this.ownTargets.get(key) ?? []) this.referrers.get(t)?.delete(key);
     this.ownTargets.delete(key);
     return m;
@@ -244,6 +279,43 @@ export class PeerIndex {
   find(kind: string, namespace: string, name: string): KubernetesManifest | undefined {
     return this.byNsKind.get(this.bucketKey(kind, namespace))?.get(name);
   }
+
+  /** Services in `namespace` whose selector matches `labels`. */
+  servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): KubernetesManifest[] {
+    const out = new Set<KubernetesManifest>();
+    for (const [k, v] of Object.entries(labels)) {
+      for (const svc of this.selection.get(`s\u0000${namespace}\u0000${k}=${v}`) ?? []) if (selectorMatches(serviceSelector(svc), labels)) out.add(svc);
+    }
+    return [...out];
+  }
+
+  /** Selectable workloads (pods, replica sets, stateful sets, daemon sets) in `namespace` a selector matches. */
+  selectedBy(namespace: string, selector: Readonly<Record<string, string>>): KubernetesManifest[] {
+    const first = firstEntry(selector);
+    if (first === undefined) return [];
+    const out: KubernetesManifest[] = [];
+    for (const w of this.selection.get(`w\u0000${namespace}\u0000${first}`) ?? []) {
+      const labels = selectableLabels(w);
+      if (labels !== undefined && selectorMatches(selector, labels)) out.push(w);
+    }
+    return out;
+  }
+
+  /**
+   * Index entries of an object for selector matching: a Service under its first selector pair
+   * (every match must have it); a workload under each of its selectable label pairs.
+   */
+  private selectionEntries(m: KubernetesManifest): string[] {
+    const namespace = manifestNamespace(m);
+    if (kindOfManifest(m) === 'service') {
+      const first = firstEntry(serviceSelector(m));
+      return first === undefined ? [] : [`s\u0000${namespace}\u0000${first}`];
+    }
+    const labels = selectableLabels(m);
+    return labels === undefined ? [] : Object.entries(labels).map(([k, v]) => `w\u0000${namespace}\u0000${k}=${v}`);
+  }
+
+  private readonly selection = new Map<string, Set<KubernetesManifest>>();
 
   /** Keys of cached objects whose ownerReferences (or involvedObject) point at `key`. */
   referrersOf(key: string): Iterable<string> {
@@ -267,12 +339,10 @@ export function objectEdges(m: KubernetesManifest, peers: PeerIndex, options: Ca
   const key = infrastructureKey(kind, account, namespace, manifestName(m));
   const out = ownEdges(account, m, options);
   for (const referrer of peers.referrersOf(key)) if (referrer !== key) out.push([referrer, key]);
-  const peerKey = (p: KubernetesManifest): string => infrastructureKey(kindOfManifest(p), account, manifestNamespace(p), manifestName(p));
+  const peerKey = (p: KubernetesManifest): string => peers.keyOf(p);
 
   const labels = selectableLabels(m);
-  if (labels !== undefined) {
-    for (const svc of peers.inNamespace('service', namespace)) if (selectorMatches(serviceSelector(svc), labels)) out.push([key, peerKey(svc)]);
-  }
+  if (labels !== undefined) for (const svc of peers.servicesSelecting(namespace, labels)) out.push([key, peerKey(svc)]);
   if (kind === 'statefulSet') {
     const serviceName = stringAt(m, 'spec', 'serviceName');
     const svc = serviceName === undefined || serviceName === '' ? undefined : peers.find('service', namespace, serviceName);
@@ -286,13 +356,7 @@ export function objectEdges(m: KubernetesManifest, peers: PeerIndex, options: Ca
   }
   if (kind === 'service') {
     const name = manifestName(m);
-    const selector = serviceSelector(m);
-    for (const target of SELECTABLE_KINDS) {
-      for (const w of peers.inNamespace(target, namespace)) {
-        const wl = selectableLabels(w);
-        if (wl !== undefined && selectorMatches(selector, wl)) out.push([key, peerKey(w)]);
-      }
-    }
+    for (const w of peers.selectedBy(namespace, serviceSelector(m))) out.push([key, peerKey(w)]);
     for (const sts of peers.inNamespace('statefulSet', namespace)) if (stringAt(sts, 'spec', 'serviceName') === name) out.push([key, peerKey(sts)]);
     for (const ing of peers.inNamespace('ingress', namespace)) if (ingressBackendServices(ing).includes(name)) out.push([key, peerKey(ing)]);
   }

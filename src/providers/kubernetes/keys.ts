@@ -67,6 +67,20 @@ export function clusterKey(account: string, application: string, cluster: string
  * The kind of an infrastructure key is normalised (`ReplicaSet` -> `replicaSet`).
  */
 export function parseKey(key: string): KubernetesCacheKey | undefined {
+  // Keys are parsed on every relationship lookup; memoise (bounded) since the same keys recur.
+  let parsed = PARSED.get(key);
+  if (parsed === undefined && !PARSED.has(key)) {
+    parsed = parseKeyUncached(key);
+    if (PARSED.size >= MAX_PARSED) PARSED.clear();
+    PARSED.set(key, parsed);
+  }
+  return parsed;
+}
+
+const PARSED = new Map<string, KubernetesCacheKey | undefined>();
+const MAX_PARSED = 500_000;
+
+function parseKeyUncached(key: string): KubernetesCacheKey | undefined {
   const parts = codec.parse(key);
   if (parts === undefined) return undefined;
   const [kind, a, b, c, d, ...rest] = parts;

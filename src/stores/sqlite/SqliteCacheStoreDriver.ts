@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/Clock.js';
 import { applyRelationshipFilter, type CacheData, type RelationshipFilter } from '../../core/cache/CacheData.js';
 import type { CacheStore, CacheStoreDriver, StoredItem } from '../../core/cache/CacheStore.js';
@@ -35,6 +36,8 @@ interface ItemRow {
 
 class SqliteCacheStore implements CacheStore {
   private readonly s;
+  /** Digest of what this process last wrote per item (and per item+agent for relationships). */
+  private readonly written = new Map<string, { attributes?: string; rels: Map<string, string> }>();
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -85,17 +88,35 @@ class SqliteCacheStore implements CacheStore {
   }
 
   async put(type: string, agent: string, items: readonly StoredItem[]): Promise<void> {
-    const { s, ns } = this;
+    const { s, ns, written } = this;
+    const committed: [string, string, string][] = [];
     this.db.transaction(() => {
       for (const item of items) {
         const attributes = JSON.stringify(item.attributes);
         const expiresAt = item.expiresAt ?? null;
-        const prev = s.selectAttrs.get(ns, type, item.id);
-        if (!prev || prev.attributes !== attributes || prev.expires_at !== expiresAt) s.upsertItem.run(ns, type, item.id, attributes, expiresAt);
         const rels = JSON.stringify(item.relationships);
-        if (s.selectRel.get(ns, type, item.id, agent)?.relationships !== rels) s.upsertRel.run(ns, type, item.id, agent, rels);
+        // Skip unchanged items by digest, without reading the row back when this process wrote it.
+        const key = `${type}\u0000${item.id}`;
+        const seen = written.get(key);
+        const attrDigest = digest(`${expiresAt ?? ''}|${attributes}`);
+        const relDigest = digest(rels);
+        if (seen?.attributes !== attrDigest) {
+          const prev = seen?.attributes !== undefined ? undefined : s.selectAttrs.get(ns, type, item.id);
+          if (!prev || prev.attributes !== attributes || prev.expires_at !== expiresAt) s.upsertItem.run(ns, type, item.id, attributes, expiresAt);
+        }
+        const seenRels = seen?.rels.get(agent);
+        if (seenRels !== relDigest) {
+          if (seenRels !== undefined || s.selectRel.get(ns, type, item.id, agent)?.relationships !== rels) s.upsertRel.run(ns, type, item.id, agent, rels);
+        }
+        committed.push([key, attrDigest, relDigest]);
       }
     })();
+    for (const [key, attrDigest, relDigest] of committed) {
+      const seen = written.get(key) ?? { rels: new Map<string, string>() };
+      seen.attributes = attrDigest;
+      seen.rels.set(agent, relDigest);
+      written.set(key, seen);
+    }
   }
 
   async evict(type: string, ids: readonly string[]): Promise<void> {
@@ -106,6 +127,7 @@ class SqliteCacheStore implements CacheStore {
         s.deleteRels.run(ns, type, id);
       }
     })();
+    for (const id of ids) this.written.delete(`${type}\u0000${id}`);
   }
 
   async get(type: string, ids: readonly string[], filter?: RelationshipFilter): Promise<CacheData[]> {
@@ -174,6 +196,10 @@ class SqliteCacheStore implements CacheStore {
   async types(): Promise<string[]> {
     return this.s.types.all(this.ns, this.clock.now()).map((r) => r.type);
   }
+}
+
+function digest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
 }
 
 function push(map: Map<string, string[]>, id: string, value: string): void {

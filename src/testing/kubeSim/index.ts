@@ -48,6 +48,8 @@ export interface KubeSim {
   /** Kubeconfig YAML with one context per cluster (context name = cluster name). */
   readonly kubeconfig: string;
   readonly clusterNames: readonly string[];
+  /** A kubeconfig with only this cluster's context. */
+  kubeconfigFor(name: string): string;
   /** API server URL of one cluster. */
   serverUrl(name: string): string;
   cluster(name: string): SimCluster;
@@ -87,21 +89,24 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const base = `${pki === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
   const serverUrl = (name: string): string => `${base}/clusters/${encodeURIComponent(name)}`;
   const b64 = (s: string): string => Buffer.from(s).toString('base64');
-  const kubeconfig = toYaml({
-    apiVersion: 'v1',
-    kind: 'Config',
-    preferences: {},
-    'current-context': names[0],
-    clusters: names.map((name) => ({ name, cluster: { server: serverUrl(name), ...(pki === undefined ? {} : { 'certificate-authority-data': b64(pki.caCert) }) } })),
-    users: names.map((name) => ({
-      name: `${name}-user`,
-      user: options.auth === 'cert' && pki !== undefined ? { 'client-certificate-data': b64(pki.clientCert), 'client-key-data': b64(pki.clientKey) } : { token: endpoint(name).token },
-    })),
-    contexts: names.map((name) => ({ name, context: { cluster: name, user: `${name}-user`, namespace: 'default' } })),
-  });
+  const kubeconfigOf = (clusters: readonly string[]): string =>
+    toYaml({
+      apiVersion: 'v1',
+      kind: 'Config',
+      preferences: {},
+      'current-context': clusters[0],
+      clusters: clusters.map((name) => ({ name, cluster: { server: serverUrl(name), ...(pki === undefined ? {} : { 'certificate-authority-data': b64(pki.caCert) }) } })),
+      users: clusters.map((name) => ({
+        name: `${name}-user`,
+        user: options.auth === 'cert' && pki !== undefined ? { 'client-certificate-data': b64(pki.clientCert), 'client-key-data': b64(pki.clientKey) } : { token: endpoint(name).token },
+      })),
+      contexts: clusters.map((name) => ({ name, context: { cluster: name, user: `${name}-user`, namespace: 'default' } })),
+    });
+  const kubeconfig = kubeconfigOf(names);
   return {
     url: base,
     kubeconfig,
+    kubeconfigFor: (name) => kubeconfigOf([endpoint(name).cluster.name]),
     clusterNames: names,
     serverUrl,
     cluster: (name) => endpoint(name).cluster,

@@ -61,12 +61,16 @@ export class KubernetesAccountCache {
   readonly registry: KubernetesKindRegistry;
   private readonly watchers = new Map<string, ResourceWatcher>();
   private readonly collectionObjects = new Map<string, Set<string>>();
+  /** Keys seen so far by a (re)list in progress, per collection. */
+  private readonly listing = new Map<string, Set<string>>();
   private readonly pending = new Set<string>();
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private probeTimer: NodeJS.Timeout | undefined;
   private probeError: string | undefined;
   private stopped = false;
+  /** Every collection has completed its first LIST. */
+  private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
   readonly options: CachingOptions;
 
@@ -99,7 +103,9 @@ export class KubernetesAccountCache {
           collection,
           logger: this.opts.logger,
           idleTimeoutMs: this.opts.idleTimeoutMs ?? 90_000,
-          onSync: (objects) => this.sync(collection.id, kind, objects.filter(keep)),
+          onListStart: () => this.listing.set(collection.id, new Set()),
+          onListPage: (objects) => this.listPage(collection.id, kind, objects.filter(keep)),
+          onListDone: () => this.listDone(collection.id),
           onChange: (type, object) => {
             if (keep(object)) this.change(collection.id, kind, type, object);
           },
@@ -110,6 +116,7 @@ export class KubernetesAccountCache {
       }
     }
     this.probe();
+    this.notifySynced();
   }
 
   async stop(): Promise<void> {
@@ -122,7 +129,7 @@ export class KubernetesAccountCache {
 
   /** Resolves once every collection has completed its first LIST (or `timeoutMs` passes). */
   waitForInitialSync(timeoutMs: number): Promise<boolean> {
-    if (this.initiallySynced()) return Promise.resolve(true);
+    if (this.synced) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
       this.syncWaiters.push(() => {
@@ -198,25 +205,35 @@ export class KubernetesAccountCache {
   }
 
   private notifySynced(): void {
-    if (this.syncWaiters.length === 0 || !this.initiallySynced()) return;
+    if (this.synced || !this.initiallySynced()) return;
+    this.synced = true;
+    if (this.pending.size > 0) this.scheduleFlush();
     for (const w of this.syncWaiters.splice(0)) w();
   }
 
-  private sync(collection: string, kind: KubernetesKindProperties, objects: readonly KubeObject[]): void {
-    const previous = this.collectionObjects.get(collection) ?? new Set<string>();
-    const now = new Set<string>();
+  /** A page of a (re)list: upsert, remembering what this list has seen. */
+  private listPage(collection: string, kind: KubernetesKindProperties, objects: readonly KubeObject[]): void {
+    let seen = this.listing.get(collection);
+    if (seen === undefined) this.listing.set(collection, (seen = new Set()));
     const touched = new Set<string>();
     for (const o of objects) {
-      const m = withKind(o, kind);
-      now.add(this.keyOf(kind, o));
-      for (const k of this.model.upsert(m)) touched.add(k);
+      seen.add(this.keyOf(kind, o));
+      for (const k of this.model.upsert(withKind(o, kind))) touched.add(k);
     }
-    for (const key of previous) {
-      if (now.has(key)) continue;
+    this.apply(touched);
+  }
+
+  /** The (re)list is complete: objects of the collection it did not see are gone. */
+  private listDone(collection: string): void {
+    const seen = this.listing.get(collection) ?? new Set<string>();
+    this.listing.delete(collection);
+    const touched = new Set<string>();
+    for (const key of this.collectionObjects.get(collection) ?? []) {
+      if (seen.has(key)) continue;
       const gone = this.model.manifest(key);
       if (gone !== undefined) for (const k of this.model.remove(gone)) touched.add(k);
     }
-    this.collectionObjects.set(collection, now);
+    this.collectionObjects.set(collection, seen);
     this.apply(touched);
   }
 
@@ -242,6 +259,13 @@ export class KubernetesAccountCache {
     if (touched.size === 0) return;
     this.opts.onChange?.(touched);
     for (const k of touched) this.pending.add(k);
+    // While the first LIST of every collection is running, the store write waits: reads are
+    // served from memory, and the CPU goes to getting the account readable first.
+    if (!this.synced) return;
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
       void this.flush();
@@ -250,8 +274,13 @@ export class KubernetesAccountCache {
 
   /** One batched write-through: current items for the keys, explicit evictions for the rest. */
   private async write(keys: readonly string[]): Promise<void> {
-    const BATCH = 5000;
+    const BATCH = 1000;
+    let lastBatchMs = 0;
     for (let i = 0; i < keys.length && !this.stopped; i += BATCH) {
+      // The store copy is not on the read path: between batches, give the event loop at least
+      // as long as the last batch took, so reads and watch events keep flowing during a big write.
+      if (i > 0) await new Promise((r) => setTimeout(r, Math.min(lastBatchMs, 250)));
+      const started = performance.now();
       const slice = keys.slice(i, i + BATCH);
       const result = this.model.itemsFor(slice);
       const present = new Set(Object.values(result.cacheResults).flatMap((list: readonly CacheData[]) => list.map((d) => d.id)));
@@ -266,6 +295,7 @@ export class KubernetesAccountCache {
       } catch (e) {
         this.opts.logger.warn({ account: this.account, err: (e as Error).message }, 'cache write-through failed; will be repaired by the next full snapshot');
       }
+      lastBatchMs = performance.now() - started;
     }
   }
 

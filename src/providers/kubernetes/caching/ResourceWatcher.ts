@@ -24,8 +24,13 @@ export interface ResourceWatcherOptions {
   readonly client: KubeClient;
   readonly collection: WatchedCollection;
   readonly logger: Logger;
-  /** Called after every (re)list with the full set, and for every watch change. */
-  readonly onSync: (objects: readonly KubeObject[]) => void;
+  /**
+   * A (re)list delivers its pages to `onListPage` as they arrive (so processing overlaps the
+   * next request), then `onListDone` once the full set has been seen.
+   */
+  readonly onListStart: () => void;
+  readonly onListPage: (objects: readonly KubeObject[]) => void;
+  readonly onListDone: () => void;
   readonly onChange: (type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject) => void;
   /** Called whenever the state changes (for health). */
   readonly onState?: (state: WatcherState) => void;
@@ -78,10 +83,17 @@ export class ResourceWatcher {
       try {
         if (needList) {
           this.setState({ phase: 'listing' });
-          const list = await this.opts.client.listAll(this.opts.collection.path, {}, { signal, pageSize: this.opts.pageSize ?? 500 });
           this.known.clear();
-          for (const o of list.items) this.known.set(keyOf(o), o.metadata.resourceVersion ?? '');
-          this.opts.onSync(list.items);
+          this.opts.onListStart();
+          const list = await this.opts.client.listAll(this.opts.collection.path, {}, {
+            signal,
+            pageSize: this.opts.pageSize ?? 500,
+            onPage: (items) => {
+              for (const o of items) this.known.set(keyOf(o), o.metadata.resourceVersion ?? '');
+              this.opts.onListPage(items);
+            },
+          });
+          this.opts.onListDone();
           this.setState({ resourceVersion: list.metadata.resourceVersion, objects: this.known.size, lastSyncMs: Date.now() });
           needList = false;
         }

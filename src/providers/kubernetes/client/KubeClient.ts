@@ -89,15 +89,16 @@ export class KubeClient {
     return body as T;
   }
 
-  /** Lists every page of a collection; `onPage` sees each page as it arrives. */
-  async listAll(path: string, query: Record<string, string>, opts: { signal?: AbortSignal; pageSize?: number } = {}): Promise<KubeList> {
+  /** Lists every page of a collection; with `onPage`, pages go there as they arrive instead of into the result. */
+  async listAll(path: string, query: Record<string, string>, opts: { signal?: AbortSignal; pageSize?: number; onPage?: (items: readonly KubeObject[]) => void } = {}): Promise<KubeList> {
     const items: KubeObject[] = [];
     let cont: string | undefined;
     let resourceVersion: string | undefined;
     do {
       const q = new URLSearchParams({ ...query, limit: String(opts.pageSize ?? 500), ...(cont ? { continue: cont } : {}) });
       const page = await this.request<KubeList>('GET', `${path}?${q}`, { ...(opts.signal ? { signal: opts.signal } : {}) });
-      for (const item of page.items) items.push(item);
+      if (opts.onPage !== undefined) opts.onPage(page.items);
+      else for (const item of page.items) items.push(item);
       cont = page.metadata.continue || undefined;
       resourceVersion = page.metadata.resourceVersion;
     } while (cont);

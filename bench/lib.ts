@@ -1,0 +1,149 @@
+/**
+ * Shared benchmark harness: the simulator in this process, the service as a real child process
+ * (`npm start` with a generated config), HTTP timing helpers, percentiles, process RSS, and a
+ * results line per scenario (JSON on stdout, appended to bench/results/).
+ */
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { env } from 'node:process';
+import { join } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { startService } from '../test/helpers/serviceProcess.js';
+import type { ServiceProcess } from '../test/helpers/serviceProcess.js';
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** RSS and peak RSS (MB) of a process, from /proc. */
+export function memoryOf(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMb: round(kb('VmRSS') / 1024), peakRssMb: round(kb('VmHWM') / 1024) };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+/** GET with a keep-alive agent; resolves status, body text and latency in ms. */
+export function get(url: string): Promise<{ status: number; text: string; ms: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const r = await get(url);
+  return JSON.parse(r.text) as T;
+}
+
+export interface RunningService {
+  readonly url: string;
+  readonly pid: number;
+  readonly process: ServiceProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts the service with `config` (merged over an embedded-SQLite default in a temp dir). */
+export async function startServiceWith(config: Record<string, unknown>): Promise<RunningService> {
+  const dir = mkdtempSync(join(tmpdir(), 'cd-bench-'));
+  const file = join(dir, 'clouddriver.yml');
+  writeFileSync(file, toYaml({ storage: { sqlite: { path: join(dir, 'cd.db') } }, logging: { level: 'warn' }, account: { storage: { enabled: true } }, ...config }));
+  const process = await startService({ args: ['--config', file], ...(env.BENCH_SERVICE_NODE_OPTIONS === undefined ? {} : { env: { NODE_OPTIONS: env.BENCH_SERVICE_NODE_OPTIONS } }) });
+  const pid = await waitForPid(process);
+  return { url: process.url, pid, process, stop: async () => void (await process.stop()) };
+}
+
+async function waitForPid(service: ServiceProcess): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const pid = Number(/"pid":(\d+)/.exec(service.output())?.[1]);
+    if (pid) return pid;
+    // Logging is at warn: ask the process tree instead.
+    const child = service.child.pid;
+    if (child !== undefined) {
+      const found = findNodeDescendant(child);
+      if (found !== undefined) return found;
+    }
+    await sleep(100);
+  }
+  throw new Error('could not find the service pid');
+}
+
+/** The deepest descendant of `pid` whose command line runs src/main.ts (npm -> tsx -> node). */
+function findNodeDescendant(pid: number): number | undefined {
+  const children = (p: number): number[] => {
+    try {
+      return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const queue = [pid];
+  let best: number | undefined;
+  while (queue.length > 0) {
+    const p = queue.shift() ?? 0;
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      if (cmd.includes('src/main.ts') && !cmd.includes('npm')) best = p;
+    } catch {
+      // gone
+    }
+    queue.push(...children(p));
+  }
+  return best;
+}
+
+/** Polls `fn` every `intervalMs` until it returns true; resolves the elapsed ms. */
+export async function until(fn: () => Promise<boolean>, timeoutMs: number, intervalMs = 20): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    if (await fn().catch(() => false)) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(intervalMs);
+  }
+}
+
+export interface HealthBody {
+  status: string;
+  components: { kubernetes?: { details: Record<string, { state: string; objects: number }> } };
+}
+
+/** Records a scenario result: one JSON line on stdout and in bench/results/{scenario}.jsonl. */
+export function report(scenario: string, result: Record<string, unknown>): void {
+  const line = JSON.stringify({ scenario, at: new Date().toISOString(), node: process.version, ...result });
+  process.stdout.write(`${line}\n`);
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(new URL(`${scenario}.jsonl`, dir), `${line}\n`);
+}
+
+/** Runs `clients` concurrent request loops for `durationMs`; returns latencies. */
+export async function load(url: string, clients: number, durationMs: number): Promise<{ latencies: number[]; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + durationMs;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const r = await get(url).catch(() => undefined);
+        if (r === undefined || r.status !== 200) errors++;
+        else latencies.push(r.ms);
+      }
+    }),
+  );
+  return { latencies, errors };
+}
