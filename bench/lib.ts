@@ -147,3 +147,18 @@ export async function load(url: string, clients: number, durationMs: number): Pr
   );
   return { latencies, errors };
 }
+
+/** Adds a Kubernetes account through the account API. */
+export async function addAccount(serviceUrl: string, name: string, kubeconfigContents: string): Promise<void> {
+  const res = await fetch(`${serviceUrl}/credentials`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'kubernetes', name, kubeconfigContents }) });
+  if (res.status !== 200) throw new Error(`account ${name} not added: ${res.status} ${await res.text()}`);
+}
+
+/** Waits until every named account is watching (and, when given, holds `objects` objects). */
+export async function waitWatching(serviceUrl: string, names: readonly string[], timeoutMs: number, objects?: number): Promise<number> {
+  return until(async () => {
+    const h = await getJson<HealthBody>(`${serviceUrl}/health`);
+    const d = h.components.kubernetes?.details ?? {};
+    return names.every((n) => d[n]?.state === 'watching' && (objects === undefined || d[n]?.objects === objects));
+  }, timeoutMs, 50);
+}

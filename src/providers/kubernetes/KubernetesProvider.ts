@@ -26,6 +26,42 @@ export interface KubernetesProviderOptions {
   readonly flushIntervalMs?: number;
   /** API server probe period (a failing probe marks the account unreachable). */
   readonly probeIntervalMs?: number;
+  /** Accounts doing their first LIST at the same time (the rest wait their turn). */
+  readonly startConcurrency?: number;
+}
+
+/**
+ * Starts account caches a few at a time, so thousands of accounts neither stall the process
+ * (the service answers `/health` at once) nor hammer their API servers together; an account
+ * that cannot finish its first LIST within `turnMs` yields its turn and keeps retrying alone.
+ */
+class StartQueue {
+  private readonly waiting: KubernetesAccountCache[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly stillWanted: (account: KubernetesAccountCache) => boolean,
+    private readonly turnMs = 30_000,
+  ) {}
+
+  enqueue(account: KubernetesAccountCache): void {
+    this.waiting.push(account);
+    setImmediate(() => this.next());
+  }
+
+  private next(): void {
+    while (this.running < this.concurrency && this.waiting.length > 0) {
+      const account = this.waiting.shift();
+      if (account === undefined || !this.stillWanted(account)) continue;
+      this.running++;
+      account.start();
+      void account.waitForInitialSync(this.turnMs).finally(() => {
+        this.running--;
+        this.next();
+      });
+    }
+  }
 }
 
 /**
@@ -36,6 +72,7 @@ export interface KubernetesProviderOptions {
  */
 export function createKubernetesProvider(options: KubernetesProviderOptions = {}): ProviderModule<KubernetesAccountConfig, KubernetesCredentials> {
   const caches = new Map<string, KubernetesAccountCache>();
+  const starter = new StartQueue(options.startConcurrency ?? 32, (a) => caches.get(a.account) === a);
   const read = new KubernetesReadService(() => caches);
   let providerCache: ProviderCache | undefined;
 
@@ -105,7 +142,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         onChange: (keys) => read.invalidate(credentials.name, keys),
       });
       caches.set(credentials.name, account);
-      account.start();
+      starter.enqueue(account);
       return [snapshotAgent(account, credentials, agentType)];
     },
   };

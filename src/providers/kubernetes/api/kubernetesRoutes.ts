@@ -72,10 +72,11 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   );
 
   // ---- server groups ----
-  app.get<{ Params: { app: string }; Querystring: { clusters?: string; cloudProvider?: string } }>('/applications/:app/serverGroups', async (req) => {
+  app.get<{ Params: { app: string }; Querystring: { clusters?: string; cloudProvider?: string } }>('/applications/:app/serverGroups', async (req, reply) => {
     if (req.query.cloudProvider !== undefined && req.query.cloudProvider !== CP) return [];
     const clusters = req.query.clusters === undefined ? undefined : new Set(req.query.clusters.split(',').map((c) => c.trim()));
-    return read.applicationServerGroups(req.params.app, clusters);
+    const body = read.serialized(`appServerGroups|${req.params.app}|${req.query.clusters ?? ''}`, () => read.applicationServerGroups(req.params.app, clusters));
+    return reply.type('application/json; charset=utf-8').send(body);
   });
   app.get<{ Querystring: { applications?: string; ids?: string } }>('/serverGroups', async (req) => {
     const { applications, ids } = req.query;

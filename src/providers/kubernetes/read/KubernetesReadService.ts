@@ -49,14 +49,33 @@ export class KubernetesReadService {
 
   constructor(private readonly accounts: () => ReadonlyMap<string, KubernetesAccountCache>) {}
 
+  /** Bumped on every change in any account: serialized responses are valid for one generation. */
+  private generation = 0;
+  private readonly responses = new Map<string, { generation: number; body: string }>();
+
+  /**
+   * A JSON response body memoised until the next cache change, so a large response is
+   * serialized once per change rather than once per request.
+   */
+  serialized(cacheKey: string, build: () => unknown): string {
+    const hit = this.responses.get(cacheKey);
+    if (hit !== undefined && hit.generation === this.generation) return hit.body;
+    const body = JSON.stringify(build());
+    if (this.responses.size > 1000) this.responses.clear();
+    this.responses.set(cacheKey, { generation: this.generation, body });
+    return body;
+  }
+
   /** Drops memoised views of the changed keys (called by each account cache). */
   invalidate(account: string, keys: ReadonlySet<string>): void {
+    this.generation++;
     const m = this.memo.get(account);
     if (m === undefined) return;
     for (const k of keys) for (const prefix of VIEW_PREFIXES) m.delete(prefix + k);
   }
 
   forgetAccount(account: string): void {
+    this.generation++;
     this.memo.delete(account);
   }
 
