@@ -90,3 +90,35 @@ describe('KubernetesAccountCache', () => {
     expect(account.model.manifest(KEY('service', 'ns0', 'late'))?.metadata).toMatchObject({ labels: { changed: 'yes' } });
   });
 });
+
+describe('KubernetesAccountCache with custom resources', () => {
+  it('discovers a configured custom resource kind, waits for its CRD, and caches its objects', async () => {
+    const sim = await startKubeSim({ tls: true, controllers: false });
+    const cluster = sim.cluster('sim-1');
+    const credentials = new KubernetesCredentials(
+      kubernetesAccountSchema.parse({ name: 'acct', kubeconfigContents: sim.kubeconfig, kinds: ['deployment', 'Widget.example.com'], customResources: [{ kubernetesKind: 'Widget.example.com', spinnakerKind: 'serverGroups' }] }),
+    );
+    const cache = new DefaultProviderCache('kubernetes', new InMemoryCacheStoreDriver({ clock: systemClock }).open('kubernetes'), systemClock);
+    const account = new KubernetesAccountCache({ credentials, cache, logger: silentLogger, agentType: 'acct/KubernetesCoreCachingAgent', flushIntervalMs: 20, probeIntervalMs: 500 });
+    try {
+      cluster.create(cluster.type('apiextensions.k8s.io', 'v1', 'customresourcedefinitions'), undefined, {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'widgets.example.com' },
+        spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' }, versions: [{ name: 'v1', served: true, storage: true }] },
+      });
+      cluster.create(cluster.type('example.com', 'v1', 'widgets'), 'default', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'gear', annotations: { 'moniker.spinnaker.io/application': 'tools' } }, spec: { size: 1 } });
+      account.start();
+      expect(await account.waitForInitialSync(10_000)).toBe(true);
+      const key = 'kubernetes.v2:infrastructure:Widget.example.com:acct:default:gear';
+      expect(account.model.manifest(key)).toMatchObject({ kind: 'Widget', spec: { size: 1 } });
+      // Configured as a server group kind: linked to its application.
+      expect(account.model.neighbours('kubernetes.v2:logical:applications:tools').has(key)).toBe(true);
+      cluster.create(cluster.type('example.com', 'v1', 'widgets'), 'default', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'cog' }, spec: { size: 2 } });
+      await waitFor(() => expect(account.model.manifest('kubernetes.v2:infrastructure:Widget.example.com:acct:default:cog')).toBeDefined());
+    } finally {
+      await account.stop();
+      await sim.stop();
+    }
+  });
+});

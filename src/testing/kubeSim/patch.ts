@@ -1,9 +1,34 @@
 /**
- * The three PATCH bodies the API server accepts, as pure functions that never mutate inputs:
- * JSON merge patch (RFC 7386), JSON patch (RFC 6902) and Kubernetes strategic merge patch, where
- * lists with a merge key (containers, env, volumes, ports, ...) merge element by element and the
- * `$patch`, `$retainKeys`, `$setElementOrder/<list>` and `$deleteFromPrimitiveList/<list>`
- * directives are honoured. Lists without a merge key replace.
+ * The three PATCH bodies the simulated API server accepts, as pure functions.
+ *
+ * Contract (all three):
+ * - Inputs are never mutated and the result shares no objects with them (it is a fresh deep copy),
+ *   so callers may store or mutate it freely.
+ * - Keys are handled as own properties only (`__proto__` is an ordinary key, never a prototype).
+ *
+ * `applyMergePatch` — JSON merge patch (RFC 7386): a non-object patch replaces the target, an
+ * object patch merges key by key, `null` deletes a key, lists replace wholesale.
+ *
+ * `applyJsonPatch` — JSON patch (RFC 6902): add, remove, replace, move, copy, test over JSON
+ * pointers (RFC 6901, `~1` = `/`, `~0` = `~`, `-` appends to an array on add). A malformed
+ * operation list throws `PatchError` with status 400; an operation that cannot be applied (missing
+ * path, bad index, failed `test`) throws `PatchError` with status 422. Operations apply in order
+ * and atomically: on failure nothing is returned.
+ *
+ * `applyStrategicMergePatch` — Kubernetes strategic merge patch: a merge patch in which lists whose
+ * field has a merge key (see `mergeKeyFor`) are merged element by element: a patch element whose
+ * key value matches a live element is strategic-merged into it, others are appended (live order
+ * first, then new elements in patch order). Other lists, including primitive ones such as
+ * `finalizers`, replace. Directives:
+ *   - `{"$patch": "delete", <key>: v}` as a list element removes the element with that key;
+ *     `{"$patch": "delete"}` as a map value removes the map.
+ *   - `{"$patch": "replace", ...}` as a map replaces the live map with the rest of it; a list that
+ *     contains a `{"$patch": "replace"}` element replaces the live list with its other elements.
+ *   - `"$retainKeys": [..]` drops every key of the merged map that is not listed.
+ *   - `"$setElementOrder/<field>": [..]` orders the merged list `<field>` as listed (by merge key,
+ *     or by value for primitive lists); unlisted elements follow in their existing relative order.
+ *   - `"$deleteFromPrimitiveList/<field>": [..]` removes those values from the live list `<field>`.
+ *   Directives never appear in the result.
  */
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -21,29 +46,65 @@ export class PatchError extends Error {
 
 const isMap = (v: unknown): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
 const copy = <T extends Json>(v: T): T => structuredClone(v);
+const own = (m: JsonMap, k: string): Json | undefined => (Object.hasOwn(m, k) ? m[k] : undefined);
+/** Assigns as an own data property, so a `__proto__` key cannot reach the prototype. */
+function put(m: JsonMap, k: string, v: Json): void {
+  Object.defineProperty(m, k, { value: v, writable: true, enumerable: true, configurable: true });
+}
 
-export function applyMergePatch(target: Json, patch: Json): Json {
+function deepEqual(a: Json, b: Json): boolean {
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((e, i) => deepEqual(e, b[i] ?? null));
+  if (isMap(a)) {
+    if (!isMap(b)) return false;
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && deepEqual(a[k] ?? null, b[k] ?? null));
+  }
+  return a === b;
+}
+
+// ---- JSON merge patch (RFC 7386) ----
+
+function mergeInto(live: Json, patch: Json): Json {
   if (!isMap(patch)) return copy(patch);
-  const out: JsonMap = isMap(target) ? { ...target } : {};
+  const out: JsonMap = isMap(live) ? live : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = applyMergePatch(out[k] ?? null, v);
+    else put(out, k, mergeInto(own(out, k) ?? null, v));
   }
   return out;
 }
 
-// ---- JSON patch ----
+export function applyMergePatch(target: Json, patch: Json): Json {
+  return mergeInto(copy(target), patch);
+}
+
+// ---- JSON patch (RFC 6902) ----
 
 function pointer(path: unknown): string[] {
-  if (typeof path !== 'string' || (path !== '' && !path.startsWith('/'))) throw new PatchError(`invalid JSON pointer: ${String(path)}`, 400);
+  if (typeof path !== 'string' || (path !== '' && !path.startsWith('/'))) throw new PatchError(`invalid JSON pointer: ${JSON.stringify(path)}`, 400);
   return path === '' ? [] : path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+const show = (parts: string[]): string => parts.map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+function index(arr: Json[], key: string, forAdd: boolean, parts: string[]): number {
+  if (forAdd && key === '-') return arr.length;
+  const i = Number(key);
+  if (!/^(0|[1-9]\d*)$/.test(key) || i > arr.length || (!forAdd && i === arr.length)) throw new PatchError(`array index out of range at ${show(parts)}`);
+  return i;
+}
+
+function child(cur: Json, key: string, parts: string[]): Json | undefined {
+  if (Array.isArray(cur)) return cur[index(cur, key, false, parts)];
+  return isMap(cur) ? own(cur, key) : undefined;
+}
+
+/** The container holding the last segment of `parts`; throws when an ancestor is missing. */
 function parentOf(doc: Json, parts: string[]): { parent: Json; key: string } {
   let cur = doc;
   for (const p of parts.slice(0, -1)) {
-    const next: Json | undefined = Array.isArray(cur) ? cur[Number(p)] : isMap(cur) ? cur[p] : undefined;
-    if (next === undefined) throw new PatchError(`path not found: /${parts.join('/')}`);
+    const next = child(cur, p, parts);
+    if (next === undefined) throw new PatchError(`path not found: ${show(parts)}`);
     cur = next;
   }
   return { parent: cur, key: parts[parts.length - 1] ?? '' };
@@ -52,63 +113,65 @@ function parentOf(doc: Json, parts: string[]): { parent: Json; key: string } {
 function getAt(doc: Json, parts: string[]): Json {
   if (parts.length === 0) return doc;
   const { parent, key } = parentOf(doc, parts);
-  const v = Array.isArray(parent) ? parent[Number(key)] : isMap(parent) ? parent[key] : undefined;
-  if (v === undefined) throw new PatchError(`path not found: /${parts.join('/')}`);
+  const v = child(parent, key, parts);
+  if (v === undefined) throw new PatchError(`path not found: ${show(parts)}`);
   return v;
-}
-
-function index(arr: Json[], key: string, forAdd: boolean): number {
-  if (forAdd && key === '-') return arr.length;
-  const i = Number(key);
-  if (!/^\d+$/.test(key) || i > arr.length || (!forAdd && i === arr.length)) throw new PatchError(`array index out of range: ${key}`);
-  return i;
 }
 
 function addAt(doc: Json, parts: string[], value: Json): Json {
   if (parts.length === 0) return value;
   const { parent, key } = parentOf(doc, parts);
-  if (Array.isArray(parent)) parent.splice(index(parent, key, true), 0, value);
-  else if (isMap(parent)) parent[key] = value;
-  else throw new PatchError(`cannot add to a scalar at /${parts.join('/')}`);
+  if (Array.isArray(parent)) parent.splice(index(parent, key, true, parts), 0, value);
+  else if (isMap(parent)) put(parent, key, value);
+  else throw new PatchError(`cannot add a member to a scalar at ${show(parts)}`);
   return doc;
 }
 
 function removeAt(doc: Json, parts: string[]): Json {
-  const { parent, key } = parentOf(doc, parts);
+  if (parts.length === 0) throw new PatchError('cannot remove the whole document');
   getAt(doc, parts);
-  if (Array.isArray(parent)) parent.splice(index(parent, key, false), 1);
+  const { parent, key } = parentOf(doc, parts);
+  if (Array.isArray(parent)) parent.splice(index(parent, key, false, parts), 1);
   else if (isMap(parent)) delete parent[key];
   return doc;
+}
+
+function valueOf(op: JsonMap): Json {
+  const v = own(op, 'value');
+  if (v === undefined) throw new PatchError(`JSON patch operation "${String(op.op)}" needs a value`, 400);
+  return copy(v);
 }
 
 export function applyJsonPatch(target: Json, ops: unknown): Json {
   if (!Array.isArray(ops)) throw new PatchError('a JSON patch must be an array of operations', 400);
   let doc = copy(target);
-  for (const raw of ops) {
-    if (!isMap(raw) || typeof raw.op !== 'string') throw new PatchError('invalid JSON patch operation', 400);
+  for (const raw of ops as unknown[]) {
+    if (!isMap(raw) || typeof raw.op !== 'string') throw new PatchError('invalid JSON patch operation: each must be an object with an "op"', 400);
     const path = pointer(raw.path);
     switch (raw.op) {
       case 'add':
-        doc = addAt(doc, path, copy(raw.value ?? null));
+        doc = addAt(doc, path, valueOf(raw));
         break;
       case 'remove':
         doc = removeAt(doc, path);
         break;
-      case 'replace':
-        getAt(doc, path);
-        doc = path.length === 0 ? copy(raw.value ?? null) : addAt(removeAt(doc, path), path, copy(raw.value ?? null));
+      case 'replace': {
+        const value = valueOf(raw);
+        doc = path.length === 0 ? value : addAt(removeAt(doc, path), path, value);
         break;
+      }
       case 'move': {
         const from = pointer(raw.from);
+        if (path.length > from.length && from.every((p, i) => p === path[i])) throw new PatchError(`cannot move ${show(from)} into its own child ${show(path)}`);
         const value = getAt(doc, from);
-        doc = addAt(removeAt(doc, from), path, value);
+        doc = from.length === 0 ? value : addAt(removeAt(doc, from), path, value);
         break;
       }
       case 'copy':
         doc = addAt(doc, path, copy(getAt(doc, pointer(raw.from))));
         break;
       case 'test':
-        if (JSON.stringify(getAt(doc, path)) !== JSON.stringify(raw.value)) throw new PatchError(`test operation failed at ${String(raw.path)}`);
+        if (!deepEqual(getAt(doc, path), valueOf(raw))) throw new PatchError(`test operation failed at ${show(path)}`);
         break;
       default:
         throw new PatchError(`unknown JSON patch operation "${raw.op}"`, 400);
@@ -117,31 +180,35 @@ export function applyJsonPatch(target: Json, ops: unknown): Json {
   return doc;
 }
 
-// ---- strategic merge patch ----
+// ---- Kubernetes strategic merge patch ----
 
-const BY_NAME = new Set(['containers', 'initContainers', 'ephemeralContainers', 'env', 'volumes', 'imagePullSecrets', 'volumeDevices']);
+const BY_NAME = new Set(['containers', 'initContainers', 'ephemeralContainers', 'env', 'volumes', 'imagePullSecrets']);
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+const BY_FIELD: Readonly<Record<string, string>> = { volumeMounts: 'mountPath', volumeDevices: 'devicePath', conditions: 'type', ownerReferences: 'uid', hostAliases: 'ip' };
 
-/** The strategic merge key of the list at a field path, or undefined when it replaces. */
+/**
+ * The strategic merge key of the list at `path` (object field names from the root, e.g.
+ * `['spec', 'template', 'spec', 'containers', 'ports']`), or undefined when the list replaces.
+ */
 export function mergeKeyFor(path: readonly string[]): string | undefined {
   const field = path[path.length - 1];
   if (field === undefined) return undefined;
   if (BY_NAME.has(field)) return 'name';
-  if (field === 'volumeMounts') return 'mountPath';
-  if (field === 'conditions') return 'type';
-  if (field === 'ownerReferences') return 'uid';
-  if (field === 'hostAliases') return 'ip';
-  if (field === 'ports') return path.includes('containers') || path.includes('initContainers') || path.includes('ephemeralContainers') ? 'containerPort' : 'port';
-  return undefined;
+  if (field === 'ports') return CONTAINER_LISTS.has(path[path.length - 2] ?? '') ? 'containerPort' : 'port';
+  return Object.hasOwn(BY_FIELD, field) ? BY_FIELD[field] : undefined;
 }
 
+const isDirective = (e: Json, kind: string): boolean => isMap(e) && own(e, '$patch') === kind;
+
 function mergeList(live: Json[], patch: Json[], path: string[]): Json[] {
-  if (patch.some((e) => isMap(e) && e.$patch === 'replace')) return patch.filter((e) => !(isMap(e) && e.$patch === 'replace')).map(copy);
+  if (patch.some((e) => isDirective(e, 'replace'))) return patch.filter((e) => !isDirective(e, 'replace')).map((e) => strategic(null, e, path));
   const key = mergeKeyFor(path);
-  if (key === undefined || !patch.every(isMap)) return patch.map(copy);
-  const out = live.map(copy);
+  if (key === undefined || !patch.every(isMap)) return patch.map((e) => strategic(null, e, path));
+  const out = live;
   for (const element of patch as JsonMap[]) {
-    const at = out.findIndex((e) => isMap(e) && JSON.stringify(e[key]) === JSON.stringify(element[key]));
-    if (element.$patch === 'delete') {
+    const id = own(element, key);
+    const at = id === undefined ? -1 : out.findIndex((e) => isMap(e) && deepEqual(own(e, key) ?? null, id));
+    if (isDirective(element, 'delete')) {
       if (at >= 0) out.splice(at, 1);
     } else if (at >= 0) out[at] = mergeMap(out[at] ?? null, element, path);
     else out.push(mergeMap(null, element, path));
@@ -150,50 +217,55 @@ function mergeList(live: Json[], patch: Json[], path: string[]): Json[] {
 }
 
 function reorder(list: Json[], order: Json[], key: string | undefined): Json[] {
-  const id = (e: Json): string => JSON.stringify(key !== undefined && isMap(e) ? e[key] : e);
+  const id = (e: Json): string => JSON.stringify(key !== undefined && isMap(e) ? (own(e, key) ?? null) : e);
   const rank = new Map(order.map((e, i) => [id(e), i]));
   const listed = list.filter((e) => rank.has(id(e))).sort((a, b) => (rank.get(id(a)) ?? 0) - (rank.get(id(b)) ?? 0));
   return [...listed, ...list.filter((e) => !rank.has(id(e)))];
 }
 
+const ORDER = '$setElementOrder/';
+const DELETE_FROM = '$deleteFromPrimitiveList/';
+
 function mergeMap(live: Json, patch: JsonMap, path: string[]): JsonMap {
-  if (patch.$patch === 'replace') {
-    const { $patch: _p, ...rest } = patch;
-    return copy(rest);
-  }
-  let out: JsonMap = isMap(live) ? { ...live } : {};
+  if (own(patch, '$patch') === 'replace') return mergeMap(null, Object.fromEntries(Object.entries(patch).filter(([k]) => k !== '$patch')), path);
+  let out: JsonMap = isMap(live) ? live : {};
   const orders: [string, Json[]][] = [];
   for (const [k, v] of Object.entries(patch)) {
-    if (k === '$patch') continue;
-    if (k === '$retainKeys') continue;
-    if (k.startsWith('$setElementOrder/')) {
-      if (Array.isArray(v)) orders.push([k.slice('$setElementOrder/'.length), v]);
-      continue;
+    if (k.startsWith(DELETE_FROM)) {
+      const field = k.slice(DELETE_FROM.length);
+      const current = own(out, field);
+      if (Array.isArray(current) && Array.isArray(v)) put(out, field, current.filter((e) => !v.some((d) => deepEqual(d, e))));
     }
-    if (k.startsWith('$deleteFromPrimitiveList/')) {
-      const field = k.slice('$deleteFromPrimitiveList/'.length);
-      const current = out[field];
-      if (Array.isArray(current) && Array.isArray(v)) out[field] = current.filter((e) => !v.some((d) => JSON.stringify(d) === JSON.stringify(e)));
-      continue;
-    }
-    const childPath = [...path, k];
-    if (v === null) delete out[k];
-    else if (isMap(v)) out[k] = mergeMap(out[k] ?? null, v, childPath);
-    else if (Array.isArray(v)) out[k] = mergeList(Array.isArray(out[k]) ? (out[k] as Json[]) : [], v, childPath);
-    else out[k] = v;
+  }
+  for (const [k, v] of Object.entries(patch)) {
+    if (k.startsWith(ORDER)) {
+      if (Array.isArray(v)) orders.push([k.slice(ORDER.length), v]);
+    } else if (k.startsWith('$')) continue; // $patch, $retainKeys, $deleteFromPrimitiveList/…
+    else if (v === null || isDirective(v, 'delete')) delete out[k];
+    else if (isMap(v)) put(out, k, mergeMap(own(out, k) ?? null, v, [...path, k]));
+    else if (Array.isArray(v)) {
+      const current = own(out, k);
+      put(out, k, mergeList(Array.isArray(current) ? current : [], v, [...path, k]));
+    } else put(out, k, v);
   }
   for (const [field, order] of orders) {
-    const list = out[field];
-    if (Array.isArray(list)) out[field] = reorder(list, order, mergeKeyFor([...path, field]));
+    const list = own(out, field);
+    if (Array.isArray(list)) put(out, field, reorder(list, order, mergeKeyFor([...path, field])));
   }
-  if (Array.isArray(patch.$retainKeys)) {
-    const keep = new Set(patch.$retainKeys.map(String));
+  const retain = own(patch, '$retainKeys');
+  if (Array.isArray(retain)) {
+    const keep = new Set(retain.map(String));
     out = Object.fromEntries(Object.entries(out).filter(([k]) => keep.has(k)));
   }
   return out;
 }
 
+/** Strategic-merges `patch` into `live`, which must already be a private copy (it is reused). */
+function strategic(live: Json, patch: Json, path: string[]): Json {
+  return isMap(patch) ? mergeMap(live, patch, path) : copy(patch);
+}
+
+/** `path` names the fields leading to `target` when it is not a whole object (e.g. a container). */
 export function applyStrategicMergePatch(target: Json, patch: Json, path: string[] = []): Json {
-  if (!isMap(patch)) return copy(patch);
-  return mergeMap(target, patch, path);
+  return strategic(copy(target), patch, path);
 }

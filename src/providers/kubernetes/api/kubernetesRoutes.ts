@@ -32,6 +32,11 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     return value;
   };
   const account = (name: string): KubernetesAccountCache => found(deps.accounts().get(name), `Account ${name}`);
+  const resolve = (acct: KubernetesAccountCache, kindName: string) =>
+    acct.resolveKind(kindName).catch((e: unknown) => {
+      if (e instanceof KubeApiError && e.status === 0) throw new ServiceUnavailableError(`account ${acct.account} is unreachable: ${e.message}`);
+      throw new NotFoundError(`Kind ${kindName} is not served by account ${acct.account}`);
+    });
 
   // ---- applications and clusters ----
   app.get('/applications', async () => read.applications());
@@ -147,8 +152,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     const acct = account(acctName);
     const [kindName, plain] = splitName(name);
     if (kindName === undefined) throw new InputError(`manifest name must be "kind name", got "${name}"`);
-    const kind = acct.registry.get(kindName);
-    if (kind.resource === undefined || kind.version === undefined) throw new NotFoundError(`Kind ${kindName} is not known to account ${acctName}`);
+    const kind = await resolve(acct, kindName);
     const namespace = location === '_' ? '' : location;
     const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
     const path = kind.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}/${encodeURIComponent(plain)}` : `${base}/${kind.resource}/${encodeURIComponent(plain)}`;
@@ -194,8 +198,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   );
   const clusterCoordinates = async (acctName: string, location: string, kindName: string, appName: string, clusterName: string) => {
     const acct = account(acctName);
-    const kind = acct.registry.get(kindName);
-    if (kind.resource === undefined || kind.version === undefined) throw new NotFoundError(`Kind ${kindName} is not known`);
+    const kind = await resolve(acct, kindName);
     const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
     const list = await acct.credentials.client.listAll(kind.namespaced ? `${base}/namespaces/${encodeURIComponent(location)}/${kind.resource}` : `${base}/${kind.resource}`, {});
     return list.items
@@ -247,7 +250,9 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     const kind = acct.registry.get(kindName);
     const key = acct.model.keyFor(kind.name, kind.namespaced ? location : '', plain);
     const outcome = await acct.refresh(kind.name, location, plain).catch((e: unknown) => {
-      throw e instanceof KubeApiError && e.status === 0 ? new ServiceUnavailableError(`account ${acctName} is unreachable: ${e.message}`) : e;
+      if (e instanceof KubeApiError && e.status === 0) throw new ServiceUnavailableError(`account ${acctName} is unreachable: ${e.message}`);
+      if (e instanceof KubeApiError && e.status === 404) throw new NotFoundError(e.message);
+      throw e;
     });
     const now = Date.now();
     if (outcome === 'fresh') {

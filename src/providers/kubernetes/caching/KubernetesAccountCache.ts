@@ -67,6 +67,9 @@ export class KubernetesAccountCache {
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private probeTimer: NodeJS.Timeout | undefined;
+  private readonly discovered = new Map<string, KubernetesKindProperties>();
+  private readonly discoveryTimers: NodeJS.Timeout[] = [];
+  private pendingDiscoveries = 0;
   private probeError: string | undefined;
   private stopped = false;
   /** Every collection has completed its first LIST. */
@@ -90,39 +93,93 @@ export class KubernetesAccountCache {
   }
 
   start(): void {
-    const c = this.opts.credentials.config;
-    const omitNamespaces = new Set(c.omitNamespaces);
     for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
-      if (kind.resource === undefined || kind.version === undefined) continue;
-      const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
-      const scopes = kind.namespaced && c.namespaces.length > 0 ? c.namespaces.map((ns) => ({ id: `${kind.name}/${ns}`, path: `${base}/namespaces/${ns}/${kind.resource}` })) : [{ id: kind.name, path: `${base}/${kind.resource}` }];
-      for (const collection of scopes) {
-        const keep = (o: KubeObject): boolean => !omitNamespaces.has(o.metadata.namespace ?? '');
-        const watcher = new ResourceWatcher({
-          client: this.opts.credentials.client,
-          collection,
-          logger: this.opts.logger,
-          idleTimeoutMs: this.opts.idleTimeoutMs ?? 90_000,
-          onListStart: () => this.listing.set(collection.id, new Set()),
-          onListPage: (objects) => this.listPage(collection.id, kind, objects.filter(keep)),
-          onListDone: () => this.listDone(collection.id),
-          onChange: (type, object) => {
-            if (keep(object)) this.change(collection.id, kind, type, object);
-          },
-          onState: () => this.notifySynced(),
-        });
-        this.watchers.set(collection.id, watcher);
-        watcher.start();
-      }
+      if (kind.resource !== undefined && kind.version !== undefined) this.watchKind(kind);
+      else this.discoverAndWatch(kind);
     }
     this.probe();
     this.notifySynced();
+  }
+
+  /**
+   * The kind with its API version, resource and scope; custom resources are looked up through
+   * API discovery once (and remembered). Throws when the cluster does not serve the kind.
+   */
+  async resolveKind(name: string): Promise<KubernetesKindProperties> {
+    const kind = this.registry.get(name);
+    if (kind.resource !== undefined && kind.version !== undefined) return kind;
+    const known = this.discovered.get(kind.name);
+    if (known !== undefined) return known;
+    const client = this.opts.credentials.client;
+    const group = await client.request<{ preferredVersion?: { version?: string }; versions?: { version: string }[] }>('GET', `/apis/${encodeURIComponent(kind.group)}`);
+    const versions = [group.preferredVersion?.version, ...(group.versions ?? []).map((v) => v.version)].filter((v): v is string => v !== undefined);
+    for (const version of [...new Set(versions)]) {
+      const list = await client.request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>('GET', `/apis/${encodeURIComponent(kind.group)}/${version}`);
+      const r = list.resources.find((x) => x.kind === kind.apiKind && !x.name.includes('/'));
+      if (r !== undefined) {
+        const resolved = { ...kind, version, resource: r.name, namespaced: r.namespaced };
+        this.discovered.set(kind.name, resolved);
+        return resolved;
+      }
+    }
+    throw new KubeApiError(404, `kind ${kind.name} is not served by account ${this.account}`);
+  }
+
+  /** Discovers a custom kind (retrying every 30 s until the cluster serves it), then watches it. */
+  private discoverAndWatch(kind: KubernetesKindProperties): void {
+    this.pendingDiscoveries++;
+    let first = true;
+    const attempt = (): void => {
+      if (this.stopped) return;
+      this.resolveKind(kind.name)
+        .then((resolved) => this.watchKind(resolved))
+        .catch((e: unknown) => {
+          this.opts.logger.warn({ account: this.account, kind: kind.name, err: (e as Error).message }, 'custom resource kind not available; retrying in 30 s');
+          this.discoveryTimers.push(setTimeout(attempt, 30_000));
+        })
+        .finally(() => {
+          // Only the first attempt holds back the initial sync; later ones run in the background.
+          if (first) {
+            first = false;
+            this.pendingDiscoveries--;
+            this.notifySynced();
+          }
+        });
+    };
+    attempt();
+  }
+
+  private watchKind(kind: KubernetesKindProperties): void {
+    const c = this.opts.credentials.config;
+    const omitNamespaces = new Set(c.omitNamespaces);
+    const base = kind.group === '' ? `/api/${kind.version ?? 'v1'}` : `/apis/${kind.group}/${kind.version ?? 'v1'}`;
+    const scopes = kind.namespaced && c.namespaces.length > 0 ? c.namespaces.map((ns) => ({ id: `${kind.name}/${ns}`, path: `${base}/namespaces/${ns}/${kind.resource ?? ''}` })) : [{ id: kind.name, path: `${base}/${kind.resource ?? ''}` }];
+    const keep = (o: KubeObject): boolean => !omitNamespaces.has(o.metadata.namespace ?? '');
+    for (const collection of scopes) {
+      if (this.stopped || this.watchers.has(collection.id)) continue;
+      const watcher = new ResourceWatcher({
+        client: this.opts.credentials.client,
+        collection,
+        logger: this.opts.logger,
+        idleTimeoutMs: this.opts.idleTimeoutMs ?? 90_000,
+        onListStart: () => this.listing.set(collection.id, new Set()),
+        onListPage: (objects) => this.listPage(collection.id, kind, objects.filter(keep)),
+        onListDone: () => this.listDone(collection.id),
+        onChange: (type, object) => {
+          if (keep(object)) this.change(collection.id, kind, type, object);
+        },
+        onState: () => this.notifySynced(),
+      });
+      this.watchers.set(collection.id, watcher);
+      watcher.start();
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.probeTimer);
     clearTimeout(this.flushTimer);
+    for (const t of this.discoveryTimers) clearTimeout(t);
     await Promise.all([...this.watchers.values()].map((w) => w.stop()));
     await this.flushing;
   }
@@ -167,8 +224,7 @@ export class KubernetesAccountCache {
    * through. Returns whether the cache already matched (`fresh`) or was just updated.
    */
   async refresh(kindName: string, namespace: string, name: string): Promise<'fresh' | 'updated'> {
-    const kind = this.registry.get(kindName);
-    if (kind.resource === undefined || kind.version === undefined) throw new KubeApiError(400, `kind ${kindName} is not known to account ${this.account}`);
+    const kind = await this.resolveKind(kindName);
     const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
     const path = kind.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}/${encodeURIComponent(name)}` : `${base}/${kind.resource}/${encodeURIComponent(name)}`;
     const key = infrastructureKey(kind.name, this.account, kind.namespaced ? namespace : '', name);
@@ -201,7 +257,7 @@ export class KubernetesAccountCache {
   }
 
   private initiallySynced(): boolean {
-    return [...this.watchers.values()].every((w) => w.current().lastSyncMs !== undefined);
+    return this.pendingDiscoveries === 0 && [...this.watchers.values()].every((w) => w.current().lastSyncMs !== undefined);
   }
 
   private notifySynced(): void {
