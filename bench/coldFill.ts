@@ -9,7 +9,7 @@
 import https from 'node:https';
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
 import type { KubeSim } from '../src/testing/kubeSim/index.js';
-import { UI_DEFAULT_KINDS, DEFAULT_KIND_REGISTRY } from '../src/providers/kubernetes/KubernetesKind.js';
+import { UI_DEFAULT_KINDS, DEFAULT_KIND_REGISTRY, resourcePath } from '../src/providers/kubernetes/KubernetesKind.js';
 import { getJson, memoryOf, report, round, startServiceWith, until } from './lib.js';
 import type { HealthBody } from './lib.js';
 
@@ -39,10 +39,9 @@ async function listAndParse(sim: KubeSim): Promise<{ ms: number; parseMs: number
   let objects = 0;
   for (const kindName of UI_DEFAULT_KINDS) {
     const kind = DEFAULT_KIND_REGISTRY.get(kindName);
-    const base = kind.group === '' ? `/api/${kind.version ?? 'v1'}` : `/apis/${kind.group}/${kind.version ?? 'v1'}`;
     let cont: string | undefined;
     do {
-      const text = await fetchText(`${sim.serverUrl('sim-1')}${base}/${kind.resource ?? ''}?limit=500${cont === undefined ? '' : `&continue=${encodeURIComponent(cont)}`}`, 'sim-token-sim-1');
+      const text = await fetchText(`${sim.serverUrl('sim-1')}${resourcePath(kind)}?limit=500${cont === undefined ? '' : `&continue=${encodeURIComponent(cont)}`}`, 'sim-token-sim-1');
       const p0 = performance.now();
       const page = JSON.parse(text) as { items: unknown[]; metadata: { continue?: string } };
       parseMs += performance.now() - p0;

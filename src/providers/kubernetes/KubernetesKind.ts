@@ -166,6 +166,22 @@ export function kindOfManifest(m: KubernetesManifest): string {
 /** apiVersion|kind -> kind name (a hot path: called several times per object and relationship). */
 const KIND_MEMO = new Map<string, string>();
 
+/** `apiVersion` of a kind (`v1`, `apps/v1`); kinds not yet discovered default to `v1`. */
+export function apiVersionOfKind(kind: Pick<KubernetesKindProperties, 'group' | 'version'>): string {
+  const version = kind.version ?? 'v1';
+  return kind.group === '' ? version : `${kind.group}/${version}`;
+}
+
+/**
+ * REST path of a kind's collection (all namespaces when `namespace` is undefined or the kind is
+ * cluster-scoped), or of one object when `name` is given.
+ */
+export function resourcePath(kind: Pick<KubernetesKindProperties, 'group' | 'version' | 'resource' | 'namespaced'>, namespace?: string, name?: string): string {
+  const base = kind.group === '' ? `/api/${kind.version ?? 'v1'}` : `/apis/${kind.group}/${kind.version ?? 'v1'}`;
+  const scope = kind.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${base}${scope}/${kind.resource ?? ''}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+}
+
 /** Kind names are case-insensitive. */
 export const sameKind = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 

@@ -3,6 +3,7 @@ import { InputError, NotFoundError, ServiceUnavailableError } from '../../../cor
 import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
 import type { KubeObject } from '../client/KubeClient.js';
 import { KubeApiError } from '../client/KubeClient.js';
+import { apiVersionOfKind, resourcePath } from '../KubernetesKind.js';
 import { manifestStatus } from '../manifestStatus.js';
 import { deriveMoniker } from '../moniker.js';
 import { creationTimestampMillis } from '../model/KubernetesManifest.js';
@@ -154,8 +155,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     if (kindName === undefined) throw new InputError(`manifest name must be "kind name", got "${name}"`);
     const kind = await resolve(acct, kindName);
     const namespace = location === '_' ? '' : location;
-    const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
-    const path = kind.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}/${encodeURIComponent(plain)}` : `${base}/${kind.resource}/${encodeURIComponent(plain)}`;
+    const path = resourcePath(kind, namespace, plain);
     const client = acct.credentials.client;
     const [object, events] = await Promise.all([
       client.request<KubeObject>('GET', path).catch((e: unknown) => {
@@ -170,7 +170,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
         : Promise.resolve([]),
     ]);
     if (object === undefined) throw new NotFoundError(`Manifest ${name} not found in ${acctName}/${location}`);
-    const m = { ...object, kind: object.kind ?? kind.apiKind, apiVersion: object.apiVersion ?? (kind.group === '' ? kind.version : `${kind.group}/${kind.version}`) } as unknown as KubernetesManifest;
+    const m = { ...object, kind: object.kind ?? kind.apiKind, apiVersion: object.apiVersion ?? apiVersionOfKind(kind) } as unknown as KubernetesManifest;
     let status: unknown;
     try {
       status = manifestStatus(m);
@@ -199,10 +199,9 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   const clusterCoordinates = async (acctName: string, location: string, kindName: string, appName: string, clusterName: string) => {
     const acct = account(acctName);
     const kind = await resolve(acct, kindName);
-    const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
-    const list = await acct.credentials.client.listAll(kind.namespaced ? `${base}/namespaces/${encodeURIComponent(location)}/${kind.resource}` : `${base}/${kind.resource}`, {});
+    const list = await acct.credentials.client.listAll(resourcePath(kind, location), {});
     return list.items
-      .map((o) => ({ ...o, kind: o.kind ?? kind.apiKind, apiVersion: o.apiVersion ?? kind.version }) as unknown as KubernetesManifest)
+      .map((o) => ({ ...o, kind: o.kind ?? kind.apiKind, apiVersion: o.apiVersion ?? apiVersionOfKind(kind) }) as unknown as KubernetesManifest)
       .filter((m) => {
         const moniker = deriveMoniker(m);
         return moniker.app === appName && moniker.cluster === clusterName;

@@ -6,7 +6,7 @@ import { KubernetesCacheModel } from '../cacheModel.js';
 import type { CachingOptions } from '../cacheModel.js';
 import type { KubeObject } from '../client/KubeClient.js';
 import { KubeApiError } from '../client/KubeClient.js';
-import { UI_DEFAULT_KINDS, createKindRegistry, parseKindString } from '../KubernetesKind.js';
+import { UI_DEFAULT_KINDS, apiVersionOfKind, createKindRegistry, parseKindString, resourcePath } from '../KubernetesKind.js';
 import type { KubernetesKindProperties, KubernetesKindRegistry } from '../KubernetesKind.js';
 import { cacheTypeOfKey, infrastructureKey } from '../keys.js';
 import type { KubernetesManifest } from '../model/KubernetesManifest.js';
@@ -152,8 +152,7 @@ export class KubernetesAccountCache {
   private watchKind(kind: KubernetesKindProperties): void {
     const c = this.opts.credentials.config;
     const omitNamespaces = new Set(c.omitNamespaces);
-    const base = kind.group === '' ? `/api/${kind.version ?? 'v1'}` : `/apis/${kind.group}/${kind.version ?? 'v1'}`;
-    const scopes = kind.namespaced && c.namespaces.length > 0 ? c.namespaces.map((ns) => ({ id: `${kind.name}/${ns}`, path: `${base}/namespaces/${ns}/${kind.resource ?? ''}` })) : [{ id: kind.name, path: `${base}/${kind.resource ?? ''}` }];
+    const scopes = kind.namespaced && c.namespaces.length > 0 ? c.namespaces.map((ns) => ({ id: `${kind.name}/${ns}`, path: resourcePath(kind, ns) })) : [{ id: kind.name, path: resourcePath(kind) }];
     const keep = (o: KubeObject): boolean => !omitNamespaces.has(o.metadata.namespace ?? '');
     for (const collection of scopes) {
       if (this.stopped || this.watchers.has(collection.id)) continue;
@@ -225,8 +224,7 @@ export class KubernetesAccountCache {
    */
   async refresh(kindName: string, namespace: string, name: string): Promise<'fresh' | 'updated'> {
     const kind = await this.resolveKind(kindName);
-    const base = kind.group === '' ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
-    const path = kind.namespaced ? `${base}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}/${encodeURIComponent(name)}` : `${base}/${kind.resource}/${encodeURIComponent(name)}`;
+    const path = resourcePath(kind, namespace, name);
     const key = infrastructureKey(kind.name, this.account, kind.namespaced ? namespace : '', name);
     const cached = this.model.manifest(key);
     let live: KubeObject | undefined;
@@ -375,5 +373,5 @@ export class KubernetesAccountCache {
 /** Watch and list items omit `kind`/`apiVersion`; put them back so the model can classify objects. */
 function withKind(o: KubeObject, kind: KubernetesKindProperties): KubernetesManifest {
   if (o.kind !== undefined && o.apiVersion !== undefined) return o as unknown as KubernetesManifest;
-  return { ...o, kind: kind.apiKind, apiVersion: kind.group === '' ? (kind.version ?? 'v1') : `${kind.group}/${kind.version ?? 'v1'}` } as unknown as KubernetesManifest;
+  return { ...o, kind: kind.apiKind, apiVersion: apiVersionOfKind(kind) } as unknown as KubernetesManifest;
 }

@@ -298,14 +298,19 @@ export class KubernetesReadService {
     return out;
   }
 
+  /** Keys of cached objects whose kind maps to `spinnakerKind`, optionally in one namespace. */
+  private *keysOf(cache: KubernetesAccountCache, spinnakerKind: SpinnakerKind, namespace?: string): Iterable<string> {
+    for (const key of cache.model.keys()) {
+      const p = parseKey(key);
+      if (p?.type === 'infrastructure' && cache.registry.get(p.kind).spinnakerKind === spinnakerKind && (namespace === undefined || p.namespace === namespace)) yield key;
+    }
+  }
+
   /** Every load balancer (for `/kubernetes/loadBalancers`), optionally one account/namespace/name. */
   loadBalancers(filter: { account?: string; namespace?: string; name?: string } = {}): LoadBalancerView[] {
     const out: LoadBalancerView[] = [];
     for (const cache of this.caches(filter.account)) {
-      for (const key of cache.model.keys()) {
-        const p = parseKey(key);
-        if (p?.type !== 'infrastructure' || cache.registry.get(p.kind).spinnakerKind !== 'loadBalancers') continue;
-        if (filter.namespace !== undefined && p.namespace !== filter.namespace) continue;
+      for (const key of this.keysOf(cache, 'loadBalancers', filter.namespace)) {
         const lb = this.loadBalancerAt(cache, key);
         if (lb !== undefined && (filter.name === undefined || lb.name === filter.name || lb.displayName === filter.name)) out.push(lb);
       }
@@ -316,10 +321,7 @@ export class KubernetesReadService {
   securityGroups(filter: { account?: string; namespace?: string; name?: string } = {}): SecurityGroupView[] {
     const out: SecurityGroupView[] = [];
     for (const cache of this.caches(filter.account)) {
-      for (const key of cache.model.keys()) {
-        const p = parseKey(key);
-        if (p?.type !== 'infrastructure' || cache.registry.get(p.kind).spinnakerKind !== 'securityGroups') continue;
-        if (filter.namespace !== undefined && p.namespace !== filter.namespace) continue;
+      for (const key of this.keysOf(cache, 'securityGroups', filter.namespace)) {
         const item = cache.model.item(key);
         const sg = item === undefined ? undefined : securityGroupModel(item);
         if (sg !== undefined && (filter.name === undefined || sg.name === filter.name || sg.displayName === filter.name)) out.push(sg);
