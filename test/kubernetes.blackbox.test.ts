@@ -70,6 +70,7 @@ describe('Kubernetes provider against the simulator', () => {
   let service: ServiceProcess;
   let k: Kubectl;
   let kubeconfigPath: string;
+  let configPath: string;
 
   const get = async <T = Json>(path: string): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${service.url}${path}`);
@@ -86,9 +87,9 @@ describe('Kubernetes provider against the simulator', () => {
     k = kubectlFor(sim.kubeconfig);
     kubeconfigPath = k.kubeconfigPath;
     const dir = mkdtempSync(join(tmpdir(), 'cd-k8s-'));
-    const config = join(dir, 'clouddriver.yml');
+    configPath = join(dir, 'clouddriver.yml');
     writeFileSync(
-      config,
+      configPath,
       [
         'storage:',
         `  sqlite: {path: ${join(dir, 'cd.db')}}`,
@@ -102,7 +103,7 @@ describe('Kubernetes provider against the simulator', () => {
         '',
       ].join('\n'),
     );
-    service = await startService({ args: ['--config', config] });
+    service = await startService({ args: ['--config', configPath] });
   }, 60_000);
 
   afterAll(async () => {
@@ -234,6 +235,22 @@ describe('Kubernetes provider against the simulator', () => {
         expect(body.components.kubernetes.details.alpha).toMatchObject({ state: 'unreachable', stale: true });
       }, 20_000);
       expect((await get<Json[]>('/applications/shop/serverGroups')).body).toHaveLength(1);
+    } finally {
+      sim.setFaults('alpha', {});
+    }
+  });
+
+  it('serves last known data after a restart while the cluster is unreachable', async () => {
+    const before = (await get<Json[]>('/applications/shop/serverGroups')).body;
+    expect(before).toHaveLength(1);
+    await service.stop(); // a graceful stop flushes pending store writes
+    sim.setFaults('alpha', { blackHole: true });
+    try {
+      service = await startService({ args: ['--config', configPath] });
+      const { body } = await get<Json[]>('/applications/shop/serverGroups');
+      expect(body.map((g) => [g.name, (g.instances as Json[]).length])).toEqual(before.map((g) => [g.name, (g.instances as Json[]).length]));
+      const health = (await get<{ components: { kubernetes: { details: Record<string, { state: string; stale: boolean }> } } }>('/health')).body;
+      expect(health.components.kubernetes.details.alpha).toMatchObject({ stale: true });
     } finally {
       sim.setFaults('alpha', {});
     }

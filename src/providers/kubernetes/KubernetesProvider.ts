@@ -83,7 +83,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     providedDataTypes: [...cachedKinds(credentials, account.registry).map((k) => k.name), APPLICATIONS, CLUSTERS].map((typeName) => ({ typeName, authority: 'AUTHORITATIVE' as const })),
     schedule: { intervalMs: (credentials.config.cacheIntervalSeconds ?? SNAPSHOT_INTERVAL_SECONDS) * 1000 },
     async loadData(ctx) {
-      const synced = await account.waitForInitialSync(Math.min(60_000, ctx.signal.aborted ? 0 : 60_000));
+      const synced = ctx.signal.aborted ? false : await account.waitForInitialSync(10_000);
       const status = account.status();
       // Never let an unreachable cluster's empty state evict its last known data.
       if (!synced || status.state !== 'watching') throw new Error(`account ${credentials.name} is ${status.state}${status.lastError === undefined ? '' : `: ${status.lastError}`}`);
@@ -112,7 +112,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       await cache?.stop();
     },
     async stop() {
-      await Promise.all([...caches.values()].map((c) => c.stop()));
+      await Promise.all([...caches.values()].map((c) => c.stop({ flush: true })));
       caches.clear();
     },
   };

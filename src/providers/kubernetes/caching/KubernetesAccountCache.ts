@@ -70,8 +70,12 @@ export class KubernetesAccountCache {
   private readonly discovered = new Map<string, KubernetesKindProperties>();
   private readonly discoveryTimers: NodeJS.Timeout[] = [];
   private pendingDiscoveries = 0;
+  /** Objects loaded from the cache store at start (last known state). */
+  private hydrated = 0;
   private probeError: string | undefined;
   private stopped = false;
+  /** Pending writes are dropped (the account is being removed). */
+  private abandoned = false;
   /** Every collection has completed its first LIST. */
   private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
@@ -93,12 +97,44 @@ export class KubernetesAccountCache {
   }
 
   start(): void {
-    for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
-      if (kind.resource !== undefined && kind.version !== undefined) this.watchKind(kind);
-      else this.discoverAndWatch(kind);
-    }
+    this.pendingDiscoveries++; // hydration holds back the initial sync like a discovery
     this.probe();
-    this.notifySynced();
+    void this.hydrate()
+      .catch((e: unknown) => this.opts.logger.warn({ account: this.account, err: (e as Error).message }, 'could not load last known objects from the cache store'))
+      .finally(() => {
+        for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
+          if (kind.resource !== undefined && kind.version !== undefined) this.watchKind(kind);
+          else this.discoverAndWatch(kind);
+        }
+        this.pendingDiscoveries--;
+        this.notifySynced();
+      });
+  }
+
+  /**
+   * Loads the objects this account last wrote to the cache store, so reads answer at once after
+   * a restart (marked stale until the first LIST replaces them; objects the LIST does not see go).
+   */
+  private async hydrate(): Promise<void> {
+    const touched = new Set<string>();
+    const namespaced = this.opts.credentials.config.namespaces.length > 0;
+    for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
+      const ids = await this.opts.cache.filterIdentifiers(kind.name, `${infrastructureKey(kind.name, this.account, '', '').slice(0, -2)}:*`);
+      if (ids.length === 0 || this.stopped) continue;
+      for (const item of await this.opts.cache.getAll(kind.name, ids, [])) {
+        const m = item.attributes.manifest;
+        if (typeof m !== 'object' || m === null || this.model.manifest(item.id) !== undefined) continue;
+        for (const k of this.model.upsert(m as KubernetesManifest)) touched.add(k);
+        const ns = (m as KubernetesManifest).metadata?.namespace;
+        const collection = namespaced && kind.namespaced && ns !== undefined ? `${kind.name}/${ns}` : kind.name;
+        const set = this.collectionObjects.get(collection) ?? new Set<string>();
+        set.add(item.id);
+        this.collectionObjects.set(collection, set);
+        this.hydrated++;
+      }
+    }
+    // Tell readers, but do not write back what was just read.
+    if (touched.size > 0) this.opts.onChange?.(touched);
   }
 
   /**
@@ -174,12 +210,18 @@ export class KubernetesAccountCache {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops watching. With `flush` (service shutdown) pending changes are written first; without
+   * it (account removal, whose items are about to be evicted) they are dropped.
+   */
+  async stop(opts: { flush?: boolean } = {}): Promise<void> {
     this.stopped = true;
+    if (opts.flush !== true) this.abandoned = true;
     clearTimeout(this.probeTimer);
     clearTimeout(this.flushTimer);
     for (const t of this.discoveryTimers) clearTimeout(t);
     await Promise.all([...this.watchers.values()].map((w) => w.stop()));
+    if (opts.flush === true) await this.flush();
     await this.flushing;
   }
 
@@ -209,8 +251,8 @@ export class KubernetesAccountCache {
     return {
       account: this.account,
       state,
-      // Data is stale when it was loaded once but is no longer being kept current.
-      stale: synced > 0 && (state === 'unreachable' || state === 'degraded'),
+      // Data is stale when there is some (listed once, or loaded from the store) but it is not being kept current.
+      stale: (synced > 0 || this.hydrated > 0) && (state !== 'watching' || !this.synced),
       objects: this.model.size,
       lastSyncMs: lastSync.length > 0 ? Math.max(...lastSync) : undefined,
       lastError,
@@ -330,10 +372,10 @@ export class KubernetesAccountCache {
   private async write(keys: readonly string[]): Promise<void> {
     const BATCH = 1000;
     let lastBatchMs = 0;
-    for (let i = 0; i < keys.length && !this.stopped; i += BATCH) {
+    for (let i = 0; i < keys.length && !this.abandoned; i += BATCH) {
       // The store copy is not on the read path: between batches, give the event loop at least
       // as long as the last batch took, so reads and watch events keep flowing during a big write.
-      if (i > 0) await new Promise((r) => setTimeout(r, Math.min(lastBatchMs, 250)));
+      if (i > 0) await new Promise((r) => setTimeout(r, this.stopped ? 0 : Math.min(lastBatchMs, 250)));
       const started = performance.now();
       const slice = keys.slice(i, i + BATCH);
       const result = this.model.itemsFor(slice);
