@@ -13,6 +13,7 @@ import { registerTaskRoutes } from './api/routes/taskRoutes.js';
 import { createServer } from './api/server.js';
 import { systemClock, type Clock } from './core/Clock.js';
 import type { AccountCredentials } from './core/accounts/AccountCredentials.js';
+import type { AccountDefinitionStore } from './core/accounts/AccountDefinitionStore.js';
 import { CredentialsRepository } from './core/accounts/CredentialsRepository.js';
 import { AgentScheduler } from './core/agents/AgentScheduler.js';
 import { authoritativeTypes } from './core/agents/CachingAgent.js';
@@ -143,10 +144,22 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await cacheFor(agent.providerName).putCacheResult(agent.agentType, authoritativeTypes(agent), { cacheResults: {} });
     }
   });
+  /** Validates an account definition from the account storage API (`type` names the provider). */
+  const parseAccount = async (definition: Record<string, unknown>): Promise<AccountCredentials> => {
+    const type = typeof definition.type === 'string' ? definition.type : typeof definition.cloudProvider === 'string' ? definition.cloudProvider : undefined;
+    const provider = type === undefined ? undefined : byId.get(type);
+    if (provider === undefined) throw new InputError(`unknown account type '${String(type)}'; expected one of ${[...byId.keys()].join(', ')}`);
+    const { type: _t, cloudProvider: _c, '@type': _a, ...rest } = definition;
+    const parsed = provider.accountSchema.safeParse(rest);
+    if (!parsed.success) throw new InputError(`invalid ${provider.id} account: ${formatZodError(parsed.error)}`);
+    return provider.createCredentials(parsed.data, deps);
+  };
+
   try {
     for (const provider of providers) {
       for (const account of await accountsFromConfig(provider, config, deps)) await credentials.add(account);
     }
+    if (config.account.storage.enabled) await loadStoredAccounts(stores.accounts, credentials, parseAccount, logger);
   } catch (err) {
     for (const account of credentials.list()) await account.close?.();
     await stores.close();
@@ -173,15 +186,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     credentials,
     ...config.credentials,
     storageEnabled: config.account.storage.enabled,
-    parseAccount: async (definition) => {
-      const type = typeof definition.type === 'string' ? definition.type : typeof definition.cloudProvider === 'string' ? definition.cloudProvider : undefined;
-      const provider = type === undefined ? undefined : byId.get(type);
-      if (provider === undefined) throw new InputError(`unknown account type '${String(type)}'; expected one of ${[...byId.keys()].join(', ')}`);
-      const { type: _t, cloudProvider: _c, '@type': _a, ...rest } = definition;
-      const parsed = provider.accountSchema.safeParse(rest);
-      if (!parsed.success) throw new InputError(`invalid ${provider.id} account: ${formatZodError(parsed.error)}`);
-      return provider.createCredentials(parsed.data, deps);
-    },
+    definitions: stores.accounts,
+    parseAccount,
   });
   registerServiceRoutes(server, { health, metrics, scheduler, registry });
 
@@ -217,6 +223,30 @@ export async function createApp(opts: AppOptions): Promise<App> {
       return stopping;
     },
   };
+}
+
+/**
+ * Adds the accounts kept by the account storage API. A stored definition whose name a configured
+ * account already uses, or that no longer validates, is skipped with a warning: start-up goes on.
+ */
+async function loadStoredAccounts(
+  store: AccountDefinitionStore,
+  credentials: CredentialsRepository,
+  parse: (definition: Record<string, unknown>) => Promise<AccountCredentials>,
+  logger: PinoLogger,
+): Promise<void> {
+  for (const definition of await store.list()) {
+    const name = String(definition.name);
+    if (credentials.get(name) !== undefined) {
+      logger.warn({ account: name }, 'stored account definition ignored: a configured account has the same name');
+      continue;
+    }
+    try {
+      await credentials.add(await parse(definition));
+    } catch (err) {
+      logger.warn({ account: name, err: err instanceof Error ? err.message : String(err) }, 'stored account definition skipped');
+    }
+  }
 }
 
 /** Parses `config[provider.configKey].accounts[]`; any invalid account stops start-up, naming its path. */

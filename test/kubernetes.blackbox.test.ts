@@ -243,6 +243,8 @@ describe('Kubernetes provider against the simulator', () => {
   it('serves last known data after a restart while the cluster is unreachable', async () => {
     const before = (await get<Json[]>('/applications/shop/serverGroups')).body;
     expect(before).toHaveLength(1);
+    // An account added through the API is kept across the restart too.
+    expect((await send('POST', '/credentials', { type: 'kubernetes', name: 'delta', kubeconfigFile: kubeconfigPath, context: 'beta', namespaces: ['cart'] })).status).toBe(200);
     await service.stop(); // a graceful stop flushes pending store writes
     sim.setFaults('alpha', { blackHole: true });
     try {
@@ -251,6 +253,8 @@ describe('Kubernetes provider against the simulator', () => {
       expect(body.map((g) => [g.name, (g.instances as Json[]).length])).toEqual(before.map((g) => [g.name, (g.instances as Json[]).length]));
       const health = (await get<{ components: { kubernetes: { details: Record<string, { state: string; stale: boolean }> } } }>('/health')).body;
       expect(health.components.kubernetes.details.alpha).toMatchObject({ stale: true });
+      expect((await get<Json>('/credentials/delta')).body).toMatchObject({ name: 'delta', namespaces: ['cart'] });
+      expect((await send('DELETE', '/credentials/delta')).status).toBe(204);
     } finally {
       sim.setFaults('alpha', {});
     }

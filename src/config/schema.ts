@@ -34,6 +34,8 @@ export const configSchema = z
         cache: storeDriver.default('sqlite'),
         tasks: storeDriver.default('sqlite'),
         leases: storeDriver.default('memory'),
+        /** Account definitions added through the account storage API; defaults to the tasks driver. */
+        accounts: storeDriver.optional(),
         sqlite: z.object({ path: z.string().min(1).default('data/clouddriver.db') }).strict().default({}),
       })
       .strict()

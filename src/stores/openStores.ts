@@ -1,12 +1,15 @@
 import type { ServiceConfig } from '../config/schema.js';
 import type { Clock } from '../core/Clock.js';
+import type { AccountDefinitionStore } from '../core/accounts/AccountDefinitionStore.js';
 import type { LeaseStore } from '../core/agents/LeaseStore.js';
 import type { CacheStoreDriver } from '../core/cache/CacheStore.js';
 import type { TaskRepository } from '../core/tasks/TaskRepository.js';
+import { InMemoryAccountDefinitionStore } from './memory/InMemoryAccountDefinitionStore.js';
 import { InMemoryCacheStoreDriver } from './memory/InMemoryCacheStoreDriver.js';
 import { InMemoryLeaseStore } from './memory/InMemoryLeaseStore.js';
 import { InMemoryTaskRepository } from './memory/InMemoryTaskRepository.js';
 import { openSqliteDatabase } from './sqlite/openSqliteDatabase.js';
+import { SqliteAccountDefinitionStore } from './sqlite/SqliteAccountDefinitionStore.js';
 import { SqliteCacheStoreDriver } from './sqlite/SqliteCacheStoreDriver.js';
 import { SqliteLeaseStore } from './sqlite/SqliteLeaseStore.js';
 import { SqliteTaskRepository } from './sqlite/SqliteTaskRepository.js';
@@ -15,6 +18,7 @@ export interface Stores {
   readonly cache: CacheStoreDriver;
   readonly tasks: TaskRepository;
   readonly leases: LeaseStore;
+  readonly accounts: AccountDefinitionStore;
   /** Closes every store, then the shared connections. */
   close(): Promise<void>;
 }
@@ -26,11 +30,14 @@ export function openStores(storage: ServiceConfig['storage'], clock: Clock): Sto
   const cache = storage.cache === 'sqlite' ? new SqliteCacheStoreDriver({ db: db(), clock }) : new InMemoryCacheStoreDriver({ clock });
   const tasks = storage.tasks === 'sqlite' ? new SqliteTaskRepository({ db: db() }) : new InMemoryTaskRepository();
   const leases = storage.leases === 'sqlite' ? new SqliteLeaseStore({ db: db(), clock }) : new InMemoryLeaseStore({ clock });
+  const accounts = (storage.accounts ?? storage.tasks) === 'sqlite' ? new SqliteAccountDefinitionStore({ db: db() }) : new InMemoryAccountDefinitionStore();
   return {
     cache,
     tasks,
     leases,
+    accounts,
     async close() {
+      await accounts.close();
       await leases.close();
       await tasks.close();
       await cache.close();

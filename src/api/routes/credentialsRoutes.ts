@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccountCredentials } from '../../core/accounts/AccountCredentials.js';
+import type { AccountDefinitionStore } from '../../core/accounts/AccountDefinitionStore.js';
 import type { CredentialsRepository } from '../../core/accounts/CredentialsRepository.js';
 import { InputError, NotFoundError } from '../../core/errors.js';
 
@@ -11,12 +12,15 @@ export interface CredentialsRouteDeps {
   readonly storageEnabled: boolean;
   /** Validates a definition (`type` names the provider) and builds its credentials; throws InputError. */
   readonly parseAccount: (definition: Record<string, unknown>) => Promise<AccountCredentials>;
+  /** Where definitions added through the API are kept across restarts. */
+  readonly definitions: AccountDefinitionStore;
 }
 
 /**
  * `GET /credentials[?expand=true]` and `GET /credentials/{name}` (spec 5); never secrets. With
  * `account.storage.enabled`, Clouddriver's account storage API: `POST /credentials` adds,
- * `PUT /credentials` replaces (same name), `DELETE /credentials/{name}` removes, all at once.
+ * `PUT /credentials` replaces (same name), `DELETE /credentials/{name}` removes, all at once;
+ * definitions are kept in the account definition store and come back after a restart.
  */
 export function registerCredentialsRoutes(app: FastifyInstance, deps: CredentialsRouteDeps): void {
   const view = (c: AccountCredentials, expand: boolean): Record<string, unknown> => {
@@ -54,26 +58,31 @@ export function registerCredentialsRoutes(app: FastifyInstance, deps: Credential
     return body as Record<string, unknown>;
   };
   app.post('/credentials', async (req, reply) => {
-    const account = await deps.parseAccount(definition(req.body));
+    const body = definition(req.body);
+    const account = await deps.parseAccount(body);
     try {
       await deps.credentials.add(account);
     } catch (e) {
       await account.close?.();
       throw e;
     }
+    await deps.definitions.put(account.name, body);
     return reply.status(200).send(view(account, true));
   });
   app.put('/credentials', async (req) => {
-    const account = await deps.parseAccount(definition(req.body));
+    const body = definition(req.body);
+    const account = await deps.parseAccount(body);
     if (!(await deps.credentials.remove(account.name))) {
       await account.close?.();
       throw new NotFoundError(`Account not found (name: ${account.name})`);
     }
     await deps.credentials.add(account);
+    await deps.definitions.put(account.name, body);
     return view(account, true);
   });
   app.delete<{ Params: { name: string } }>('/credentials/:name', async (req, reply) => {
     if (!(await deps.credentials.remove(req.params.name))) throw new NotFoundError(`Account not found (name: ${req.params.name})`);
+    await deps.definitions.remove(req.params.name);
     return reply.status(204).send();
   });
 }

@@ -1,7 +1,9 @@
+import { describeAccountDefinitionStoreContract } from '../../testing/contracts/accountDefinitionStoreContract.js';
 import { describeCacheStoreContract } from '../../testing/contracts/cacheStoreContract.js';
 import { describeLeaseStoreContract } from '../../testing/contracts/leaseStoreContract.js';
 import { describeTaskRepositoryContract } from '../../testing/contracts/taskRepositoryContract.js';
 import { ManualClock } from '../../testing/ManualClock.js';
+import { InMemoryAccountDefinitionStore } from './InMemoryAccountDefinitionStore.js';
 import { InMemoryCacheStoreDriver } from './InMemoryCacheStoreDriver.js';
 import { InMemoryLeaseStore } from './InMemoryLeaseStore.js';
 import { InMemoryTaskRepository } from './InMemoryTaskRepository.js';
@@ -19,3 +21,5 @@ describeLeaseStoreContract('memory', async () => {
   const clock = new ManualClock(1_000_000);
   return { leases: new InMemoryLeaseStore({ clock }), clock, cleanup: noop };
 });
+
+describeAccountDefinitionStoreContract('memory', async () => ({ store: new InMemoryAccountDefinitionStore(), cleanup: noop }));

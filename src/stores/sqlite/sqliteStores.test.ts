@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeAccountDefinitionStoreContract } from '../../testing/contracts/accountDefinitionStoreContract.js';
 import { describeCacheStoreContract } from '../../testing/contracts/cacheStoreContract.js';
 import { describeLeaseStoreContract } from '../../testing/contracts/leaseStoreContract.js';
 import { describeTaskRepositoryContract } from '../../testing/contracts/taskRepositoryContract.js';
 import { ManualClock } from '../../testing/ManualClock.js';
 import { openSqliteDatabase } from './openSqliteDatabase.js';
+import { SqliteAccountDefinitionStore } from './SqliteAccountDefinitionStore.js';
 import { SqliteCacheStoreDriver } from './SqliteCacheStoreDriver.js';
 import { SqliteLeaseStore } from './SqliteLeaseStore.js';
 import { SqliteTaskRepository } from './SqliteTaskRepository.js';
@@ -40,6 +42,23 @@ describeLeaseStoreContract('sqlite', async () => {
   const { db, cleanup } = tempDb();
   const clock = new ManualClock(1_000_000);
   return { leases: new SqliteLeaseStore({ db, clock }), clock, cleanup };
+});
+
+describeAccountDefinitionStoreContract('sqlite', async () => {
+  const { db, path, cleanup } = tempDb();
+  const reopened: ReturnType<typeof openSqliteDatabase>[] = [];
+  return {
+    store: new SqliteAccountDefinitionStore({ db }),
+    reopen: () => {
+      const again = openSqliteDatabase(path);
+      reopened.push(again);
+      return new SqliteAccountDefinitionStore({ db: again });
+    },
+    cleanup: async () => {
+      for (const r of reopened) r.close();
+      await cleanup();
+    },
+  };
 });
 
 describe('SQLite file', () => {
