@@ -165,6 +165,27 @@ describe('Kubernetes provider against the simulator', () => {
     expect((await get<Json[]>('/applications/shop/rawResources')).body.map((r) => r.kind).sort()).toEqual(['deployment', 'networkPolicy', 'replicaSet', 'service']);
   });
 
+  it('answers unknown applications, resources and accounts with a JSON 404, and bad queries with a 400', async () => {
+    for (const path of [
+      '/applications/nope',
+      '/applications/nope/clusters',
+      '/applications/shop/clusters/nobody',
+      `/applications/shop/clusters/alpha/${encodeURIComponent('deployment nope')}/kubernetes`,
+      `/serverGroups/alpha/shop/${encodeURIComponent('replicaSet nope')}`,
+      '/instances/alpha/shop/nope',
+      '/securityGroups/alpha/kubernetes/shop/nope',
+    ]) {
+      const res = await get<Json>(path);
+      expect(res.status, path).toBe(404);
+      expect(typeof res.body.message, path).toBe('string');
+    }
+    expect((await get('/serverGroups')).status).toBe(400);
+    expect((await get('/serverGroups?applications=shop&ids=a:b:c')).status).toBe(400);
+    expect((await get('/search?q=shop')).status).toBe(400);
+    expect((await get(`/applications/shop/clusters/alpha/${encodeURIComponent('deployment shop-web')}/kubernetes/shop/serverGroups/target/newest`)).status).toBe(400);
+    expect((await send('POST', '/cache/kubernetes/manifest', { account: 'alpha', location: 'shop', name: 'shop-web' })).status).toBe(400);
+  });
+
   it('reads manifests live with status and events', async () => {
     const live = await get<Json>(`/manifests/alpha/shop/${encodeURIComponent('deployment shop-web')}`);
     expect(live.status).toBe(200);

@@ -3,7 +3,11 @@
  * cache engine: Clouddriver keys, attributes and relationships in the store, batched writes,
  * evictions on deletion, relist after 410, and the snapshot result.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { DefaultProviderCache } from '../src/core/cache/DefaultProviderCache.js';
 import { systemClock } from '../src/core/Clock.js';
 import { silentLogger } from '../src/core/Logger.js';
@@ -119,6 +123,50 @@ describe('KubernetesAccountCache with custom resources', () => {
     } finally {
       await account.stop();
       await sim.stop();
+    }
+  });
+});
+
+describe('Kubernetes client authentication', () => {
+  const syncWith = async (kubeconfigContents: string): Promise<KubernetesAccountCache> => {
+    const credentials = new KubernetesCredentials(kubernetesAccountSchema.parse({ name: 'acct', kubeconfigContents, kinds: ['deployment'] }));
+    const cache = new DefaultProviderCache('kubernetes', new InMemoryCacheStoreDriver({ clock: systemClock }).open('kubernetes'), systemClock);
+    const account = new KubernetesAccountCache({ credentials, cache, logger: silentLogger, agentType: 'acct/KubernetesCoreCachingAgent', probeIntervalMs: 500 });
+    account.start();
+    await account.waitForInitialSync(10_000);
+    return account;
+  };
+
+  it('authenticates with a client certificate', async () => {
+    const sim = await startKubeSim({ auth: 'cert', controllers: false });
+    sim.seed('sim-1', { deployments: 2, podsPerDeployment: 0 });
+    const account = await syncWith(sim.kubeconfig);
+    try {
+      expect(account.status()).toMatchObject({ state: 'watching', objects: 2 });
+    } finally {
+      await account.stop();
+      await sim.stop();
+    }
+  });
+
+  it('authenticates with an exec credential plugin, and reports rejected credentials', async () => {
+    const sim = await startKubeSim({ tls: true, controllers: false });
+    sim.seed('sim-1', { deployments: 3, podsPerDeployment: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'exec-plugin-'));
+    const plugin = join(dir, 'credential.sh');
+    writeFileSync(plugin, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"sim-token-sim-1"}}'\n`, { mode: 0o755 });
+    const config = parseYaml(sim.kubeconfig) as { users: { user: Record<string, unknown> }[] };
+    for (const u of config.users) u.user = { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, interactiveMode: 'Never' } };
+    const account = await syncWith(toYaml(config));
+    try {
+      expect(account.status()).toMatchObject({ state: 'watching', objects: 3 });
+      sim.setFaults('sim-1', { unauthorized: true });
+      await waitFor(() => expect(account.status()).toMatchObject({ state: 'unreachable', stale: true, lastError: expect.stringContaining('Unauthorized') as unknown }), 10_000);
+      expect(account.model.size).toBe(3);
+    } finally {
+      await account.stop();
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
