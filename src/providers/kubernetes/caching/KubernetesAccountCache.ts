@@ -79,13 +79,12 @@ export class KubernetesAccountCache {
   /** Every collection has completed its first LIST. */
   private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
-  readonly options: CachingOptions;
 
   constructor(private readonly opts: AccountCacheOptions) {
     const c = opts.credentials.config;
     this.registry = createKindRegistry(c.customResources);
-    this.options = { onlySpinnakerManaged: c.onlySpinnakerManaged, cacheAllApplicationRelationships: c.cacheAllApplicationRelationships, kinds: this.registry };
-    this.model = new KubernetesCacheModel(c.name, this.options);
+    const options: CachingOptions = { onlySpinnakerManaged: c.onlySpinnakerManaged, cacheAllApplicationRelationships: c.cacheAllApplicationRelationships, kinds: this.registry };
+    this.model = new KubernetesCacheModel(c.name, options);
   }
 
   get account(): string {
