@@ -55,6 +55,7 @@ function builtinProviders(config: ServiceConfig): ProviderModule[] {
   const k8s = kubernetesProviderSettings.parse((config as Record<string, unknown>).kubernetes ?? {});
   return [
     createKubernetesProvider({
+      writeEnabled: config.caching.writeEnabled,
       ...(k8s.probeIntervalSeconds === undefined ? {} : { probeIntervalMs: k8s.probeIntervalSeconds * 1000 }),
       ...(k8s.writeBatchMillis === undefined ? {} : { flushIntervalMs: k8s.writeBatchMillis }),
     }) as unknown as ProviderModule,

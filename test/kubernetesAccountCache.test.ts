@@ -170,3 +170,24 @@ describe('Kubernetes client authentication', () => {
     }
   });
 });
+
+describe('KubernetesAccountCache on a read-only instance', () => {
+  it('serves from memory but writes nothing to the cache store when writes are disabled', async () => {
+    const sim = await startKubeSim({ tls: true, controllers: false });
+    sim.seed('sim-1', { deployments: 2, podsPerDeployment: 2 });
+    const credentials = new KubernetesCredentials(kubernetesAccountSchema.parse({ name: 'acct', kubeconfigContents: sim.kubeconfig }));
+    const cache = new DefaultProviderCache('kubernetes', new InMemoryCacheStoreDriver({ clock: systemClock }).open('kubernetes'), systemClock);
+    const account = new KubernetesAccountCache({ credentials, cache, logger: silentLogger, agentType: 'a', writeEnabled: false, flushIntervalMs: 10 });
+    try {
+      account.start();
+      expect(await account.waitForInitialSync(10_000)).toBe(true);
+      await account.flush();
+      expect(account.model.size).toBe(2 * (1 + 1 + 2 + 1));
+      expect(await cache.getIdentifiers('pod')).toEqual([]);
+    } finally {
+      await account.stop({ flush: true });
+      await sim.stop();
+    }
+    expect(await cache.getIdentifiers('pod')).toEqual([]);
+  });
+});

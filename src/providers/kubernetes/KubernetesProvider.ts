@@ -28,6 +28,8 @@ export interface KubernetesProviderOptions {
   readonly probeIntervalMs?: number;
   /** Accounts doing their first LIST at the same time (the rest wait their turn). */
   readonly startConcurrency?: number;
+  /** `caching.writeEnabled`: when false, this instance only reads the cache store (never writes it). */
+  readonly writeEnabled?: boolean;
 }
 
 /**
@@ -137,6 +139,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         cache: providerCache,
         logger: deps.logger.child({ account: credentials.name }),
         agentType,
+        writeEnabled: options.writeEnabled ?? true,
         ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
         ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs }),
         onChange: (keys) => read.invalidate(credentials.name, keys),

@@ -32,6 +32,8 @@ export interface AccountCacheOptions {
   readonly logger: Logger;
   /** Agent type the account's items are written under. */
   readonly agentType: string;
+  /** False on read-only instances (`caching.writeEnabled: false`): nothing is written to the store. */
+  readonly writeEnabled?: boolean;
   /** Changes are batched for this long before being written to the cache store. */
   readonly flushIntervalMs?: number;
   /** How often the API server is probed (`/version`); a failing probe marks the account unreachable. */
@@ -353,6 +355,7 @@ export class KubernetesAccountCache {
   private apply(touched: ReadonlySet<string>): void {
     if (touched.size === 0) return;
     this.opts.onChange?.(touched);
+    if (this.opts.writeEnabled === false) return;
     for (const k of touched) this.pending.add(k);
     // While the first LIST of every collection is running, the store write waits: reads are
     // served from memory, and the CPU goes to getting the account readable first.
