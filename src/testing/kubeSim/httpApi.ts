@@ -4,7 +4,8 @@
  * fault injection, chunked WATCH streams (bookmarks, timeoutSeconds, dropped streams), the scale
  * and log subresources, and the `/_sim/...` admin endpoints.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage as Http1Request, ServerResponse as Http1Response } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import type { SimCluster } from './SimCluster.js';
 import type { KubeObj } from './objectStore.js';
@@ -17,6 +18,10 @@ import { StatusError, badRequest, failureStatus } from './status.js';
 import { SelectorError } from './selectors.js';
 import { applyMergePatch, applyJsonPatch, applyStrategicMergePatch } from './patch.js';
 import type { Json } from './patch.js';
+
+/** Requests and responses of HTTP/1.1 and (over TLS) HTTP/2, through Node's compatibility API. */
+type IncomingMessage = Http1Request | Http2ServerRequest;
+type ServerResponse = Http1Response | Http2ServerResponse;
 
 export interface SimEndpoint {
   readonly cluster: SimCluster;
@@ -225,11 +230,13 @@ export class HttpApi {
 
   private watch(req: IncomingMessage, res: ServerResponse, ep: SimEndpoint, type: ResourceType, namespace: string | undefined, opts: { resourceVersion?: string; labelSelector?: string; fieldSelector?: string }, q: URLSearchParams): void {
     const forcedGone = ep.faults.forceGone === true && opts.resourceVersion !== undefined && opts.resourceVersion !== '' && opts.resourceVersion !== '0';
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-    res.flushHeaders();
+    // HTTP/2 streams are framed; `Transfer-Encoding` exists only in HTTP/1.1.
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...(req.httpVersionMajor === 2 ? {} : { 'Transfer-Encoding': 'chunked' }) });
+    const stream = res as unknown as { write(chunk: string): boolean; flushHeaders?: () => void };
+    stream.flushHeaders?.(); // HTTP/2 sends the headers with writeHead already
     this.open.add(res);
     const write = (e: unknown): void => {
-      if (!res.writableEnded) res.write(`${JSON.stringify(e)}\n`);
+      if (!res.writableEnded) stream.write(`${JSON.stringify(e)}\n`);
     };
     const timers: NodeJS.Timeout[] = [];
     let stop: () => void = () => undefined;

@@ -4,8 +4,8 @@
  * `/clusters/{name}`), and returns a handle with the kubeconfig (one context per cluster).
  */
 import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import http2 from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
 import { stringify as toYaml } from 'yaml';
 import { SimCluster } from './SimCluster.js';
 import type { SimClusterOptions } from './SimCluster.js';
@@ -78,9 +78,22 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const api = new HttpApi(endpoints, { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5000, defaultCluster: names[0] ?? '', seed });
   const useTls = options.tls === true || options.auth === 'cert';
   const pki = useTls ? createPki() : undefined;
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => api.handle(req, res);
-  const server = pki === undefined ? http.createServer(handler) : https.createServer({ cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, handler);
-  server.keepAliveTimeout = 65_000;
+  // Over TLS the simulator speaks HTTP/2 (what kubectl and client libraries negotiate with a real
+  // API server) and HTTP/1.1; plain HTTP is HTTP/1.1 only.
+  const server =
+    pki === undefined
+      ? http.createServer((req, res) => api.handle(req, res))
+      : http2.createSecureServer({ allowHTTP1: true, cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, (req, res) => api.handle(req, res));
+  if (server instanceof http.Server) server.keepAliveTimeout = 65_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('secureConnection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -117,7 +130,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     stop: async () => {
       for (const c of controllers.values()) c.stop();
       api.closeAll();
-      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

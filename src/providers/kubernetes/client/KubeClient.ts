@@ -1,6 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
+import { Http2Transport } from './Http2Transport.js';
+import type { TransportResponse } from './Http2Transport.js';
 
 /** A Kubernetes `Status` failure from the API server (or a transport failure, status 0). */
 export class KubeApiError extends Error {
@@ -53,6 +56,8 @@ export interface KubeClientOptions {
   readonly context?: string;
   /** Per-request limit for everything but watches (which use `timeoutSeconds`). */
   readonly requestTimeoutMs: number;
+  /** Use HTTP/2 (one connection per account) when the server offers it; default true. */
+  readonly http2?: boolean;
 }
 
 /**
@@ -64,6 +69,8 @@ export class KubeClient {
   private readonly kc = new KubeConfig();
   private readonly server: URL;
   private readonly agent: http.Agent;
+  /** One multiplexed connection for every call of this client (HTTPS servers that offer h2). */
+  private readonly h2: Http2Transport | undefined;
 
   constructor(private readonly opts: KubeClientOptions) {
     if (opts.kubeconfigContents) this.kc.loadFromString(opts.kubeconfigContents);
@@ -75,6 +82,7 @@ export class KubeClient {
     this.server = new URL(cluster.server);
     const keepAlive = { keepAlive: true, maxSockets: 16 };
     this.agent = this.server.protocol === 'https:' ? new https.Agent(keepAlive) : new http.Agent(keepAlive);
+    if (this.server.protocol === 'https:' && opts.http2 !== false) this.h2 = new Http2Transport(this.server.origin);
   }
 
   get serverUrl(): string {
@@ -83,9 +91,9 @@ export class KubeClient {
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const res = await this.open(method, path, opts, opts.timeoutMs ?? this.opts.requestTimeoutMs);
-    const text = await readBody(res, opts.signal);
+    const text = await readBody(res.body, opts.signal);
     const body = text ? (JSON.parse(text) as unknown) : undefined;
-    if ((res.statusCode ?? 0) >= 400) throw toApiError(res.statusCode ?? 0, body);
+    if (res.statusCode >= 400) throw toApiError(res.statusCode, body);
     return body as T;
   }
 
@@ -116,11 +124,12 @@ export class KubeClient {
     opts: { signal: AbortSignal; idleTimeoutMs: number },
   ): Promise<void> {
     const q = new URLSearchParams({ ...query, watch: 'true' });
-    const res = await this.open('GET', `${path}?${q}`, { signal: opts.signal }, this.opts.requestTimeoutMs);
-    if ((res.statusCode ?? 0) >= 400) {
-      const text = await readBody(res, opts.signal);
-      throw toApiError(res.statusCode ?? 0, text ? safeJson(text) : undefined);
+    const head = await this.open('GET', `${path}?${q}`, { signal: opts.signal }, this.opts.requestTimeoutMs);
+    if (head.statusCode >= 400) {
+      const text = await readBody(head.body, opts.signal);
+      throw toApiError(head.statusCode, text ? safeJson(text) : undefined);
     }
+    const res = head.body;
     await new Promise<void>((resolve, reject) => {
       let buffered = '';
       let idle: NodeJS.Timeout | undefined;
@@ -164,9 +173,10 @@ export class KubeClient {
 
   close(): void {
     this.agent.destroy();
+    this.h2?.close();
   }
 
-  private async open(method: string, path: string, opts: RequestOptions, timeoutMs: number): Promise<http.IncomingMessage> {
+  private async open(method: string, path: string, opts: RequestOptions, timeoutMs: number): Promise<TransportResponse> {
     const url = new URL(path.replace(/^\//, ''), this.server.href.endsWith('/') ? this.server.href : `${this.server.href}/`);
     const reqOpts: https.RequestOptions = {
       method,
@@ -178,11 +188,28 @@ export class KubeClient {
     if (payload !== undefined) {
       reqOpts.headers = { ...reqOpts.headers, 'content-type': opts.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) };
     }
+    if (this.h2 !== undefined) {
+      const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = reqOpts;
+      const res = await this.h2
+        .request({
+          method,
+          path: `${url.pathname}${url.search}`,
+          headers: (reqOpts.headers ?? {}) as Record<string, string>,
+          ...(payload === undefined ? {} : { payload }),
+          ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+          timeoutMs,
+          tls: { ca, cert, key, pfx, passphrase, ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }), ...(servername === undefined ? {} : { servername }) },
+        })
+        .catch((err: unknown) => {
+          throw new KubeApiError(0, `${url.host}: ${err instanceof Error ? err.message : String(err)}`);
+        });
+      if (res !== undefined) return res;
+    }
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = lib.request(url, reqOpts, (res) => {
         clearTimeout(timer);
-        resolve(res);
+        resolve({ statusCode: res.statusCode ?? 0, body: res });
       });
       const timer = setTimeout(() => req.destroy(new KubeApiError(0, `no response from ${url.host} within ${timeoutMs} ms`)), timeoutMs);
       const onAbort = (): void => {
@@ -200,7 +227,7 @@ export class KubeClient {
   }
 }
 
-function readBody(res: http.IncomingMessage, signal?: AbortSignal): Promise<string> {
+function readBody(res: Readable, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const onAbort = (): void => {

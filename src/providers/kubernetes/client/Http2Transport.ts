@@ -1,0 +1,123 @@
+import http2 from 'node:http2';
+import type { ClientHttp2Session } from 'node:http2';
+import type { Readable } from 'node:stream';
+import type { SecureContextOptions } from 'node:tls';
+
+/** A response head and its body stream, whatever the HTTP version. */
+export interface TransportResponse {
+  readonly statusCode: number;
+  readonly body: Readable;
+}
+
+export interface Http2RequestOptions {
+  readonly method: string;
+  /** Path and query. */
+  readonly path: string;
+  readonly headers: Record<string, string | number | string[] | undefined>;
+  readonly payload?: string;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs: number;
+  /** TLS material for the session (from the kubeconfig). */
+  readonly tls: SecureContextOptions & { rejectUnauthorized?: boolean; servername?: string };
+}
+
+/** Headers HTTP/2 forbids (connection-specific) and pseudo-headers the client sets itself. */
+const DROPPED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
+
+/**
+ * One multiplexed HTTP/2 connection to an API server (as client-go keeps): every list, get and
+ * watch of an account is a stream on it, instead of a TCP+TLS connection each. Reconnects on
+ * demand after the session closes, errors, or a request times out. When the server does not
+ * negotiate `h2`, `request` resolves undefined and the caller falls back to HTTP/1.1 (retried
+ * after a minute).
+ */
+export class Http2Transport {
+  private session: ClientHttp2Session | undefined;
+  private connecting: Promise<ClientHttp2Session | undefined> | undefined;
+  private unsupportedUntil = 0;
+
+  constructor(private readonly origin: string) {}
+
+  async request(opts: Http2RequestOptions): Promise<TransportResponse | undefined> {
+    if (Date.now() < this.unsupportedUntil) return undefined;
+    const deadline = Date.now() + opts.timeoutMs;
+    const session = await this.connect(opts.tls, opts.timeoutMs);
+    if (session === undefined) {
+      if (Date.now() < this.unsupportedUntil) return undefined;
+      throw new Error(`no connection to ${this.origin} within ${opts.timeoutMs} ms`);
+    }
+    const headers: http2.OutgoingHttpHeaders = { ':method': opts.method, ':path': opts.path };
+    for (const [k, v] of Object.entries(opts.headers)) if (v !== undefined && !DROPPED.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
+    return new Promise((resolve, reject) => {
+      const stream = session.request(headers, { endStream: opts.payload === undefined });
+      const timer = setTimeout(() => {
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+        // A server that does not answer in time may have a dead connection: start afresh.
+        this.drop(session);
+        reject(new Error(`no response within ${opts.timeoutMs} ms`));
+      }, Math.max(0, deadline - Date.now()));
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+        reject(new Error('request aborted'));
+      };
+      if (opts.signal?.aborted) onAbort();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      stream.once('close', () => opts.signal?.removeEventListener('abort', onAbort));
+      stream.once('response', (h) => {
+        clearTimeout(timer);
+        resolve({ statusCode: Number(h[':status'] ?? 0), body: stream });
+      });
+      stream.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      if (opts.payload !== undefined) stream.end(opts.payload);
+    });
+  }
+
+  close(): void {
+    this.session?.destroy();
+    this.session = undefined;
+  }
+
+  private drop(session: ClientHttp2Session): void {
+    if (this.session === session) this.session = undefined;
+    session.destroy();
+  }
+
+  private connect(tls: Http2RequestOptions['tls'], timeoutMs: number): Promise<ClientHttp2Session | undefined> {
+    if (this.session !== undefined && !this.session.closed && !this.session.destroyed) return Promise.resolve(this.session);
+    this.connecting ??= new Promise<ClientHttp2Session | undefined>((resolve) => {
+      let timedOut = false;
+      const session = http2.connect(this.origin, { ...tls, ALPNProtocols: ['h2'] });
+      const timer = setTimeout(() => {
+        // Not a protocol problem: the server is not answering. No fallback (it would wait again).
+        session.destroy(new Error(`no connection to ${this.origin} within ${timeoutMs} ms`));
+        timedOut = true;
+        resolve(undefined);
+      }, timeoutMs);
+      session.once('connect', () => {
+        clearTimeout(timer);
+        session.unref(); // an idle connection does not keep the process alive
+        this.session = session;
+        resolve(session);
+      });
+      session.once('error', () => {
+        clearTimeout(timer);
+        // Most often the server speaks only HTTP/1.1 (no `h2` in ALPN): fall back for a while.
+        if (this.session !== session && !timedOut) this.unsupportedUntil = Date.now() + 60_000;
+        resolve(undefined);
+      });
+      session.on('close', () => {
+        if (this.session === session) this.session = undefined;
+      });
+      session.on('goaway', () => {
+        if (this.session === session) this.session = undefined;
+      });
+    }).finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+}
