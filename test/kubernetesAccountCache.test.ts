@@ -137,6 +137,18 @@ describe('Kubernetes client authentication', () => {
     return account;
   };
 
+  it('falls back to HTTP/1.1 when the API server does not offer HTTP/2', async () => {
+    const sim = await startKubeSim({ tls: true, http2: false, controllers: false });
+    sim.seed('sim-1', { deployments: 4, podsPerDeployment: 0 });
+    const account = await syncWith(sim.kubeconfig);
+    try {
+      expect(account.status()).toMatchObject({ state: 'watching', objects: 4 });
+    } finally {
+      await account.stop();
+      await sim.stop();
+    }
+  });
+
   it('authenticates with a client certificate', async () => {
     const sim = await startKubeSim({ auth: 'cert', controllers: false });
     sim.seed('sim-1', { deployments: 2, podsPerDeployment: 0 });

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import http2 from 'node:http2';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { stringify as toYaml } from 'yaml';
 import { SimCluster } from './SimCluster.js';
@@ -38,6 +39,8 @@ export interface KubeSimOptions {
   readonly bookmarkIntervalMs?: number;
   /** Faults per cluster name at start. */
   readonly faults?: Readonly<Record<string, Faults>>;
+  /** Offer HTTP/2 over TLS (default true); false serves HTTP/1.1 only. */
+  readonly http2?: boolean;
   /** Run controllers (default true); off for pure API tests at scale. */
   readonly controllers?: boolean;
 }
@@ -80,10 +83,13 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   const pki = useTls ? createPki() : undefined;
   // Over TLS the simulator speaks HTTP/2 (what kubectl and client libraries negotiate with a real
   // API server) and HTTP/1.1; plain HTTP is HTTP/1.1 only.
+  const tlsOptions = pki === undefined ? undefined : { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert, requestCert: true, rejectUnauthorized: false };
   const server =
-    pki === undefined
+    tlsOptions === undefined
       ? http.createServer((req, res) => api.handle(req, res))
-      : http2.createSecureServer({ allowHTTP1: true, cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, (req, res) => api.handle(req, res));
+      : options.http2 === false
+        ? https.createServer(tlsOptions, (req, res) => api.handle(req, res))
+        : http2.createSecureServer({ ...tlsOptions, allowHTTP1: true }, (req, res) => api.handle(req, res));
   if (server instanceof http.Server) server.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
