@@ -231,18 +231,19 @@ export class KubernetesReadService {
 
   // ---- server groups ----
 
-  private serverGroupKeysOfApp(app: string, cache: KubernetesAccountCache): string[] {
-    const appItem = cache.model.item(applicationKey(app));
-    return appItem === undefined ? [] : relatedKeys(appItem, 'serverGroups', cache.registry);
+  /** Every account's keys of `kind` linked to the application, with their account cache. */
+  private *appKeys(app: string, kind: SpinnakerKind): Iterable<[KubernetesAccountCache, string]> {
+    for (const cache of this.caches()) {
+      const appItem = cache.model.item(applicationKey(app));
+      if (appItem !== undefined) for (const key of relatedKeys(appItem, kind, cache.registry)) yield [cache, key];
+    }
   }
 
   applicationServerGroups(app: string, clusters?: ReadonlySet<string>): ServerGroupSummaryView[] {
     const out: ServerGroupSummaryView[] = [];
-    for (const cache of this.caches()) {
-      for (const key of this.serverGroupKeysOfApp(app, cache)) {
-        const s = this.summaryAt(cache, key);
-        if (s !== undefined && (clusters === undefined || clusters.has(`${s.account}:${s.cluster ?? ''}`))) out.push(s);
-      }
+    for (const [cache, key] of this.appKeys(app, 'serverGroups')) {
+      const s = this.summaryAt(cache, key);
+      if (s !== undefined && (clusters === undefined || clusters.has(`${s.account}:${s.cluster ?? ''}`))) out.push(s);
     }
     return out;
   }
@@ -270,15 +271,10 @@ export class KubernetesReadService {
 
   serverGroupManagers(app: string): ServerGroupManagerView[] {
     const out: ServerGroupManagerView[] = [];
-    for (const cache of this.caches()) {
-      const appItem = cache.model.item(applicationKey(app));
-      if (appItem === undefined) continue;
-      for (const key of relatedKeys(appItem, 'serverGroupManagers', cache.registry)) {
-        const item = cache.model.item(key);
-        if (item === undefined) continue;
-        const view = serverGroupManagerModel(item, this.related(cache, item, 'serverGroups'));
-        if (view !== undefined) out.push(view);
-      }
+    for (const [cache, key] of this.appKeys(app, 'serverGroupManagers')) {
+      const item = cache.model.item(key);
+      const view = item === undefined ? undefined : serverGroupManagerModel(item, this.related(cache, item, 'serverGroups'));
+      if (view !== undefined) out.push(view);
     }
     return out;
   }
@@ -287,13 +283,9 @@ export class KubernetesReadService {
 
   applicationLoadBalancers(app: string): LoadBalancerView[] {
     const out: LoadBalancerView[] = [];
-    for (const cache of this.caches()) {
-      const appItem = cache.model.item(applicationKey(app));
-      if (appItem === undefined) continue;
-      for (const key of relatedKeys(appItem, 'loadBalancers', cache.registry)) {
-        const lb = this.loadBalancerAt(cache, key);
-        if (lb !== undefined) out.push(lb);
-      }
+    for (const [cache, key] of this.appKeys(app, 'loadBalancers')) {
+      const lb = this.loadBalancerAt(cache, key);
+      if (lb !== undefined) out.push(lb);
     }
     return out;
   }
