@@ -416,6 +416,8 @@ export class KubernetesAccountCache {
 
 /** Watch and list items omit `kind`/`apiVersion`; put them back so the model can classify objects. */
 function withKind(o: KubeObject, kind: KubernetesKindProperties): KubernetesManifest {
-  if (o.kind !== undefined && o.apiVersion !== undefined) return o as unknown as KubernetesManifest;
-  return { ...o, kind: kind.apiKind, apiVersion: apiVersionOfKind(kind) } as unknown as KubernetesManifest;
+  // Objects arrive freshly parsed and are owned here: fill the fields in place (no copy per object).
+  o.kind ??= kind.apiKind;
+  o.apiVersion ??= apiVersionOfKind(kind);
+  return o as unknown as KubernetesManifest;
 }

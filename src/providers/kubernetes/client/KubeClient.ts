@@ -100,17 +100,21 @@ export class KubeClient {
   /** Lists every page of a collection; with `onPage`, pages go there as they arrive instead of into the result. */
   async listAll(path: string, query: Record<string, string>, opts: { signal?: AbortSignal; pageSize?: number; onPage?: (items: readonly KubeObject[]) => void } = {}): Promise<KubeList> {
     const items: KubeObject[] = [];
-    let cont: string | undefined;
-    let resourceVersion: string | undefined;
-    do {
+    const fetchPage = (cont: string | undefined): Promise<KubeList> => {
       const q = new URLSearchParams({ ...query, limit: String(opts.pageSize ?? 500), ...(cont ? { continue: cont } : {}) });
-      const page = await this.request<KubeList>('GET', `${path}?${q}`, { ...(opts.signal ? { signal: opts.signal } : {}) });
+      return this.request<KubeList>('GET', `${path}?${q}`, { ...(opts.signal ? { signal: opts.signal } : {}) });
+    };
+    let page = await fetchPage(undefined);
+    for (;;) {
+      const cont = page.metadata.continue || undefined;
+      // Ask for the next page before processing this one, so the server's work overlaps ours.
+      const next = cont === undefined ? undefined : fetchPage(cont);
+      next?.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
       if (opts.onPage !== undefined) opts.onPage(page.items);
       else for (const item of page.items) items.push(item);
-      cont = page.metadata.continue || undefined;
-      resourceVersion = page.metadata.resourceVersion;
-    } while (cont);
-    return { metadata: { ...(resourceVersion ? { resourceVersion } : {}) }, items };
+      if (next === undefined) return { metadata: { ...(page.metadata.resourceVersion ? { resourceVersion: page.metadata.resourceVersion } : {}) }, items };
+      page = await next;
+    }
   }
 
   /**
