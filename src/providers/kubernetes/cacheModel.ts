@@ -435,6 +435,7 @@ export function toCacheData(account: string, objects: Iterable<KubernetesManifes
  * neighbours, logical keys), and read the full `result()` or `items(keys)` for just those.
  */
 const EMPTY: ReadonlySet<string> = new Set();
+const CLUSTER_KEY_PREFIX = `${KUBERNETES_KEY_PREFIX}:logical:${CLUSTERS}:`;
 
 export class KubernetesCacheModel {
   private readonly peers: PeerIndex;
@@ -450,29 +451,30 @@ export class KubernetesCacheModel {
   }
 
   /** Adds or replaces an object; an object that should not be cached is removed instead. */
-  upsert(m: KubernetesManifest): Set<string> {
-    if (!shouldCache(m, this.options)) return this.remove(m);
+  upsert(m: KubernetesManifest, touched: Set<string> = new Set()): Set<string> {
+    if (!shouldCache(m, this.options)) return this.remove(m, touched);
     const key = this.peers.keyOf(m);
-    const touched = this.detach(key);
+    this.detach(key, touched);
     this.peers.upsert(m);
     this.items.set(key, resourceItem(this.account, m));
     touched.add(key);
     for (const [a, b] of objectEdges(m, this.peers, this.options)) {
       this.connect(a, b);
-      touched.add(a).add(b);
+      this.touch(touched, a);
+      this.touch(touched, b);
     }
-    return this.withApplications(touched);
+    return touched;
   }
 
   /** Removes an object (by its kind, namespace and name). */
-  remove(m: KubernetesManifest): Set<string> {
+  remove(m: KubernetesManifest, touched: Set<string> = new Set()): Set<string> {
     const key = this.peers.keyOf(m);
-    const touched = this.detach(key);
+    this.detach(key, touched);
     this.peers.remove(key);
     if (this.items.delete(key)) touched.add(key);
     // Objects that still name this one as owner (or involved object) keep that link, as a rebuild would.
     for (const referrer of this.peers.referrersOf(key)) if (referrer !== key) this.connect(referrer, key);
-    return this.withApplications(touched);
+    return touched;
   }
 
   /** Number of cached objects. */
@@ -575,11 +577,10 @@ export class KubernetesCacheModel {
   }
 
   /** Drops every edge touching `key`; returns the neighbours it had. */
-  private detach(key: string): Set<string> {
-    const touched = new Set<string>();
+  private detach(key: string, touched: Set<string>): void {
     for (const n of [...(this.adjacency.get(key) ?? [])]) {
       this.unlink(key, n);
-      touched.add(n);
+      this.touch(touched, n);
       // A cluster left linked only to its application is gone.
       const parsed = parseKey(n);
       if (parsed?.type === CLUSTERS) {
@@ -591,15 +592,14 @@ export class KubernetesCacheModel {
         }
       }
     }
-    return touched;
   }
 
-  /** Clusters imply their application item changes too. */
-  private withApplications(keys: Set<string>): Set<string> {
-    for (const k of [...keys]) {
-      const parsed = parseKey(k);
-      if (parsed?.type === CLUSTERS) keys.add(applicationKey(parsed.application));
+  /** Marks a key changed; a cluster's change is also its application's. */
+  private touch(touched: Set<string>, key: string): void {
+    touched.add(key);
+    if (key.startsWith(CLUSTER_KEY_PREFIX)) {
+      const parsed = parseKey(key);
+      if (parsed?.type === CLUSTERS) touched.add(applicationKey(parsed.application));
     }
-    return keys;
   }
 }

@@ -125,7 +125,7 @@ export class KubernetesAccountCache {
       for (const item of await this.opts.cache.getAll(kind.name, ids, [])) {
         const m = item.attributes.manifest;
         if (typeof m !== 'object' || m === null || this.model.manifest(item.id) !== undefined) continue;
-        for (const k of this.model.upsert(m as KubernetesManifest)) touched.add(k);
+        this.model.upsert(m as KubernetesManifest, touched);
         const ns = (m as KubernetesManifest).metadata?.namespace;
         const collection = namespaced && kind.namespaced && ns !== undefined ? `${kind.name}/${ns}` : kind.name;
         const set = this.collectionObjects.get(collection) ?? new Set<string>();
@@ -315,7 +315,7 @@ export class KubernetesAccountCache {
     const touched = new Set<string>();
     for (const o of objects) {
       seen.add(this.keyOf(kind, o));
-      for (const k of this.model.upsert(withKind(o, kind))) touched.add(k);
+      this.model.upsert(withKind(o, kind), touched);
     }
     this.apply(touched);
   }
@@ -328,7 +328,7 @@ export class KubernetesAccountCache {
     for (const key of this.collectionObjects.get(collection) ?? []) {
       if (seen.has(key)) continue;
       const gone = this.model.manifest(key);
-      if (gone !== undefined) for (const k of this.model.remove(gone)) touched.add(k);
+      if (gone !== undefined) this.model.remove(gone, touched);
     }
     this.collectionObjects.set(collection, seen);
     this.apply(touched);
