@@ -195,6 +195,11 @@ describe('Kubernetes provider against the simulator', () => {
     const coords = await get<Json[]>('/manifests/alpha/shop/deployment/cluster/shop/' + encodeURIComponent('deployment shop-web'));
     expect(coords.body).toEqual([{ kind: 'deployment', namespace: 'shop', name: 'shop-web' }]);
     expect((await get(`/manifests/alpha/shop/${encodeURIComponent('deployment nope')}`)).status).toBe(404);
+    await k.ok(['apply', '--context', 'alpha', '-f', k.file('secret.yaml', 'apiVersion: v1\nkind: Secret\nmetadata: {name: db-pass, namespace: shop}\nstringData: {password: hunter2}\n')]);
+    const secret = await get<Json>(`/manifests/alpha/shop/${encodeURIComponent('secret db-pass')}`);
+    expect(secret.status).toBe(200);
+    expect(JSON.stringify(secret.body)).not.toContain('hunter2');
+    expect(JSON.stringify(secret.body)).not.toContain(Buffer.from('hunter2').toString('base64'));
     expect((await get(`/manifests/nobody/shop/${encodeURIComponent('deployment shop-web')}`)).status).toBe(404);
   });
 

@@ -508,6 +508,12 @@ export class SimCluster {
   private validBody(type: ResourceType, body: unknown): KubeObj {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body of the request must be a JSON or YAML object');
     const obj = clone(body) as KubeObj;
+    if (type.resource === 'secrets' && typeof obj.stringData === 'object' && obj.stringData !== null) {
+      // As the API server does: stringData is write-only, merged into data as base64.
+      const encoded = Object.entries(obj.stringData as Record<string, string>).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')]);
+      obj.data = { ...((obj.data ?? {}) as Record<string, string>), ...Object.fromEntries(encoded) };
+      delete obj.stringData;
+    }
     if (typeof obj.metadata !== 'object' || obj.metadata === null) obj.metadata = {};
     if (obj.kind !== undefined && obj.kind !== type.kind) throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersionOf(type)}) or kind ${String(obj.kind)} is not ${type.kind}`);
     obj.kind = type.kind;

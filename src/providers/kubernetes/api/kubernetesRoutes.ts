@@ -3,6 +3,7 @@ import { InputError, NotFoundError, ServiceUnavailableError } from '../../../cor
 import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
 import type { KubeObject } from '../client/KubeClient.js';
 import { KubeApiError } from '../client/KubeClient.js';
+import { sanitizeManifest } from '../cacheModel.js';
 import { apiVersionOfKind, resourcePath } from '../KubernetesKind.js';
 import { manifestStatus } from '../manifestStatus.js';
 import { deriveMoniker } from '../moniker.js';
@@ -182,7 +183,8 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
       name: `${kind.name} ${plain}`,
       location: namespace,
       moniker: deriveMoniker(m),
-      manifest: object,
+      // Secret values never leave the service (the cache strips them the same way).
+      manifest: sanitizeManifest(m),
       status,
       artifacts: dockerImages(m).map((image) => ({ type: 'docker/image', name: image.replace(/[@:][^/]*$/, ''), reference: image })),
       events,
