@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from './loadConfig.js';
 
@@ -49,5 +50,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: '/nonexistent/x.yml', env: {} })).toThrow(ConfigError);
     const dir = dirWith({ 'list.yml': '- a\n- b\n' });
     expect(() => loadConfig({ file: join(dir, 'list.yml'), env: {} })).toThrow(/YAML mapping/);
+  });
+
+  it('loads the shipped example configuration unchanged', () => {
+    const example = fileURLToPath(new URL('../../config/clouddriver.example.yml', import.meta.url));
+    const config = loadConfig({ file: example, env: {} });
+    expect(config.server.port).toBe(7002);
+    expect(config.account.storage.enabled).toBe(false);
+    expect((config as Record<string, unknown>).kubernetes).toMatchObject({ probeIntervalSeconds: 10, accounts: [] });
   });
 });
