@@ -360,6 +360,7 @@ export class KubernetesReadService {
   search(q: string, type: string): Record<string, unknown>[] {
     const needle = q.toLowerCase();
     const out: { score: number; result: Record<string, unknown> }[] = [];
+    if (type === APPLICATIONS || type === CLUSTERS) return this.searchLogical(needle, type);
     for (const cache of this.caches()) {
       for (const key of cache.model.keys()) {
         const p = parseKey(key);
@@ -388,6 +389,24 @@ export class KubernetesReadService {
       }
     }
     return out.sort((a, b) => a.score - b.score).map((r) => r.result);
+  }
+
+  /** Search over logical keys: applications (merged across accounts) and clusters. */
+  private searchLogical(needle: string, type: typeof APPLICATIONS | typeof CLUSTERS): Record<string, unknown>[] {
+    const found = new Map<string, { score: number; result: Record<string, unknown> }>();
+    for (const cache of this.caches()) {
+      for (const key of cache.model.logicalKeys(type)) {
+        const at = key.toLowerCase().indexOf(needle);
+        const p = parseKey(key);
+        if ((needle !== '' && at < 0) || p === undefined || found.has(key)) continue;
+        const result =
+          p.type === CLUSTERS
+            ? { account: p.account, application: p.application, cluster: p.name, type: CLUSTERS, provider: 'kubernetes', url: `/applications/${p.application}/clusters/${p.account}/${encodeURIComponent(p.name)}` }
+            : { application: p.name, type: APPLICATIONS, provider: 'kubernetes', url: `/applications/${p.name}` };
+        found.set(key, { score: at, result });
+      }
+    }
+    return [...found.values()].sort((a, b) => a.score - b.score).map((r) => r.result);
   }
 }
 
