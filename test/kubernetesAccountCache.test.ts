@@ -16,7 +16,7 @@ import { kubernetesAccountSchema } from '../src/providers/kubernetes/account/Kub
 import { KubernetesAccountCache } from '../src/providers/kubernetes/caching/KubernetesAccountCache.js';
 import { InMemoryCacheStoreDriver } from '../src/stores/memory/InMemoryCacheStoreDriver.js';
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
-import type { KubeSim } from '../src/testing/kubeSim/index.js';
+import type { KubeSim, KubeSimOptions } from '../src/testing/kubeSim/index.js';
 import { waitFor } from './helpers/waitFor.js';
 
 const KEY = (kind: string, ns: string, name: string): string => `kubernetes.v2:infrastructure:${kind}:acct:${ns}:${name}`;
@@ -137,29 +137,22 @@ describe('Kubernetes client authentication', () => {
     return account;
   };
 
-  it('falls back to HTTP/1.1 when the API server does not offer HTTP/2', async () => {
-    const sim = await startKubeSim({ tls: true, http2: false, controllers: false });
-    sim.seed('sim-1', { deployments: 4, podsPerDeployment: 0 });
+  /** Syncs `deployments` deployments from a fresh simulator started with `options`. */
+  const syncsFrom = async (options: KubeSimOptions, deployments: number): Promise<void> => {
+    const sim = await startKubeSim({ ...options, controllers: false });
+    sim.seed('sim-1', { deployments, podsPerDeployment: 0 });
     const account = await syncWith(sim.kubeconfig);
     try {
-      expect(account.status()).toMatchObject({ state: 'watching', objects: 4 });
+      expect(account.status()).toMatchObject({ state: 'watching', objects: deployments });
     } finally {
       await account.stop();
       await sim.stop();
     }
-  });
+  };
 
-  it('authenticates with a client certificate', async () => {
-    const sim = await startKubeSim({ auth: 'cert', controllers: false });
-    sim.seed('sim-1', { deployments: 2, podsPerDeployment: 0 });
-    const account = await syncWith(sim.kubeconfig);
-    try {
-      expect(account.status()).toMatchObject({ state: 'watching', objects: 2 });
-    } finally {
-      await account.stop();
-      await sim.stop();
-    }
-  });
+  it('falls back to HTTP/1.1 when the API server does not offer HTTP/2', () => syncsFrom({ tls: true, http2: false }, 4));
+
+  it('authenticates with a client certificate', () => syncsFrom({ auth: 'cert' }, 2));
 
   it('authenticates with an exec credential plugin, and reports rejected credentials', async () => {
     const sim = await startKubeSim({ tls: true, controllers: false });
