@@ -41,7 +41,10 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     });
 
   // ---- applications and clusters ----
-  app.get('/applications', async () => read.applications());
+  // `expand=false` (Fiat's call) lists names and attributes only.
+  app.get<{ Querystring: { expand?: string } }>('/applications', async (req) =>
+    req.query.expand === 'false' ? read.applications().map(({ name, attributes }) => ({ name, attributes })) : read.applications(),
+  );
   app.get<{ Params: { app: string } }>('/applications/:app', async (req) => found(read.application(req.params.app), `Application ${req.params.app}`));
   app.get<{ Params: { app: string } }>('/applications/:app/clusters', async (req) => found(read.clusterNames(req.params.app), `Application ${req.params.app}`));
   app.get<{ Params: { app: string; account: string } }>('/applications/:app/clusters/:account', async (req) => {
