@@ -41,10 +41,8 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     });
 
   // ---- applications and clusters ----
-  // `expand=false` (Fiat's call) lists names and attributes only.
-  app.get<{ Querystring: { expand?: string } }>('/applications', async (req) =>
-    req.query.expand === 'false' ? read.applications().map(({ name, attributes }) => ({ name, attributes })) : read.applications(),
-  );
+  // Clouddriver's Kubernetes provider ignores `expand`: clusterNames are always included.
+  app.get('/applications', async () => read.applications());
   app.get<{ Params: { app: string } }>('/applications/:app', async (req) => found(read.application(req.params.app), `Application ${req.params.app}`));
   app.get<{ Params: { app: string } }>('/applications/:app/clusters', async (req) => found(read.clusterNames(req.params.app), `Application ${req.params.app}`));
   app.get<{ Params: { app: string; account: string } }>('/applications/:app/clusters/:account', async (req) => {
