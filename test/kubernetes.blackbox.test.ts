@@ -138,7 +138,7 @@ describe('Kubernetes provider against the simulator', () => {
 
     expect((await get('/applications')).body).toEqual([{ name: 'shop', attributes: { name: 'shop' }, clusterNames: { alpha: ['deployment shop-web'] } }]);
     expect((await get('/applications?restricted=false&expand=false')).body).toEqual((await get('/applications')).body);
-    expect((await get('/applications/shop')).body).toMatchObject({ name: 'shop', attributes: { cloudProviders: 'kubernetes' }, clusters: { alpha: [{ name: 'deployment shop-web', provider: 'kubernetes', serverGroups: [sg.name] }] } });
+    expect((await get('/applications/shop')).body).toEqual({ name: 'shop', attributes: { name: 'shop', cloudProviders: 'kubernetes' }, clusters: { alpha: [{ name: 'deployment shop-web', provider: 'kubernetes', loadBalancers: [], serverGroups: [] }] } });
     expect((await get('/applications/shop/clusters')).body).toEqual({ alpha: ['deployment shop-web'] });
     const clusters = (await get<Json[]>('/applications/shop/clusters/alpha')).body;
     expect(clusters).toEqual([{ name: 'deployment shop-web', account: 'alpha', moniker: { app: 'shop', cluster: 'deployment shop-web' }, loadBalancers: ['service shop-web'], serverGroups: [sg.name] }]);
@@ -171,7 +171,6 @@ describe('Kubernetes provider against the simulator', () => {
   it('answers unknown applications, resources and accounts with a JSON 404, and bad queries with a 400', async () => {
     for (const path of [
       '/applications/nope',
-      '/applications/nope/clusters',
       '/applications/shop/clusters/nobody',
       `/applications/shop/clusters/alpha/${encodeURIComponent('deployment nope')}/kubernetes`,
       `/serverGroups/alpha/shop/${encodeURIComponent('replicaSet nope')}`,
@@ -182,6 +181,7 @@ describe('Kubernetes provider against the simulator', () => {
       expect(res.status, path).toBe(404);
       expect(typeof res.body.message, path).toBe('string');
     }
+    expect((await get('/applications/nope/clusters')).body).toEqual({});
     expect((await get('/serverGroups')).status).toBe(400);
     expect((await get('/serverGroups?applications=shop&ids=a:b:c')).status).toBe(400);
     expect((await get('/search?q=shop')).status).toBe(400);

@@ -43,8 +43,8 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   // ---- applications and clusters ----
   // Clouddriver's Kubernetes provider ignores `expand`: clusterNames are always included.
   app.get('/applications', async () => read.applications());
-  app.get<{ Params: { app: string } }>('/applications/:app', async (req) => found(read.application(req.params.app), `Application ${req.params.app}`));
-  app.get<{ Params: { app: string } }>('/applications/:app/clusters', async (req) => found(read.clusterNames(req.params.app), `Application ${req.params.app}`));
+  app.get<{ Params: { app: string } }>('/applications/:app', async (req) => found(read.application(req.params.app), `Application does not exist (name: ${req.params.app})`));
+  app.get<{ Params: { app: string } }>('/applications/:app/clusters', async (req) => read.clusterNames(req.params.app));
   app.get<{ Params: { app: string; account: string } }>('/applications/:app/clusters/:account', async (req) => {
     const list = read.clusterSummaries(req.params.app, req.params.account);
     if (list.length === 0) throw new NotFoundError(`No clusters found (application: ${req.params.app}, account: ${req.params.account})`);

@@ -137,47 +137,44 @@ export class KubernetesReadService {
 
   // ---- applications and clusters ----
 
+  /**
+   * Applications, as Clouddriver's Kubernetes provider lists them: those with at least one
+   * cluster (a server group or manager), with their cluster names by account.
+   */
   applications(): ApplicationView[] {
     const clusterKeys = new Map<string, string[]>();
     for (const cache of this.caches()) {
-      for (const appKey of cache.model.logicalKeys(APPLICATIONS)) {
-        const name = parseKey(appKey)?.name ?? '';
-        const list = clusterKeys.get(name) ?? [];
-        list.push(...cache.model.neighbours(appKey));
-        clusterKeys.set(name, list);
+      for (const key of cache.model.logicalKeys(CLUSTERS)) {
+        const p = parseKey(key);
+        if (p?.type === CLUSTERS) clusterKeys.set(p.application, [...(clusterKeys.get(p.application) ?? []), key]);
       }
     }
     return [...clusterKeys].map(([name, keys]) => applicationModel(name, keys)).sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  /** Clouddriver's `ApplicationViewModel`: undefined when no account knows the application. */
+  /**
+   * Clouddriver's `ApplicationViewModel`: undefined when no account has a cluster of the
+   * application. Cluster entries are summaries (Kubernetes fills no server group or load
+   * balancer names there).
+   */
   application(app: string): { name: string; attributes: Record<string, string>; clusters: Record<string, ClusterRef[]> } | undefined {
-    const clusters: Record<string, ClusterRef[]> = {};
-    let known = false;
-    for (const cache of this.caches()) {
-      if (cache.model.neighbours(applicationKey(app)).size === 0) continue;
-      known = true;
-      for (const c of this.clusterSummaries(app, cache.account)) {
-        (clusters[cache.account] ??= []).push({ name: c.name, provider: 'kubernetes', loadBalancers: c.loadBalancers, serverGroups: c.serverGroups });
-      }
-    }
-    return known ? { name: app, attributes: { name: app, cloudProviders: 'kubernetes' }, clusters } : undefined;
+    const names = this.clusterNames(app);
+    if (Object.keys(names).length === 0) return undefined;
+    const clusters = Object.fromEntries(Object.entries(names).map(([account, list]) => [account, list.map((name) => ({ name, provider: 'kubernetes', loadBalancers: [], serverGroups: [] }))]));
+    return { name: app, attributes: { name: app, cloudProviders: 'kubernetes' }, clusters };
   }
 
-  clusterNames(app: string): Record<string, string[]> | undefined {
+  /** Cluster names by account (empty when the application has none, as Clouddriver answers). */
+  clusterNames(app: string): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    let known = false;
     for (const cache of this.caches()) {
-      const links = cache.model.neighbours(applicationKey(app));
-      if (links.size === 0) continue;
-      known = true;
-      const names = [...links].flatMap((k) => {
+      const names = this.clusterKeysOf(app, cache).flatMap((k) => {
         const p = parseKey(k);
         return p?.type === CLUSTERS ? [p.name] : [];
       });
-      if (names.length > 0) out[cache.account] = names.sort();
+      if (names.length > 0) out[cache.account] = names;
     }
-    return known ? out : undefined;
+    return out;
   }
 
   private clusterKeysOf(app: string, cache: KubernetesAccountCache): string[] {
