@@ -163,7 +163,8 @@ describe('Kubernetes provider against the simulator', () => {
     expect(instance.body).toMatchObject({ healthState: 'Up', zone: 'shop', cloudProvider: 'kubernetes' });
     const search = await get<Json[]>('/search?q=shop-web&type=serverGroups');
     expect(search.body[0]).toMatchObject({ totalMatches: 1, platform: 'kubernetes' });
-    expect((await get<Json[]>('/search?q=sho&type=applications')).body[0]?.results).toEqual([{ application: 'shop', type: 'applications', provider: 'kubernetes', url: '/applications/shop' }]);
+    expect((await get<Json[]>('/search?q=shop-web&type=serverGroups')).body[0]?.results).toMatchObject([{ account: 'alpha', name: sg.name, namespace: 'shop', region: 'shop', group: 'replicaSet', type: 'serverGroups', provider: 'kubernetes' }]);
+    expect((await get<Json[]>('/search?q=sho&type=applications')).body[0]?.results).toEqual([{ provider: 'kubernetes', group: 'applications', logicalKind: 'applications', name: 'shop', application: 'shop', type: 'applications' }]);
     expect((await get<Json[]>('/search?q=shop&type=clusters')).body[0]?.results).toMatchObject([{ account: 'alpha', application: 'shop', cluster: 'deployment shop-web', type: 'clusters' }]);
     expect((await get<Json[]>('/applications/shop/rawResources')).body.map((r) => r.kind).sort()).toEqual(['deployment', 'networkPolicy', 'replicaSet', 'service']);
   });

@@ -370,13 +370,15 @@ export class KubernetesReadService {
         const moniker = (item?.attributes.moniker ?? {}) as { app?: string; cluster?: string };
         out.push({
           score: at,
+          // Clouddriver serializes the parsed key: `group` is the cache type (the kind name).
           result: {
             account: p.account,
             name: `${p.kind} ${p.name}`,
             namespace: p.namespace,
             region: p.namespace,
             kind: p.kind,
-            group: props.group,
+            kubernetesKind: p.kind,
+            group: p.kind,
             type: props.spinnakerKind,
             provider: 'kubernetes',
             ...(moniker.app === undefined ? {} : { application: moniker.app }),
@@ -398,8 +400,8 @@ export class KubernetesReadService {
         if ((needle !== '' && at < 0) || p === undefined || found.has(key)) continue;
         const result =
           p.type === CLUSTERS
-            ? { account: p.account, application: p.application, cluster: p.name, type: CLUSTERS, provider: 'kubernetes', url: `/applications/${p.application}/clusters/${p.account}/${encodeURIComponent(p.name)}` }
-            : { application: p.name, type: APPLICATIONS, provider: 'kubernetes', url: `/applications/${p.name}` };
+            ? { provider: 'kubernetes', group: CLUSTERS, logicalKind: CLUSTERS, name: p.name, account: p.account, application: p.application, cluster: p.name, type: CLUSTERS }
+            : { provider: 'kubernetes', group: APPLICATIONS, logicalKind: APPLICATIONS, name: p.name, application: p.name, type: APPLICATIONS };
         found.set(key, { score: at, result });
       }
     }
