@@ -1,3 +1,5 @@
+import { InputError } from '../../core/errors.js';
+import { assertValidName, assertValidNamespace } from './coordinates.js';
 import { apiGroupOf, type KubernetesManifest } from './model/KubernetesManifest.js';
 
 /**
@@ -176,7 +178,13 @@ export function apiVersionOfKind(kind: Pick<KubernetesKindProperties, 'group' | 
  * REST path of a kind's collection (all namespaces when `namespace` is undefined or the kind is
  * cluster-scoped), or of one object when `name` is given.
  */
-export function resourcePath(kind: Pick<KubernetesKindProperties, 'group' | 'version' | 'resource' | 'namespaced'>, namespace?: string, name?: string): string {
+export function resourcePath(kind: Pick<KubernetesKindProperties, 'name' | 'group' | 'version' | 'resource' | 'namespaced'>, namespace?: string, name?: string): string {
+  // Checked here, the one place URLs are built, so no caller can address a collection by accident.
+  if (name !== undefined) assertValidName(name);
+  if (kind.namespaced && namespace !== undefined) {
+    if (namespace === '') throw new InputError(`${kind.name} is namespaced: a namespace is required`);
+    assertValidNamespace(namespace);
+  }
   const base = kind.group === '' ? `/api/${kind.version ?? 'v1'}` : `/apis/${kind.group}/${kind.version ?? 'v1'}`;
   const scope = kind.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${base}${scope}/${kind.resource ?? ''}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;

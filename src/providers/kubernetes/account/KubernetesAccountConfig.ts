@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { namespaceProblem } from '../coordinates.js';
 
 const permissions = z
   .object({ READ: z.array(z.string()).optional(), WRITE: z.array(z.string()).optional(), EXECUTE: z.array(z.string()).optional() })
   .strict();
+
+const namespaceName = z.string().superRefine((ns, ctx) => {
+  const problem = namespaceProblem(ns);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const customResource = z
   .object({
@@ -27,8 +33,8 @@ export const kubernetesAccountSchema = z
     context: z.string().optional(),
     kubeconfigFile: z.string().optional(),
     kubeconfigContents: z.string().optional(),
-    namespaces: z.array(z.string().min(1)).default([]),
-    omitNamespaces: z.array(z.string().min(1)).default([]),
+    namespaces: z.array(namespaceName).default([]),
+    omitNamespaces: z.array(namespaceName).default([]),
     kinds: z.array(z.string().min(1)).default([]),
     omitKinds: z.array(z.string().min(1)).default([]),
     customResources: z.array(customResource).default([]),

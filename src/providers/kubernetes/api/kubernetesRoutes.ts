@@ -4,7 +4,8 @@ import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.j
 import type { KubeObject } from '../client/KubeClient.js';
 import { KubeApiError } from '../client/KubeClient.js';
 import { sanitizeManifest } from '../cacheModel.js';
-import { apiVersionOfKind, resourcePath } from '../KubernetesKind.js';
+import { apiVersionOfKind, resourcePath, type KubernetesKindProperties } from '../KubernetesKind.js';
+import { assertNamespaceAllowed, assertSameObject, assertValidKind, assertValidName, assertValidNamespace } from '../coordinates.js';
 import { manifestStatus } from '../manifestStatus.js';
 import { deriveMoniker } from '../moniker.js';
 import { creationTimestampMillis } from '../model/KubernetesManifest.js';
@@ -34,11 +35,21 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     return value;
   };
   const account = (name: string): KubernetesAccountCache => found(deps.accounts().get(name), `Account ${name}`);
-  const resolve = (acct: KubernetesAccountCache, kindName: string) =>
-    acct.resolveKind(kindName).catch((e: unknown) => {
+  const resolve = (acct: KubernetesAccountCache, kindName: string) => {
+    assertValidKind(kindName);
+    return acct.resolveKind(kindName).catch((e: unknown) => {
       if (e instanceof KubeApiError && e.status === 0) throw new ServiceUnavailableError(`account ${acct.account} is unreachable: ${e.message}`);
       throw new NotFoundError(`Kind ${kindName} is not served by account ${acct.account}`);
     });
+  };
+  /** The namespace a location names for `kind` ('' for cluster-scoped kinds), checked against the account's limits. */
+  const namespaceFor = (acct: KubernetesAccountCache, kind: KubernetesKindProperties, location: string): string => {
+    if (!kind.namespaced) return '';
+    if (location === '_' || location === '') throw new InputError(`${kind.name} is namespaced: the location must name a namespace`);
+    assertValidNamespace(location);
+    assertNamespaceAllowed(acct.credentials.config, location);
+    return location;
+  };
 
   // ---- applications and clusters ----
   // Clouddriver's Kubernetes provider ignores `expand`: clusterNames are always included.
@@ -155,8 +166,9 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     const acct = account(acctName);
     const [kindName, plain] = splitName(name);
     if (kindName === undefined) throw new InputError(`manifest name must be "kind name", got "${name}"`);
+    assertValidName(plain);
     const kind = await resolve(acct, kindName);
-    const namespace = location === '_' ? '' : location;
+    const namespace = namespaceFor(acct, kind, location);
     const path = resourcePath(kind, namespace, plain);
     const client = acct.credentials.client;
     const [object, events] = await Promise.all([
@@ -172,6 +184,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
         : Promise.resolve([]),
     ]);
     if (object === undefined) throw new NotFoundError(`Manifest ${name} not found in ${acctName}/${location}`);
+    assertSameObject({ apiKind: kind.apiKind, namespace, name: plain }, object);
     const m = { ...object, kind: object.kind ?? kind.apiKind, apiVersion: object.apiVersion ?? apiVersionOfKind(kind) } as unknown as KubernetesManifest;
     let status: unknown;
     try {
@@ -202,7 +215,8 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   const clusterCoordinates = async (acctName: string, location: string, kindName: string, appName: string, clusterName: string) => {
     const acct = account(acctName);
     const kind = await resolve(acct, kindName);
-    const list = await acct.credentials.client.listAll(resourcePath(kind, location), {});
+    const namespace = namespaceFor(acct, kind, location);
+    const list = await acct.credentials.client.listAll(resourcePath(kind, kind.namespaced ? namespace : undefined), {});
     return list.items
       .map((o) => ({ ...o, kind: o.kind ?? kind.apiKind, apiVersion: o.apiVersion ?? apiVersionOfKind(kind) }) as unknown as KubernetesManifest)
       .filter((m) => {
@@ -249,7 +263,13 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     const acct = account(acctName);
     const [kindName, plain] = splitName(name);
     if (kindName === undefined) throw new InputError(`name must be "kind name", got "${name}"`);
+    assertValidKind(kindName);
+    assertValidName(plain);
     const kind = acct.registry.get(kindName);
+    if (kind.namespaced) {
+      assertValidNamespace(location);
+      assertNamespaceAllowed(acct.credentials.config, location);
+    }
     const key = acct.model.keyFor(kind.name, kind.namespaced ? location : '', plain);
     const outcome = await acct.refresh(kind.name, location, plain).catch((e: unknown) => {
       if (e instanceof KubeApiError && e.status === 0) throw new ServiceUnavailableError(`account ${acctName} is unreachable: ${e.message}`);

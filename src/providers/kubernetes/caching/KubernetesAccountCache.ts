@@ -6,6 +6,7 @@ import { KubernetesCacheModel } from '../cacheModel.js';
 import type { CachingOptions } from '../cacheModel.js';
 import type { KubeObject } from '../client/KubeClient.js';
 import { KubeApiError } from '../client/KubeClient.js';
+import { assertSameObject } from '../coordinates.js';
 import { UI_DEFAULT_KINDS, apiVersionOfKind, createKindRegistry, parseKindString, resourcePath } from '../KubernetesKind.js';
 import type { KubernetesKindProperties, KubernetesKindRegistry } from '../KubernetesKind.js';
 import { cacheTypeOfKey, infrastructureKey } from '../keys.js';
@@ -273,6 +274,8 @@ export class KubernetesAccountCache {
     let live: KubeObject | undefined;
     try {
       live = await this.opts.credentials.client.request<KubeObject>('GET', path);
+      // Never cache an answer that is not the object asked for (a list above all).
+      assertSameObject({ apiKind: kind.apiKind, namespace: kind.namespaced ? namespace : '', name }, live);
     } catch (e) {
       if (!(e instanceof KubeApiError && e.status === 404)) throw e;
     }

@@ -1,0 +1,58 @@
+import { pino } from 'pino';
+import { createApp, type App } from '../../src/app.js';
+import { parseConfig } from '../../src/config/loadConfig.js';
+import { waitFor } from './waitFor.js';
+import { startKubeSim, type KubeSim, type KubeSimOptions } from '../../src/testing/kubeSim/index.js';
+
+export interface KubernetesAppHarness {
+  readonly app: App;
+  readonly sim: KubeSim;
+  /** In-process request through Fastify's `inject()`; the body is parsed JSON (or undefined). */
+  request<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Extra fields for each account, by account name; account `k8s` (the simulator's first cluster) always exists. */
+  readonly accounts?: Readonly<Record<string, Record<string, unknown>>>;
+  readonly sim?: KubeSimOptions;
+  /** Extra top-level config (merged shallowly). */
+  readonly config?: Record<string, unknown>;
+}
+
+/**
+ * The service in-process (memory stores, no port) with Kubernetes accounts on a fresh simulator:
+ * account `k8s` and any others given point at the simulator's first cluster. Waits until every
+ * account finished its first LIST.
+ */
+export async function startKubernetesApp(opts: HarnessOptions = {}): Promise<KubernetesAppHarness> {
+  const sim = await startKubeSim({ tls: true, ...opts.sim });
+  const names = ['k8s', ...Object.keys(opts.accounts ?? {}).filter((n) => n !== 'k8s')];
+  const config = parseConfig({
+    server: { port: 0, host: '127.0.0.1' },
+    storage: { cache: 'memory', tasks: 'memory' },
+    kubernetes: { accounts: names.map((name) => ({ name, kubeconfigContents: sim.kubeconfig, ...(opts.accounts?.[name] ?? {}) })) },
+    ...opts.config,
+  });
+  const app = await createApp({ config, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
+  await app.server.ready();
+  app.scheduler.start();
+  const request = async <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const res = await app.server.inject({ method, url, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
+    return { status: res.statusCode, body: (res.body === '' ? undefined : JSON.parse(res.body)) as T };
+  };
+  await waitFor(async () => {
+    const { body } = await request<{ components: { kubernetes: { details: Record<string, { state: string }> } } }>('GET', '/health');
+    const states = Object.values(body.components.kubernetes.details).map((a) => a.state);
+    if (states.length !== names.length || states.some((s) => s !== 'watching')) throw new Error(`accounts not watching yet: ${states.join(', ')}`);
+  });
+  return {
+    app,
+    sim,
+    request,
+    async stop() {
+      await app.stop();
+      await sim.stop();
+    },
+  };
+}
