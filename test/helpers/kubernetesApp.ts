@@ -9,7 +9,17 @@ export interface KubernetesAppHarness {
   readonly sim: KubeSim;
   /** In-process request through Fastify's `inject()`; the body is parsed JSON (or undefined). */
   request<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** `POST /kubernetes/ops` with one operation; resolves with the finished task's JSON (fails on a 4xx). */
+  runOperation(name: string, description: Record<string, unknown>, timeoutMs?: number): Promise<TaskJson>;
   stop(): Promise<void>;
+}
+
+/** The `/task/{id}` JSON Orca reads. */
+export interface TaskJson {
+  id: string;
+  history: { phase: string; status: string }[];
+  resultObjects: Record<string, unknown>[];
+  status: { completed: boolean; failed: boolean; retryable: boolean; phase: string; status: string };
 }
 
 export interface HarnessOptions {
@@ -46,10 +56,20 @@ export async function startKubernetesApp(opts: HarnessOptions = {}): Promise<Kub
     const states = Object.values(body.components.kubernetes.details).map((a) => a.state);
     if (states.length !== names.length || states.some((s) => s !== 'watching')) throw new Error(`accounts not watching yet: ${states.join(', ')}`);
   });
+  const runOperation = async (name: string, description: Record<string, unknown>, timeoutMs = 20_000): Promise<TaskJson> => {
+    const submitted = await request<{ id: string; errors?: string[] }>('POST', '/kubernetes/ops', [{ [name]: description }]);
+    if (submitted.status !== 200) throw new Error(`${name} was refused (${submitted.status}): ${JSON.stringify(submitted.body)}`);
+    return waitFor(async () => {
+      const { body } = await request<TaskJson>('GET', `/task/${submitted.body.id}`);
+      if (!body.status.completed) throw new Error(`task ${body.id} still running: ${body.status.status}`);
+      return body;
+    }, timeoutMs, 20);
+  };
   return {
     app,
     sim,
     request,
+    runOperation,
     async stop() {
       await app.stop();
       await sim.stop();

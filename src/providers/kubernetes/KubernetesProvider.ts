@@ -9,6 +9,7 @@ import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccount
 import { APPLICATIONS, CLUSTERS } from './keys.js';
 import { KubernetesReadService } from './read/KubernetesReadService.js';
 import { registerKubernetesRoutes } from './api/kubernetesRoutes.js';
+import { kubernetesOperations } from './ops/kubernetesOperations.js';
 
 export const KUBERNETES = 'kubernetes';
 
@@ -124,7 +125,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     cacheNamespace: KUBERNETES,
     configKey: KUBERNETES,
     accountSchema: kubernetesAccountSchema,
-    operations: [],
+    operations: kubernetesOperations({ account: (name) => caches.get(name) }),
     createCredentials: async (definition) => new KubernetesCredentials(definition),
     attach(ctx) {
       providerCache = ctx.cache;
