@@ -18,6 +18,10 @@ import { StatusError, badRequest, failureStatus } from './status.js';
 import { SelectorError } from './selectors.js';
 import { applyMergePatch, applyJsonPatch, applyStrategicMergePatch } from './patch.js';
 import type { Json } from './patch.js';
+import { decodeProtobufObject } from './protobuf.js';
+import { answerReview, issueToken } from './reviews.js';
+import type { Reviewer } from './reviews.js';
+import { parse as parseYaml } from 'yaml';
 
 /** Requests and responses of HTTP/1.1 and (over TLS) HTTP/2, through Node's compatibility API. */
 type IncomingMessage = Http1Request | Http2ServerRequest;
@@ -148,9 +152,6 @@ export class HttpApi {
       const where = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
       return this.send(res, 403, failureStatus(403, 'Forbidden', `${resource}${group === '' ? '' : `.${group}`} is forbidden: User "system:serviceaccount:spinnaker:clouddriver" cannot ${verb} resource "${resource}" in API group "${group}" ${where}`, { kind: resource, group }));
     }
-    if ((req.headers['content-type'] ?? '').includes('protobuf')) {
-      return this.send(res, 415, failureStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`));
-    }
     const q = url.searchParams;
     const listOpts = {
       labelSelector: q.get('labelSelector') ?? undefined,
@@ -181,12 +182,26 @@ export class HttpApi {
       if (sub === 'log') return this.log(res, o, q);
       return this.send(res, 200, o);
     }
+    if (type.createOnly === true && (method !== 'POST' || name !== undefined)) return this.methodNotAllowed(res);
+    if ((sub === 'token' || sub === 'eviction') && method !== 'POST') return this.methodNotAllowed(res);
     if (method === 'POST' && name === undefined) {
-      const created = cluster.create(type, namespace, await readJson(req), writeOpts);
+      const body = await readObject(req, cluster.isBuiltIn(type));
+      if (type.createOnly === true) return this.send(res, 201, answerReview(type, body, ep.faults, this.reviewer(req)));
+      const created = cluster.create(type, namespace, body, writeOpts);
       return this.send(res, 201, created);
     }
+    if (method === 'POST' && name !== undefined && sub === 'token') {
+      const body = await readObject(req, true);
+      return this.send(res, 201, issueToken(cluster.get(type, scope, name), body, cluster.name));
+    }
+    if (method === 'POST' && name !== undefined && sub === 'eviction') {
+      // policy/v1 Eviction: deletes the pod (PodDisruptionBudgets are not consulted).
+      const eviction = (await readObject(req, true, true)) as { deleteOptions?: { preconditions?: { uid?: string; resourceVersion?: string } } };
+      cluster.delete(type, scope, name, undefined, eviction.deleteOptions?.preconditions);
+      return this.send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    }
     if (method === 'PUT' && name !== undefined) {
-      const body = await readJson(req);
+      const body = await readObject(req, cluster.isBuiltIn(type));
       if (sub === 'scale') return this.send(res, 200, scaleOf(this.setReplicas(cluster, type, scope, name, body, writeOpts)));
       const existed = cluster.tryGet(type, scope, name) !== undefined;
       const o = cluster.update(type, scope, name, body, { ...writeOpts, ...(sub === undefined ? {} : { subresource: sub }) });
@@ -207,8 +222,7 @@ export class HttpApi {
       return this.send(res, existed ? 200 : 201, o);
     }
     if (method === 'DELETE' && name !== undefined) {
-      const raw = await readBody(req);
-      const options = (raw.length > 0 ? JSON.parse(raw.toString('utf8')) : {}) as { propagationPolicy?: string; preconditions?: { uid?: string; resourceVersion?: string }; orphanDependents?: boolean };
+      const options = (await readObject(req, true, true)) as { propagationPolicy?: string; preconditions?: { uid?: string; resourceVersion?: string }; orphanDependents?: boolean };
       const policy = q.get('propagationPolicy') ?? options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);
       if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) throw badRequest(`unsupported propagationPolicy "${policy}"`);
       const { object, pending } = cluster.delete(type, scope, name, policy as 'Background' | 'Foreground' | 'Orphan' | undefined, options.preconditions);
@@ -219,7 +233,19 @@ export class HttpApi {
       for (const o of list.items) cluster.delete(type, o.metadata.namespace, o.metadata.name ?? '');
       return this.send(res, 200, { kind: `${type.kind}List`, apiVersion: type.group === '' ? type.version : `${type.group}/${type.version}`, metadata: {}, items: list.items });
     }
-    return this.send(res, 405, failureStatus(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+    return this.methodNotAllowed(res);
+  }
+
+  private methodNotAllowed(res: ServerResponse): void {
+    this.send(res, 405, failureStatus(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+  }
+
+  /** Who the authenticated client is: the certificate's user, or the token's service account. */
+  private reviewer(req: IncomingMessage): Reviewer {
+    const socket = req.socket as Partial<TLSSocket>;
+    const cn = socket.authorized === true && typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate().subject?.CN : undefined;
+    if (typeof cn === 'string' && req.headers.authorization === undefined) return { username: cn, groups: ['system:masters', 'system:authenticated'] };
+    return { username: 'system:serviceaccount:spinnaker:clouddriver', groups: ['system:serviceaccounts', 'system:serviceaccounts:spinnaker', 'system:authenticated'] };
   }
 
   private setReplicas(cluster: SimCluster, type: ResourceType, ns: string | undefined, name: string, scale: unknown, opts: { fieldManager?: string }): KubeObj {
@@ -378,13 +404,36 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const body = (await readBody(req)).toString('utf8');
-  if (body.trim() === '') throw badRequest('the request body is empty');
+const UNSUPPORTED_MEDIA = 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf';
+
+/**
+ * A request body as an object: JSON, YAML, or (for built-in kinds, as the API server's
+ * protobuf serializer allows) `application/vnd.kubernetes.protobuf`.
+ */
+async function readObject(req: IncomingMessage, protobufAllowed: boolean, emptyAllowed = false): Promise<unknown> {
   const contentType = req.headers['content-type'] ?? 'application/json';
-  if (contentType.includes('yaml')) {
-    const { parse } = await import('yaml');
-    return parse(body) as unknown;
+  const raw = await readBody(req);
+  if (raw.toString('utf8').trim() === '') {
+    if (emptyAllowed) return {};
+    throw badRequest('the request body is empty');
   }
+  if (!contentType.includes('protobuf')) return parseText(raw.toString('utf8'), contentType);
+  if (!protobufAllowed) throw new StatusError(415, 'UnsupportedMediaType', UNSUPPORTED_MEDIA.replace(', application/vnd.kubernetes.protobuf', ''));
+  let decoded;
+  try {
+    decoded = decodeProtobufObject(raw);
+  } catch (e) {
+    throw badRequest(`the object provided is unrecognized or could not be decoded: ${(e as Error).message}`);
+  }
+  if (decoded === undefined) throw new StatusError(415, 'UnsupportedMediaType', UNSUPPORTED_MEDIA);
+  return decoded.object;
+}
+
+function parseText(body: string, contentType: string): unknown {
+  if (contentType.includes('yaml')) return parseYaml(body) as unknown;
   return JSON.parse(body) as unknown;
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  return readObject(req, false);
 }

@@ -15,24 +15,26 @@ export interface ResourceType {
   readonly namespaced: boolean;
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
-  /** Subresources served: status, scale, log. */
+  /** Subresources served: status, scale, log, token, eviction. */
   readonly subresources: readonly string[];
+  /** Create-only review types (access reviews, whoami): answered, never stored. */
+  readonly createOnly?: boolean;
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-type Row = [group: string, version: string, resource: string, kind: string, namespaced: boolean, shortNames?: string[], subresources?: string[]];
+type Row = [group: string, version: string, resource: string, kind: string, namespaced: boolean, shortNames?: string[], subresources?: string[], createOnly?: boolean];
 
 const ROWS: Row[] = [
   ['', 'v1', 'namespaces', 'Namespace', false, ['ns'], ['status']],
   ['', 'v1', 'nodes', 'Node', false, ['no'], ['status']],
-  ['', 'v1', 'pods', 'Pod', true, ['po'], ['status', 'log']],
+  ['', 'v1', 'pods', 'Pod', true, ['po'], ['status', 'log', 'eviction']],
   ['', 'v1', 'services', 'Service', true, ['svc'], ['status']],
   ['', 'v1', 'endpoints', 'Endpoints', true, ['ep']],
   ['', 'v1', 'configmaps', 'ConfigMap', true, ['cm']],
   ['', 'v1', 'secrets', 'Secret', true],
   ['', 'v1', 'events', 'Event', true, ['ev']],
-  ['', 'v1', 'serviceaccounts', 'ServiceAccount', true, ['sa']],
+  ['', 'v1', 'serviceaccounts', 'ServiceAccount', true, ['sa'], ['token']],
   ['', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, ['pvc'], ['status']],
   ['', 'v1', 'persistentvolumes', 'PersistentVolume', false, ['pv'], ['status']],
   ['', 'v1', 'limitranges', 'LimitRange', true, ['limits']],
@@ -55,12 +57,16 @@ const ROWS: Row[] = [
   ['rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false],
   ['rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false],
   ['storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false, ['sc']],
+  ['scheduling.k8s.io', 'v1', 'priorityclasses', 'PriorityClass', false, ['pc']],
+  ['authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, [], [], true],
+  ['authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, [], [], true],
+  ['authentication.k8s.io', 'v1', 'selfsubjectreviews', 'SelfSubjectReview', false, [], [], true],
   ['apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, ['crd', 'crds'], ['status']],
 ];
 
 const CATEGORY_ALL = new Set(['pods', 'services', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs']);
 
-export const BUILT_IN_TYPES: readonly ResourceType[] = ROWS.map(([group, version, resource, kind, namespaced, shortNames = [], subresources = []]) => ({
+export const BUILT_IN_TYPES: readonly ResourceType[] = ROWS.map(([group, version, resource, kind, namespaced, shortNames = [], subresources = [], createOnly = false]) => ({
   group,
   version,
   resource,
@@ -70,6 +76,7 @@ export const BUILT_IN_TYPES: readonly ResourceType[] = ROWS.map(([group, version
   shortNames,
   categories: CATEGORY_ALL.has(resource) ? ['all'] : [],
   subresources,
+  ...(createOnly ? { createOnly } : {}),
 }));
 
 export const apiVersionOf = (t: Pick<ResourceType, 'group' | 'version'>): string => (t.group === '' ? t.version : `${t.group}/${t.version}`);
@@ -77,7 +84,7 @@ export const apiVersionOf = (t: Pick<ResourceType, 'group' | 'version'>): string
 /** `group/resource`: the storage identity of a type (shared by its versions). */
 export const groupResource = (t: Pick<ResourceType, 'group' | 'resource'>): string => `${t.group}/${t.resource}`;
 
-export const verbsOf = (_t: ResourceType): readonly string[] => VERBS;
+export const verbsOf = (t: ResourceType): readonly string[] => (t.createOnly === true ? ['create'] : VERBS);
 
 /** The types one cluster serves; CRDs add and remove entries at runtime. */
 export class ResourceCatalog {
