@@ -85,6 +85,11 @@ export class KubeClient {
     if (this.server.protocol === 'https:' && opts.http2 !== false) this.h2 = new Http2Transport(this.server.origin);
   }
 
+  /** The namespace of the kubeconfig's current context (`default` when it names none), as kubectl uses it. */
+  get defaultNamespace(): string {
+    return this.kc.getContextObject(this.kc.getCurrentContext())?.namespace ?? 'default';
+  }
+
   get serverUrl(): string {
     return this.server.href;
   }
