@@ -293,8 +293,13 @@ export class Controllers {
       ],
     };
     for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas']) if (status[k] === 0) delete status[k];
-    if (!same({ ...previous, conditions: undefined }, { ...status, conditions: undefined }) || !same(prevConditions.map((c) => [c.type, c.status, c.reason]), (status.conditions as Obj[]).map((c) => [c.type, c.status, c.reason]))) {
-      this.cluster.put(this.types.deployments as ResourceType, { ...d, status });
+    // The deployment controller stamps the Deployment itself with its current revision (SetDeploymentRevision);
+    // `kubectl rollout undo` replaces /metadata/annotations and relies on the map existing.
+    const revision = currentNow === undefined ? undefined : currentNow.metadata.annotations?.[REVISION];
+    const annotations = revision === undefined || d.metadata.annotations?.[REVISION] === revision ? d.metadata.annotations : { ...d.metadata.annotations, [REVISION]: revision };
+    const statusChanged = !same({ ...previous, conditions: undefined }, { ...status, conditions: undefined }) || !same(prevConditions.map((c) => [c.type, c.status, c.reason]), (status.conditions as Obj[]).map((c) => [c.type, c.status, c.reason]));
+    if (statusChanged || annotations !== d.metadata.annotations) {
+      this.cluster.put(this.types.deployments as ResourceType, { ...d, metadata: { ...d.metadata, ...(annotations === undefined ? {} : { annotations }) }, status });
     }
   }
 

@@ -10,7 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import type { SimCluster } from './SimCluster.js';
 import type { KubeObj } from './objectStore.js';
 import type { ResourceType } from './resources.js';
-import { openApiV3Document, openApiV3Root } from './openapi.js';
+import { openApiV2Json, openApiV2Protobuf, openApiV3Document, openApiV3Root } from './openapi.js';
 import { VERSION_INFO, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { Faults } from './faults.js';
 import { faultsSchema, isForbidden } from './faults.js';
@@ -110,6 +110,10 @@ export class HttpApi {
     if (first === 'version' && seg.length === 1) return this.send(res, 200, VERSION_INFO);
     if ((first === 'healthz' || first === 'readyz' || first === 'livez') && seg.length === 1) return this.sendText(res, 200, 'ok');
     if (first === 'api' && seg.length === 1) return this.send(res, 200, apiVersions(host));
+    if (first === 'openapi' && second === 'v2' && seg.length === 2) {
+      if ((req.headers.accept ?? '').includes('protobuf')) return this.sendBytes(res, 200, 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', openApiV2Protobuf());
+      return this.send(res, 200, openApiV2Json());
+    }
     if (first === 'openapi' && second === 'v3') {
       const doc = seg.length === 2 ? openApiV3Root(cluster.catalog) : openApiV3Document(cluster.catalog, seg.slice(2).join('/'));
       return doc === undefined ? this.notFoundPath(res) : this.send(res, 200, doc);
@@ -364,6 +368,11 @@ export class HttpApi {
     const text = JSON.stringify(body);
     res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
+  }
+
+  private sendBytes(res: ServerResponse, code: number, contentType: string, body: Buffer): void {
+    res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': body.length });
+    res.end(body);
   }
 
   private sendText(res: ServerResponse, code: number, text: string): void {

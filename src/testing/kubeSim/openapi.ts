@@ -1,11 +1,17 @@
 /**
- * A minimal OpenAPI v3 surface: the root index and one document per group-version listing each
- * resource's paths with their operations, query parameters and `x-kubernetes-group-version-kind`.
- * It carries no object schemas; it exists so clients (kubectl) can discover that the server
- * validates fields itself (`fieldValidation`) instead of validating against schemas client-side.
+ * The OpenAPI surface: the v3 root index and one v3 document per group-version listing each
+ * resource's paths with their operations, query parameters and `x-kubernetes-group-version-kind`
+ * (so kubectl knows the server validates fields itself, `fieldValidation`), plus object schemas
+ * for the built-in kinds (openapiSchemas.ts; `kubectl explain`). Patch operations declare no
+ * request body, so `kubectl apply` computes strategic merge patches from its compiled-in types
+ * rather than from these (partial) schemas. `/openapi/v2` is a minimal Swagger 2.0 document
+ * without definitions, in JSON or in the protobuf form kubectl asks for (gnostic
+ * openapi_v2.Document); kubectl only needs it to exist when validating `kind: List` files.
  */
 import { createHash } from 'node:crypto';
 import type { ResourceCatalog, ResourceType } from './resources.js';
+import { kindSchemaName, schemasFor } from './openapiSchemas.js';
+import { VERSION_INFO } from './discovery.js';
 
 const gvPath = (group: string, version: string): string => (group === '' ? `api/${version}` : `apis/${group}/${version}`);
 
@@ -39,17 +45,50 @@ export function openApiV3Document(catalog: ResourceCatalog, path: string): Recor
   const paths: Record<string, unknown> = {};
   for (const t of types) {
     const gvk = { group: t.group, version: t.version, kind: t.kind };
-    const op = (verb: string, parameters: unknown[]): Record<string, unknown> => ({
+    const schemaName = kindSchemaName(t);
+    const body = schemaName === undefined ? {} : { content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } } } };
+    const op = (verb: string, parameters: unknown[], withBody = false): Record<string, unknown> => ({
       operationId: `${verb}${t.kind}`,
       parameters,
-      responses: { '200': { description: 'OK' } },
+      ...(withBody && schemaName !== undefined ? { requestBody: body } : {}),
+      responses: { '200': { description: 'OK', ...body } },
       'x-kubernetes-action': verb,
       'x-kubernetes-group-version-kind': gvk,
     });
     const prefix = `/${path}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.resource}`;
-    paths[prefix] = { get: op('list', READ_PARAMS), post: op('post', WRITE_PARAMS), delete: op('deletecollection', []) };
-    paths[`${prefix}/{name}`] = { get: op('get', []), put: op('put', WRITE_PARAMS), patch: op('patch', PATCH_PARAMS), delete: op('delete', WRITE_PARAMS) };
-    for (const sub of t.subresources) paths[`${prefix}/{name}/${sub}`] = sub === 'log' ? { get: op('get', []) } : { get: op('get', []), put: op('put', WRITE_PARAMS), patch: op('patch', PATCH_PARAMS) };
+    if (t.createOnly === true) {
+      paths[prefix] = { post: op('post', WRITE_PARAMS, true) };
+      continue;
+    }
+    paths[prefix] = { get: op('list', READ_PARAMS), post: op('post', WRITE_PARAMS, true), delete: op('deletecollection', []) };
+    paths[`${prefix}/{name}`] = { get: op('get', []), put: op('put', WRITE_PARAMS, true), patch: op('patch', PATCH_PARAMS), delete: op('delete', WRITE_PARAMS) };
+    for (const sub of t.subresources) {
+      paths[`${prefix}/{name}/${sub}`] =
+        sub === 'log' ? { get: op('get', []) } : sub === 'token' || sub === 'eviction' ? { post: op('post', WRITE_PARAMS) } : { get: op('get', []), put: op('put', WRITE_PARAMS, true), patch: op('patch', PATCH_PARAMS) };
+    }
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.4-sim' }, paths, components: { schemas: {} } };
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: VERSION_INFO.gitVersion }, paths, components: { schemas: schemasFor(types) } };
+}
+
+/** A Swagger 2.0 document without paths or definitions. */
+export function openApiV2Json(): Record<string, unknown> {
+  return { swagger: '2.0', info: { title: 'Kubernetes', version: VERSION_INFO.gitVersion }, paths: {}, definitions: {} };
+}
+
+/** The same document as a gnostic `openapi_v2.Document` message: swagger (1) and info (2: title 1, version 2). */
+export function openApiV2Protobuf(): Buffer {
+  const field = (n: number, payload: Buffer): Buffer => Buffer.concat([Buffer.from([(n << 3) | 2]), varint(payload.length), payload]);
+  const info = Buffer.concat([field(1, Buffer.from('Kubernetes')), field(2, Buffer.from(VERSION_INFO.gitVersion))]);
+  return Buffer.concat([field(1, Buffer.from('2.0')), field(2, info)]);
+}
+
+function varint(n: number): Buffer {
+  const bytes: number[] = [];
+  let v = n;
+  while (v > 0x7f) {
+    bytes.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  bytes.push(v);
+  return Buffer.from(bytes);
 }

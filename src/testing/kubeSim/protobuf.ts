@@ -149,14 +149,14 @@ function packedNumbers(def: FieldDef, f: WireField): Json[] {
   return out;
 }
 
-function valueOf(def: FieldDef, f: WireField): Json {
+function valueOf(def: FieldDef, f: WireField, pkg: string): Json {
   if (isScalar(def.type)) {
     if (def.type !== 's' && def.type !== 'bytes' && def.type !== 'qty' && def.type !== 'ios' && def.type !== 'time' && def.type !== 'raw' && f.wireType !== 0 && f.wireType !== 1) {
       throw new ProtobufError(`field ${def.name}: wire type ${f.wireType} for a number`);
     }
     return scalarOf(def, f);
   }
-  const msg = messageDef(def.type);
+  const msg = messageDef(def.type, pkg);
   if (msg === undefined) throw new ProtobufError(`no message definition for ${def.type}`);
   if (f.bytes === undefined) throw new ProtobufError(`field ${def.name}: expected a message`);
   return decodeMessage(msg, f.bytes);
@@ -182,16 +182,16 @@ export function decodeMessage(msg: MessageDef, buf: Buffer): Record<string, Json
       const key = entry.get(1) === undefined ? '' : stringOf(entry.get(1) as WireField);
       const valueField = entry.get(2);
       const valueDef: FieldDef = { ...def, map: false, repeated: false };
-      const value = valueField === undefined ? (def.type === 's' || def.type === 'bytes' ? '' : def.type === 'qty' ? '0' : null) : valueOf(valueDef, valueField);
+      const value = valueField === undefined ? (def.type === 's' || def.type === 'bytes' ? '' : def.type === 'qty' ? '0' : null) : valueOf(valueDef, valueField, msg.pkg);
       const m = maps.get(def) ?? {};
       m[key] = value;
       maps.set(def, m);
     } else if (def.repeated) {
       const list = lists.get(def) ?? [];
       if (f.wireType === 2 && (def.type === 'i32' || def.type === 'i64' || def.type === 'b')) list.push(...packedNumbers(def, f));
-      else list.push(valueOf({ ...def, repeated: false }, f));
+      else list.push(valueOf({ ...def, repeated: false }, f, msg.pkg));
       lists.set(def, list);
-    } else values.set(def, valueOf(def, f));
+    } else values.set(def, valueOf(def, f, msg.pkg));
   }
   const out: Record<string, Json> = {};
   for (const def of msg.fields) {
