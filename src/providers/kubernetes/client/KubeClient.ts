@@ -102,6 +102,14 @@ export class KubeClient {
     return body as T;
   }
 
+  /** A call whose success body is text, not JSON (the pod `log` subresource); failures are the server's Status as a KubeApiError. */
+  async requestText(method: string, path: string, opts: RequestOptions = {}): Promise<string> {
+    const res = await this.open(method, path, opts, opts.timeoutMs ?? this.opts.requestTimeoutMs);
+    const text = await readBody(res.body, opts.signal);
+    if (res.statusCode >= 400) throw toApiError(res.statusCode, safeJson(text));
+    return text;
+  }
+
   /** Lists every page of a collection; with `onPage`, pages go there as they arrive instead of into the result. */
   async listAll(path: string, query: Record<string, string>, opts: { signal?: AbortSignal; pageSize?: number; onPage?: (items: readonly KubeObject[]) => void } = {}): Promise<KubeList> {
     const items: KubeObject[] = [];
