@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { ConfigError, formatZodError } from './config/loadConfig.js';
 import type { ServiceConfig } from './config/schema.js';
+import { registerArtifactRoutes } from './api/routes/artifactRoutes.js';
 import { registerCredentialsRoutes } from './api/routes/credentialsRoutes.js';
 import { registerOperationsRoutes } from './api/routes/operationsRoutes.js';
 import { registerServiceRoutes } from './api/routes/serviceRoutes.js';
@@ -190,6 +191,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     definitions: stores.accounts,
     parseAccount,
   });
+  registerArtifactRoutes(server, { kubernetesEnabled: byId.has('kubernetes') });
   registerServiceRoutes(server, { health, metrics, scheduler, registry });
 
   let stopping: Promise<void> | undefined;
