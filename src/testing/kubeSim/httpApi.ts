@@ -20,6 +20,8 @@ import { applyMergePatch, applyJsonPatch, applyStrategicMergePatch } from './pat
 import type { Json } from './patch.js';
 import { decodeProtobufObject } from './protobuf.js';
 import { answerReview, issueToken } from './reviews.js';
+import { columnsFor, toTable, wantsTable } from './tables.js';
+import type { IncludeObject } from './tables.js';
 import type { Reviewer } from './reviews.js';
 import { parse as parseYaml } from 'yaml';
 
@@ -172,6 +174,10 @@ export class HttpApi {
       if (q.get('watch') === 'true' || q.get('watch') === '1' || watchPath) return this.watch(req, res, ep, type, namespace, listOpts, q);
       if (ep.faults.forceGone === true && listOpts.continue !== undefined) cluster.expireContinueTokens();
       const list = cluster.list(type, namespace, listOpts);
+      if (wantsTable(req.headers.accept)) {
+        const meta = { resourceVersion: list.resourceVersion, ...(list.continue === undefined ? {} : { continue: list.continue, remainingItemCount: list.remainingItemCount }) };
+        return this.send(res, 200, toTable(this.columns(cluster, type), list.items, includeObject(q), meta));
+      }
       return this.send(res, 200, {
         kind: `${type.kind}List`,
         apiVersion: type.group === '' ? type.version : `${type.group}/${type.version}`,
@@ -184,6 +190,7 @@ export class HttpApi {
       const o = cluster.get(type, scope, name);
       if (sub === 'scale') return this.send(res, 200, scaleOf(o));
       if (sub === 'log') return this.log(res, o, q);
+      if (sub === undefined && wantsTable(req.headers.accept)) return this.send(res, 200, toTable(this.columns(cluster, type), [o], includeObject(q), { resourceVersion: o.metadata.resourceVersion }));
       return this.send(res, 200, o);
     }
     if (type.createOnly === true && (method !== 'POST' || name !== undefined)) return this.methodNotAllowed(res);
@@ -240,6 +247,12 @@ export class HttpApi {
     return this.methodNotAllowed(res);
   }
 
+  /** Table columns of a type; custom resources take theirs from the CRD. */
+  private columns(cluster: SimCluster, type: ResourceType): ReturnType<typeof columnsFor> {
+    const crd = cluster.isBuiltIn(type) ? undefined : cluster.store.get('apiextensions.k8s.io/customresourcedefinitions', undefined, `${type.resource}.${type.group}`);
+    return columnsFor(type, crd);
+  }
+
   private methodNotAllowed(res: ServerResponse): void {
     this.send(res, 405, failureStatus(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
   }
@@ -281,8 +294,14 @@ export class HttpApi {
       return end();
     }
     let failed = false;
+    // Watches asked for as tables carry one-row Tables (column definitions with the first event only).
+    const columns = wantsTable(req.headers.accept) ? this.columns(ep.cluster, type) : undefined;
+    let headers = true;
     stop = ep.cluster.watch(type, namespace, opts, (e) => {
-      write(e);
+      if (columns !== undefined && e.type !== 'BOOKMARK' && e.type !== 'ERROR') {
+        write({ type: e.type, object: toTable(columns, [e.object as KubeObj], includeObject(q), { resourceVersion: (e.object as KubeObj).metadata.resourceVersion }, headers) });
+        headers = false;
+      } else write(e);
       if (e.type === 'ERROR') failed = true;
     });
     if (failed) return end();
@@ -411,6 +430,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+function includeObject(q: URLSearchParams): IncludeObject {
+  const v = q.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
 const UNSUPPORTED_MEDIA = 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf';
