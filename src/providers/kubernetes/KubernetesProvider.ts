@@ -9,6 +9,7 @@ import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccount
 import { APPLICATIONS, CLUSTERS } from './keys.js';
 import { KubernetesReadService } from './read/KubernetesReadService.js';
 import { registerKubernetesRoutes } from './api/kubernetesRoutes.js';
+import { registerJobRoutes } from './api/jobRoutes.js';
 import { kubernetesOperations } from './ops/kubernetesOperations.js';
 
 export const KUBERNETES = 'kubernetes';
@@ -130,6 +131,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     attach(ctx) {
       providerCache = ctx.cache;
       registerKubernetesRoutes(ctx.server, { read, accounts: () => caches });
+      registerJobRoutes(ctx.server, { accounts: () => caches });
       return runtime;
     },
     buildCachingAgents(credentials: KubernetesCredentials, deps: ProviderDeps): CachingAgent[] {
