@@ -263,6 +263,26 @@ export class KubernetesAccountCache {
   }
 
   /**
+   * The cached objects of a kind in a namespace ('' for cluster-scoped kinds), or undefined when
+   * the cache cannot stand in for a live LIST: the kind is not watched, the account is not fully
+   * watching, or `onlySpinnakerManaged` hides objects. (Objects annotated
+   * `caching.spinnaker.io/ignore` are never in the cache.)
+   */
+  cachedObjects(kindName: string, namespace: string): KubernetesManifest[] | undefined {
+    const kind = this.registry.get(kindName);
+    const watched = this.watchers.has(kind.name) || this.watchers.has(`${kind.name}/${namespace}`);
+    if (!watched || this.opts.credentials.config.onlySpinnakerManaged || this.status().state !== 'watching') return undefined;
+    const prefix = infrastructureKey(kind.name, this.account, kind.namespaced ? namespace : '', '');
+    const out: KubernetesManifest[] = [];
+    for (const key of this.model.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      const m = this.model.manifest(key);
+      if (m !== undefined) out.push(m);
+    }
+    return out;
+  }
+
+  /**
    * On-demand refresh of one object: reads it live and, when the cache differs, writes it
    * through. Returns whether the cache already matched (`fresh`) or was just updated.
    */

@@ -225,7 +225,7 @@ function checkRolloutStrategy(m: KubernetesManifest, strategy: ManifestStrategy,
 async function copySourceCapacity(writer: ClusterWriter, kind: KubernetesKindProperties, m: KubernetesManifest, versioned: boolean): Promise<void> {
   const namespace = m.metadata?.namespace ?? '';
   const name = m.metadata?.name ?? '';
-  const source = versioned ? (await liveVersions(writer, kind, namespace, name)).at(-1)?.object : await writer.get(kind, namespace, name);
+  const source = versioned ? (await liveVersions(writer, kind, namespace, name, true)).at(-1)?.object : await writer.get(kind, namespace, name);
   const replicas = isObject(source?.spec) ? source.spec.replicas : undefined;
   if (typeof replicas === 'number' && isObject(m.spec)) m.spec.replicas = replicas;
 }

@@ -1,4 +1,3 @@
-import type { KubeObject } from '../client/KubeClient.js';
 import type { KubernetesKindProperties } from '../KubernetesKind.js';
 import { ANNOTATION } from '../moniker.js';
 import { isObject, type KubernetesManifest } from '../model/KubernetesManifest.js';
@@ -15,7 +14,7 @@ import { ARTIFACT_ANNOTATION, LABEL, annotationsOf } from './manifestAnnotations
 
 export interface LiveVersion {
   readonly version: number;
-  readonly object: KubeObject;
+  readonly object: KubernetesManifest;
 }
 
 /** `name-v012` -> 12 (the `artifact.spinnaker.io/version` annotation first). */
@@ -28,10 +27,13 @@ export function versionOf(object: KubernetesManifest, baseName: string): number 
   return suffix === undefined ? undefined : Number(suffix);
 }
 
-/** The live versions of `baseName`, oldest first. */
-export async function liveVersions(writer: ClusterWriter, kind: KubernetesKindProperties, namespace: string, baseName: string): Promise<LiveVersion[]> {
+/** The live versions of `baseName`, oldest first; `fromCluster` skips the cache (replica counts must be current). */
+export async function liveVersions(writer: ClusterWriter, kind: KubernetesKindProperties, namespace: string, baseName: string, fromCluster = false): Promise<LiveVersion[]> {
   const out: LiveVersion[] = [];
-  for (const object of await writer.list(kind, namespace)) {
+  // The watch-fed cache answers for cached kinds (no LIST per deploy); Secrets are cached without
+  // their last-applied configuration, so they are always listed live.
+  const cached = kind.name === 'secret' || fromCluster ? undefined : writer.account.cachedObjects(kind.name, namespace);
+  for (const object of cached ?? (await writer.list(kind, namespace))) {
     if (annotationsOf(object)[ARTIFACT_ANNOTATION.name] !== baseName) continue;
     const version = versionOf(object, baseName);
     if (version !== undefined) out.push({ version, object });
