@@ -76,7 +76,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const host = hostname();
   const ownerId = `${randomUUID()}@${host}`;
   const metrics = new Metrics();
-  const stores = openStores(config.storage, clock);
+  const stores = await openStores(config.storage, clock);
 
   const caches = new Map<string, DefaultProviderCache>();
   const cacheFor = (namespace: string): DefaultProviderCache => {

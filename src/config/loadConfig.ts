@@ -142,5 +142,15 @@ function applyClouddriverAliases(v: unknown): unknown {
     agentLockAcquisitionIntervalSeconds: pick(['redis', 'agent', 'agentLockAcquisitionIntervalSeconds']),
   };
   for (const [key, value] of Object.entries(aliases)) if (caching[key] === undefined && value !== undefined) caching[key] = value;
-  return Object.keys(caching).length > 0 ? { ...v, caching } : v;
+  const out: Tree = Object.keys(caching).length > 0 ? { ...v, caching } : { ...v };
+  // Store connections: Clouddriver's `redis.connection`/`redis.timeout` and `sql.connectionPools`/
+  // `sql.table-namespace`, where `storage.redis`/`storage.sql` are not given.
+  const storage: Tree = isTree(v.storage) ? { ...v.storage } : {};
+  const redis = { connection: pick(['redis', 'connection']), timeout: pick(['redis', 'timeout']) };
+  const sql = { connectionPools: pick(['sql', 'connectionPools']), tableNamespace: pick(['sql', 'tableNamespace']) };
+  const defined = (o: Tree) => Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined));
+  if (storage.redis === undefined && redis.connection !== undefined) storage.redis = defined(redis);
+  if (storage.sql === undefined && (sql.connectionPools !== undefined || sql.tableNamespace !== undefined)) storage.sql = defined(sql);
+  if (storage.redis !== undefined || storage.sql !== undefined) out.storage = storage;
+  return out;
 }

@@ -11,7 +11,50 @@ const pollSchema = z
   })
   .strict();
 
-const storeDriver = z.enum(['sqlite', 'memory']);
+const storeDriver = z.enum(['sqlite', 'memory', 'redis', 'postgres', 'mysql']);
+
+/** Redis connection, as Clouddriver's `redis.*` (the loader copies `redis.connection`/`redis.timeout` here). */
+const redisStorage = z
+  .object({
+    /** `redis://[:password@]host:port[/db]`; `rediss://` for TLS. */
+    connection: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://localhost:6379'),
+    /** Secret; overrides a password in the URL. */
+    password: z.string().optional(),
+    /** Connect timeout, ms. */
+    timeout: z.number().int().positive().default(2000),
+  })
+  .strict();
+
+/** One of Clouddriver's `sql.connectionPools.<name>` entries (other keys are accepted and ignored). */
+const sqlPool = z
+  .object({
+    jdbcUrl: z.string().min(1),
+    user: z.string().optional(),
+    /** Secret. */
+    password: z.string().optional(),
+    default: z.boolean().optional(),
+    maxPoolSize: z.number().int().positive().optional(),
+  })
+  .passthrough();
+
+/**
+ * PostgreSQL/MySQL connection: a plain `url` (`postgres://`, `mysql://` or `jdbc:...`) with
+ * `user`/`password`, or Clouddriver's `connectionPools` (the pool named `default`, else the one
+ * marked `default: true`, else the first). The loader copies `sql.connectionPools` and
+ * `sql.table-namespace` here.
+ */
+const sqlStorage = z
+  .object({
+    url: z.string().min(1).optional(),
+    user: z.string().optional(),
+    /** Secret. */
+    password: z.string().optional(),
+    maxPoolSize: z.number().int().positive().default(20),
+    connectionPools: z.record(sqlPool).optional(),
+    /** Clouddriver `sql.table-namespace`: cache tables become `cats_v1_{namespace}_{type}`. */
+    tableNamespace: z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only').optional(),
+  })
+  .strict();
 
 /**
  * The validated service configuration. Keys are camelCase; the loader also accepts Clouddriver's
@@ -37,8 +80,18 @@ export const configSchema = z
         /** Account definitions added through the account storage API; defaults to the tasks driver. */
         accounts: storeDriver.optional(),
         sqlite: z.object({ path: z.string().min(1).default('data/clouddriver.db') }).strict().default({}),
+        redis: redisStorage.optional(),
+        sql: sqlStorage.optional(),
       })
       .strict()
+      .superRefine((storage, ctx) => {
+        const used = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks];
+        const dialects = new Set(used.filter((d) => d === 'postgres' || d === 'mysql'));
+        if (dialects.size > 1) ctx.addIssue({ code: 'custom', path: ['sql'], message: 'postgres and mysql cannot both be used: there is one sql connection' });
+        if (dialects.size > 0 && storage.sql?.url === undefined && Object.keys(storage.sql?.connectionPools ?? {}).length === 0) {
+          ctx.addIssue({ code: 'custom', path: ['sql'], message: `${[...dialects].join()} storage needs sql.url or sql.connectionPools` });
+        }
+      })
       .default({}),
     caching: z
       .object({

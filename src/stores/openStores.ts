@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { ServiceConfig } from '../config/schema.js';
 import type { Clock } from '../core/Clock.js';
 import type { AccountDefinitionStore } from '../core/accounts/AccountDefinitionStore.js';
@@ -8,11 +9,25 @@ import { InMemoryAccountDefinitionStore } from './memory/InMemoryAccountDefiniti
 import { InMemoryCacheStoreDriver } from './memory/InMemoryCacheStoreDriver.js';
 import { InMemoryLeaseStore } from './memory/InMemoryLeaseStore.js';
 import { InMemoryTaskRepository } from './memory/InMemoryTaskRepository.js';
+import { openRedis } from './redis/openRedis.js';
+import { RedisAccountDefinitionStore } from './redis/RedisAccountDefinitionStore.js';
+import { RedisCacheStoreDriver } from './redis/RedisCacheStoreDriver.js';
+import { RedisLeaseStore } from './redis/RedisLeaseStore.js';
+import { RedisTaskRepository } from './redis/RedisTaskRepository.js';
+import { migrate } from './sql/migrations.js';
+import { SqlAccountDefinitionStore } from './sql/SqlAccountDefinitionStore.js';
+import { SqlCacheStoreDriver } from './sql/SqlCacheStoreDriver.js';
+import { openSqlClient, type SqlClient, type SqlSettings } from './sql/SqlClient.js';
+import { SqlLeaseStore } from './sql/SqlLeaseStore.js';
+import { SqlTaskRepository } from './sql/SqlTaskRepository.js';
 import { openSqliteDatabase } from './sqlite/openSqliteDatabase.js';
 import { SqliteAccountDefinitionStore } from './sqlite/SqliteAccountDefinitionStore.js';
 import { SqliteCacheStoreDriver } from './sqlite/SqliteCacheStoreDriver.js';
 import { SqliteLeaseStore } from './sqlite/SqliteLeaseStore.js';
 import { SqliteTaskRepository } from './sqlite/SqliteTaskRepository.js';
+
+type Storage = ServiceConfig['storage'];
+type Driver = Storage['cache'];
 
 export interface Stores {
   readonly cache: CacheStoreDriver;
@@ -23,14 +38,45 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/** Builds the store chosen for each concern; SQLite concerns share one database file. */
-export function openStores(storage: ServiceConfig['storage'], clock: Clock): Stores {
+/** The shared connections, opened only for the drivers in use. */
+interface Connections {
+  sqlite(): ReturnType<typeof openSqliteDatabase>;
+  redis: Redis | undefined;
+  sql: SqlClient | undefined;
+}
+
+/**
+ * Builds the store chosen for each concern. Concerns on one backend share its connection: one
+ * SQLite file, one Redis client, one SQL pool (migrated before use). Throws, closing whatever it
+ * opened, when a server is unreachable.
+ */
+export async function openStores(storage: Storage, clock: Clock): Promise<Stores> {
+  const chosen: Driver[] = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks];
   let sqlite: ReturnType<typeof openSqliteDatabase> | undefined;
-  const db = () => (sqlite ??= openSqliteDatabase(storage.sqlite.path));
-  const cache = storage.cache === 'sqlite' ? new SqliteCacheStoreDriver({ db: db(), clock }) : new InMemoryCacheStoreDriver({ clock });
-  const tasks = storage.tasks === 'sqlite' ? new SqliteTaskRepository({ db: db() }) : new InMemoryTaskRepository();
-  const leases = storage.leases === 'sqlite' ? new SqliteLeaseStore({ db: db(), clock }) : new InMemoryLeaseStore({ clock });
-  const accounts = (storage.accounts ?? storage.tasks) === 'sqlite' ? new SqliteAccountDefinitionStore({ db: db() }) : new InMemoryAccountDefinitionStore();
+  const conn: Connections = { sqlite: () => (sqlite ??= openSqliteDatabase(storage.sqlite.path)), redis: undefined, sql: undefined };
+  const closeConnections = async () => {
+    sqlite?.close();
+    await conn.redis?.quit().catch(() => conn.redis?.disconnect());
+    await conn.sql?.close();
+  };
+  try {
+    if (chosen.includes('redis')) {
+      const r = storage.redis ?? { connection: 'redis://localhost:6379', timeout: 2000 };
+      conn.redis = await openRedis({ connection: r.connection, timeoutMs: r.timeout, ...(r.password === undefined ? {} : { password: r.password }) });
+    }
+    const dialect = chosen.find((d): d is 'postgres' | 'mysql' => d === 'postgres' || d === 'mysql');
+    if (dialect) {
+      conn.sql = await openSqlClient(sqlSettings(storage.sql, dialect));
+      await migrate(conn.sql);
+    }
+  } catch (err) {
+    await closeConnections();
+    throw err;
+  }
+  const cache = cacheDriver(storage, conn, clock);
+  const tasks = taskRepository(storage.tasks, conn);
+  const leases = leaseStore(storage.leases, conn, clock);
+  const accounts = accountStore(storage.accounts ?? storage.tasks, conn);
   return {
     cache,
     tasks,
@@ -41,7 +87,89 @@ export function openStores(storage: ServiceConfig['storage'], clock: Clock): Sto
       await leases.close();
       await tasks.close();
       await cache.close();
-      sqlite?.close();
+      await closeConnections();
     },
   };
+}
+
+/** The SQL connection from `storage.sql`: `url` wins, else the default connection pool. */
+export function sqlSettings(sql: Storage['sql'], dialect: 'postgres' | 'mysql'): SqlSettings {
+  const pools = Object.entries(sql?.connectionPools ?? {});
+  const pool = (pools.find(([name]) => name === 'default') ?? pools.find(([, p]) => p.default === true) ?? pools[0])?.[1];
+  const url = sql?.url ?? pool?.jdbcUrl;
+  if (url === undefined) throw new Error(`${dialect} storage needs storage.sql.url or sql.connectionPools`);
+  const user = sql?.user ?? pool?.user;
+  const password = sql?.password ?? pool?.password;
+  return {
+    dialect,
+    url,
+    maxPoolSize: pool?.maxPoolSize ?? sql?.maxPoolSize ?? 20,
+    ...(user === undefined ? {} : { user }),
+    ...(password === undefined ? {} : { password }),
+  };
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} connection is not open`);
+  return value;
+}
+
+function cacheDriver(storage: Storage, conn: Connections, clock: Clock): CacheStoreDriver {
+  switch (storage.cache) {
+    case 'sqlite':
+      return new SqliteCacheStoreDriver({ db: conn.sqlite(), clock });
+    case 'redis':
+      return new RedisCacheStoreDriver({ redis: need(conn.redis, 'redis'), clock });
+    case 'postgres':
+    case 'mysql':
+      return new SqlCacheStoreDriver({
+        client: need(conn.sql, 'sql'),
+        clock,
+        ...(storage.sql?.tableNamespace === undefined ? {} : { tableNamespace: storage.sql.tableNamespace }),
+      });
+    case 'memory':
+      return new InMemoryCacheStoreDriver({ clock });
+  }
+}
+
+function taskRepository(driver: Driver, conn: Connections): TaskRepository {
+  switch (driver) {
+    case 'sqlite':
+      return new SqliteTaskRepository({ db: conn.sqlite() });
+    case 'redis':
+      return new RedisTaskRepository({ redis: need(conn.redis, 'redis') });
+    case 'postgres':
+    case 'mysql':
+      return new SqlTaskRepository({ client: need(conn.sql, 'sql') });
+    case 'memory':
+      return new InMemoryTaskRepository();
+  }
+}
+
+function leaseStore(driver: Driver, conn: Connections, clock: Clock): LeaseStore {
+  switch (driver) {
+    case 'sqlite':
+      return new SqliteLeaseStore({ db: conn.sqlite(), clock });
+    case 'redis':
+      return new RedisLeaseStore({ redis: need(conn.redis, 'redis'), clock });
+    case 'postgres':
+    case 'mysql':
+      return new SqlLeaseStore({ client: need(conn.sql, 'sql'), clock });
+    case 'memory':
+      return new InMemoryLeaseStore({ clock });
+  }
+}
+
+function accountStore(driver: Driver, conn: Connections): AccountDefinitionStore {
+  switch (driver) {
+    case 'sqlite':
+      return new SqliteAccountDefinitionStore({ db: conn.sqlite() });
+    case 'redis':
+      return new RedisAccountDefinitionStore({ redis: need(conn.redis, 'redis') });
+    case 'postgres':
+    case 'mysql':
+      return new SqlAccountDefinitionStore({ client: need(conn.sql, 'sql') });
+    case 'memory':
+      return new InMemoryAccountDefinitionStore();
+  }
 }

@@ -18,6 +18,8 @@ export async function openRedis(settings: RedisSettings): Promise<Redis> {
     maxRetriesPerRequest: 3,
     ...(settings.password === undefined ? {} : { password: settings.password }),
   });
+  // Failures surface through the commands (and the health check's PING); reconnects are ioredis's.
+  client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (err) {

@@ -30,7 +30,7 @@ export interface SqlSettings {
   readonly user?: string;
   readonly password?: string;
   readonly maxPoolSize?: number;
-  /** PostgreSQL schema to use (search_path); for tests and shared databases. */
+  /** PostgreSQL schema to use (search_path; the URL's `currentSchema` parameter also sets it). */
   readonly schema?: string;
 }
 
@@ -85,6 +85,9 @@ export async function withRetries<T>(dialect: SqlDialect, fn: () => Promise<T>):
 }
 
 function openPostgres(settings: SqlSettings, t: Target, user?: string, password?: string): SqlClient {
+  // `currentSchema` is the PostgreSQL JDBC driver's parameter for the same thing.
+  const schema = settings.schema ?? t.params.get('currentSchema') ?? undefined;
+  if (schema !== undefined && !/^[A-Za-z0-9_]+$/.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
   const pool = new pg.Pool({
     host: t.host,
     port: t.port ?? 5432,
@@ -92,7 +95,7 @@ function openPostgres(settings: SqlSettings, t: Target, user?: string, password?
     user,
     password,
     max: settings.maxPoolSize ?? 20,
-    ...(settings.schema === undefined ? {} : { options: `-c search_path=${settings.schema}` }),
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
     ...(t.params.get('ssl') === 'true' || t.params.get('sslmode') === 'require' ? { ssl: { rejectUnauthorized: false } } : {}),
     // BIGINT columns hold epoch milliseconds: safe as numbers.
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
