@@ -1,6 +1,10 @@
 import { effectivePermissions, type AccountCredentials, type Permissions } from '../../../core/accounts/AccountCredentials.js';
 import { KubeClient } from '../client/KubeClient.js';
+import { createKindRegistry, type KubernetesKindRegistry } from '../KubernetesKind.js';
 import type { KubernetesAccountConfig } from './KubernetesAccountConfig.js';
+
+/** How long a live namespace list is reused (Clouddriver's `NAMESPACE_EXPIRY_SECONDS`). */
+const NAMESPACE_TTL_MS = 30_000;
 
 /**
  * A Kubernetes account: its validated settings and an API client. The kubeconfig (which may hold
@@ -14,6 +18,10 @@ export class KubernetesCredentials implements AccountCredentials {
   readonly permissions: Permissions;
   readonly requiredGroupMembership: readonly string[];
   readonly client: KubeClient;
+  private readonly kindRegistry: KubernetesKindRegistry;
+  private liveNamespaces: { readonly names: readonly string[]; readonly at: number } | undefined;
+  private namespaceRequest: Promise<void> | undefined;
+  private closed = false;
 
   constructor(readonly config: KubernetesAccountConfig) {
     this.name = config.name;
@@ -27,12 +35,19 @@ export class KubernetesCredentials implements AccountCredentials {
       ...(config.context ? { context: config.context } : {}),
       requestTimeoutMs: config.kubectlRequestTimeoutSeconds * 1000,
     });
+    this.kindRegistry = createKindRegistry(config.customResources);
   }
 
+  /**
+   * The expanded `/credentials` fields. Deck reads `namespaces` (manifest selectors, traffic
+   * guards) and `spinnakerKindMap` (kind pickers, links from manifests to clusters); both are
+   * `KubernetesNamedAccountCredentials` getters. The rest are this account's settings.
+   */
   describe(): Record<string, unknown> {
     const c = this.config;
     return {
-      namespaces: c.namespaces,
+      namespaces: this.declaredNamespaces(),
+      spinnakerKindMap: this.spinnakerKindMap(),
       omitNamespaces: c.omitNamespaces,
       kinds: c.kinds,
       omitKinds: c.omitKinds,
@@ -43,10 +58,51 @@ export class KubernetesCredentials implements AccountCredentials {
       cacheAllApplicationRelationships: c.cacheAllApplicationRelationships,
       customResources: c.customResources.map((r) => ({ ...r })),
       dockerRegistries: [],
+      enabled: true,
     };
   }
 
+  /** Kind name -> Spinnaker kind for every built-in kind and custom resource (`KubernetesCredentials.getSpinnakerKindMap`). */
+  spinnakerKindMap(): Record<string, string> {
+    return Object.fromEntries(this.kindRegistry.all().map((k) => [k.name, k.spinnakerKind]));
+  }
+
+  /**
+   * `KubernetesCredentials.getDeclaredNamespacesFromCache`: the configured namespaces, else the
+   * last live namespace list (empty until one arrived), minus `omitNamespaces`, sorted. Asks for a
+   * fresh list when the last is older than 30 s; never waits for it.
+   */
+  declaredNamespaces(): string[] {
+    const c = this.config;
+    let names: readonly string[] = c.namespaces;
+    if (names.length === 0) {
+      if (this.liveNamespaces === undefined || Date.now() - this.liveNamespaces.at > NAMESPACE_TTL_MS) void this.refreshNamespaces();
+      names = this.liveNamespaces?.names ?? [];
+    }
+    const omit = new Set(c.omitNamespaces);
+    return [...new Set(names)].filter((n) => !omit.has(n)).sort();
+  }
+
+  /**
+   * Lists the cluster's namespaces (one request at a time per account). Failures keep the last
+   * list: namespaces are best effort, as in Clouddriver.
+   */
+  refreshNamespaces(): Promise<void> {
+    if (this.config.namespaces.length > 0 || this.closed) return Promise.resolve();
+    this.namespaceRequest ??= this.client
+      .listAll('/api/v1/namespaces', {})
+      .then((list) => {
+        this.liveNamespaces = { names: list.items.map((o) => o.metadata.name), at: Date.now() };
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.namespaceRequest = undefined;
+      });
+    return this.namespaceRequest;
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     this.client.close();
   }
 }

@@ -20,6 +20,12 @@ export interface KubernetesRouteDeps {
 }
 
 const TARGETS = new Set(['current', 'previous', 'oldest', 'largest', 'fail']);
+
+/** A list query parameter given repeated (`a=x&a=y`), comma-separated (`a=x,y`) or both; blanks dropped. */
+function listParam(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (typeof value === 'string' ? [value] : value).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
 const CP = 'kubernetes';
 
 /**
@@ -97,11 +103,13 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     const body = read.serialized(`appServerGroups|${req.params.app}|${req.query.clusters ?? ''}`, () => read.applicationServerGroups(req.params.app, clusters));
     return reply.type('application/json; charset=utf-8').send(body);
   });
-  app.get<{ Querystring: { applications?: string; ids?: string } }>('/serverGroups', async (req) => {
-    const { applications, ids } = req.query;
-    if ((applications === undefined) === (ids === undefined)) throw new InputError('Provide exactly one of applications or ids');
-    if (applications !== undefined) return applications.split(',').flatMap((a) => read.applicationServerGroups(a.trim()));
-    return read.serverGroupsByIds((ids ?? '').split(',').map((i) => i.trim()));
+  // Gate forwards lists as repeated parameters (`ids=a&ids=b`); Spring also accepts `ids=a,b`.
+  app.get<{ Querystring: { applications?: string | string[]; ids?: string | string[] } }>('/serverGroups', async (req) => {
+    const applications = listParam(req.query.applications);
+    const ids = listParam(req.query.ids);
+    if ((applications.length === 0) === (ids.length === 0)) throw new InputError("Provide either 'applications' or 'ids' parameter (but not both)");
+    if (applications.length > 0) return applications.flatMap((a) => read.applicationServerGroups(a));
+    return read.serverGroupsByIds(ids);
   });
   const serverGroup = async (req: { params: { account: string; region: string; name: string } }) =>
     found(read.serverGroup(req.params.account, req.params.region, req.params.name), `Server group ${req.params.name} in ${req.params.account}/${req.params.region}`);
@@ -151,12 +159,19 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   );
 
   // ---- search and raw resources ----
-  app.get<{ Querystring: { q?: string; type?: string; pageSize?: string; page?: string; platform?: string } }>('/search', async (req) => {
-    const { q = '', type, platform } = req.query;
-    if (type === undefined || type === '') throw new InputError('type is required');
+  // Other parameters (Deck's `cloudProvider`, filters) are accepted and ignored, as the Kubernetes search provider does.
+  app.get<{ Querystring: { q?: string | string[]; type?: string | string[]; pageSize?: string; page?: string; platform?: string } }>('/search', async (req) => {
+    const q = (Array.isArray(req.query.q) ? req.query.q[0] : req.query.q) ?? '';
+    const types = listParam(req.query.type);
+    const { platform } = req.query;
+    if (types.length === 0) throw new InputError('type is required');
     const pageSize = Math.max(1, Number(req.query.pageSize ?? '10000') || 10000);
     const page = Math.max(1, Number(req.query.page ?? '1') || 1);
-    const all = platform !== undefined && platform !== CP ? [] : type.split(',').flatMap((t) => read.search(q, t.trim()));
+    const seen = new Set<string>();
+    const all = (platform !== undefined && platform !== CP ? [] : types.flatMap((t) => read.search(q, t))).filter((r) => {
+      const id = `${String(r.type)}|${String(r.account)}|${String(r.region)}|${String(r.name)}`;
+      return seen.has(id) ? false : (seen.add(id), true);
+    });
     return [{ totalMatches: all.length, pageNumber: page, pageSize, platform: CP, query: q, results: all.slice((page - 1) * pageSize, page * pageSize) }];
   });
   app.get<{ Params: { app: string } }>('/applications/:app/rawResources', async (req) => read.rawResources(req.params.app));

@@ -1,7 +1,7 @@
 import type { CacheData } from '../../../core/cache/CacheData.js';
 import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
 import type { SpinnakerKind } from '../KubernetesKind.js';
-import { APPLICATIONS, CLUSTERS, applicationKey, clusterKey, infrastructureKey, parseKey } from '../keys.js';
+import { APPLICATIONS, CLUSTERS, applicationKey, clusterKey, infrastructureKey, parseKey, type InfrastructureKey } from '../keys.js';
 import {
   applicationModel,
   clusterModel,
@@ -66,8 +66,19 @@ export class KubernetesReadService {
     return body;
   }
 
-  /** Drops memoised views of the changed keys (called by each account cache). */
+  /** Accounts whose namespace list was asked for (see `invalidate`). */
+  private readonly namespacesWarmed = new Set<string>();
+
+  /**
+   * Drops memoised views of the changed keys (called by each account cache). An account's first
+   * change also asks for its live namespace list, so the expanded `/credentials` shows
+   * `namespaces` once the account answers (Clouddriver's caching agents warm it the same way).
+   */
   invalidate(account: string, keys: ReadonlySet<string>): void {
+    if (!this.namespacesWarmed.has(account)) {
+      this.namespacesWarmed.add(account);
+      void this.accounts().get(account)?.credentials.refreshNamespaces();
+    }
     this.generation++;
     const m = this.memo.get(account);
     if (m === undefined) return;
@@ -75,6 +86,7 @@ export class KubernetesReadService {
   }
 
   forgetAccount(account: string): void {
+    this.namespacesWarmed.delete(account);
     this.generation++;
     this.memo.delete(account);
   }
@@ -353,41 +365,42 @@ export class KubernetesReadService {
     return out;
   }
 
-  /** Kubernetes search results for keys of `type` (a kind or a Spinnaker kind) matching `q`. */
+  /**
+   * Kubernetes search results for keys of `type` (a kind or a Spinnaker kind) matching `q`
+   * (`KubernetesSearchProvider`): keys containing `q` first (ordered by where it occurs), then
+   * keys related to an application or cluster whose key contains `q`, each key once.
+   */
   search(q: string, type: string): Record<string, unknown>[] {
     const needle = q.toLowerCase();
-    const out: { score: number; result: Record<string, unknown> }[] = [];
     if (type === APPLICATIONS || type === CLUSTERS) return this.searchLogical(needle, type);
+    const found = new Map<string, { score: number; result: Record<string, unknown> }>();
     for (const cache of this.caches()) {
+      const wanted = (kind: string): boolean => kind === type || cache.registry.get(kind).spinnakerKind === type;
       for (const key of cache.model.keys()) {
         const p = parseKey(key);
-        if (p?.type !== 'infrastructure') continue;
-        const props = cache.registry.get(p.kind);
-        if (p.kind !== type && props.spinnakerKind !== type) continue;
+        if (p?.type !== 'infrastructure' || !wanted(p.kind)) continue;
         const at = key.toLowerCase().indexOf(needle);
-        if (needle !== '' && at < 0) continue;
-        const item = cache.model.item(key);
-        const moniker = (item?.attributes.moniker ?? {}) as { app?: string; cluster?: string };
-        out.push({
-          score: at,
-          // Clouddriver serializes the parsed key: `group` is the cache type (the kind name).
-          result: {
-            account: p.account,
-            name: `${p.kind} ${p.name}`,
-            namespace: p.namespace,
-            region: p.namespace,
-            kind: p.kind,
-            kubernetesKind: p.kind,
-            group: p.kind,
-            type: props.spinnakerKind,
-            provider: 'kubernetes',
-            ...(moniker.app === undefined ? {} : { application: moniker.app }),
-            ...(moniker.cluster === undefined ? {} : { cluster: moniker.cluster }),
-          },
-        });
+        if (at < 0) continue;
+        found.set(key, { score: at, result: searchResult(cache, key, p) });
+      }
+      if (needle === '') continue;
+      // Indirect matches: what an application or cluster matching `q` is related to.
+      for (const logical of [APPLICATIONS, CLUSTERS] as const) {
+        for (const logicalKey of cache.model.logicalKeys(logical)) {
+          if (!logicalKey.toLowerCase().includes(needle)) continue;
+          const owner = parseKey(logicalKey);
+          if (owner === undefined) continue;
+          for (const key of cache.model.neighbours(logicalKey)) {
+            const p = parseKey(key);
+            if (p?.type !== 'infrastructure' || !wanted(p.kind)) continue;
+            const hit = found.get(key) ?? { score: Number.MAX_SAFE_INTEGER, result: searchResult(cache, key, p) };
+            hit.result[logical === APPLICATIONS ? 'application' : 'cluster'] = owner.name;
+            found.set(key, hit);
+          }
+        }
       }
     }
-    return out.sort((a, b) => a.score - b.score).map((r) => r.result);
+    return [...found.values()].sort((a, b) => a.score - b.score).map((r) => r.result);
   }
 
   /** Search over logical keys: applications (merged across accounts) and clusters. */
@@ -407,6 +420,48 @@ export class KubernetesReadService {
     }
     return [...found.values()].sort((a, b) => a.score - b.score).map((r) => r.result);
   }
+}
+
+/**
+ * The field each kind's handler adds to its search results (`KubernetesReplicaSetHandler`,
+ * `KubernetesDaemonSetHandler`, `KubernetesStatefulSetHandler`, `KubernetesServiceHandler`,
+ * `KubernetesIngressHandler`, `KubernetesNetworkPolicyHandler`, `KubernetesPodHandler`
+ * `hydrateSearchResult`): Deck's search result types and URL builders read it.
+ */
+const SEARCH_NAME_FIELD: Readonly<Record<string, string>> = {
+  replicaSet: 'serverGroup',
+  daemonSet: 'serverGroup',
+  statefulSet: 'serverGroup',
+  service: 'loadBalancer',
+  ingress: 'loadBalancer',
+  networkPolicy: 'id',
+  pod: 'instanceId',
+};
+
+/**
+ * One infrastructure search result: Clouddriver's serialized `InfrastructureCacheKey` (`group` is
+ * the kind name) with `region` = namespace, `name` = "kind name", the handler's extra field and
+ * `type` = the Spinnaker kind. `application` and `cluster` come from the moniker, so Deck can link
+ * a result to its application even when `q` matched the object's own name.
+ */
+function searchResult(cache: KubernetesAccountCache, key: string, p: InfrastructureKey): Record<string, unknown> {
+  const fullName = `${p.kind} ${p.name}`;
+  const moniker = (cache.model.item(key)?.attributes.moniker ?? {}) as { app?: string; cluster?: string };
+  const extra = SEARCH_NAME_FIELD[p.kind];
+  return {
+    provider: 'kubernetes',
+    account: p.account,
+    name: fullName,
+    namespace: p.namespace,
+    region: p.namespace,
+    kind: p.kind,
+    kubernetesKind: p.kind,
+    group: p.kind,
+    type: cache.registry.get(p.kind).spinnakerKind,
+    ...(extra === undefined ? {} : { [extra]: fullName }),
+    ...(moniker.app === undefined ? {} : { application: moniker.app }),
+    ...(moniker.cluster === undefined ? {} : { cluster: moniker.cluster }),
+  };
 }
 
 const infraKeyOf = (sg: ServerGroupView): string => infrastructureKey(sg.kind, sg.account, sg.namespace, sg.displayName);
