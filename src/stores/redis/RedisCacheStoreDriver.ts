@@ -84,7 +84,10 @@ class RedisCacheStore implements CacheStore {
     )) as [string[], number, string[]];
     const agentRels = names.filter((n) => agentOf(n) === agent);
     const hashing = this.hashing && disabled === 0;
-    for (let i = 0; i < items.length; i += BATCH) await this.mergeBatch(type, agent, items.slice(i, i + BATCH), agentRels, hashing, now);
+    // Batches go out back to back on the one connection (replies come in order), not one round trip each.
+    const batches: Promise<void>[] = [];
+    for (let i = 0; i < items.length; i += BATCH) batches.push(this.mergeBatch(type, agent, items.slice(i, i + BATCH), agentRels, hashing, now));
+    await Promise.all(batches);
     if (expired.length > 0) {
       const writing = new Set(items.map((i) => i.id));
       await this.evict(type, expired.filter((id) => !writing.has(id)));
