@@ -89,3 +89,28 @@ describe('hostile manifest coordinates', () => {
     expect(JSON.stringify(parsed.error?.issues)).toContain('RFC 1123');
   });
 });
+
+describe('a cluster failing a live read', () => {
+  let h: KubernetesAppHarness;
+  beforeAll(async () => {
+    h = await startKubernetesApp({ accounts: { k8s: { kubectlRequestTimeoutSeconds: 1 } } });
+  });
+  afterAll(async () => h.stop());
+
+  it.each([
+    [{ unauthorized: true }, 502],
+    [{ forbidden: { resources: ['deployments'] } }, 502],
+    [{ errorRate: 1, errorStatus: 500 }, 502],
+    [{ throttleRate: 1 }, 503],
+    [{ blackHole: true }, 503], // the route names the account unreachable
+  ])('with faults %j answers %i with the cause, never 500', async (faults, status) => {
+    h.sim.setFaults(h.sim.clusterNames[0] ?? '', faults);
+    try {
+      const res = await h.request<{ message: string }>('GET', '/manifests/k8s/default/deployment%20web');
+      expect(res.status).toBe(status);
+      expect(res.body.message).not.toBe('Internal error; see the service log');
+    } finally {
+      h.sim.setFaults(h.sim.clusterNames[0] ?? '', {});
+    }
+  });
+});

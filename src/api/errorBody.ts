@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { ServiceError } from '../core/errors.js';
+import type { DependencyError, ServiceError } from '../core/errors.js';
 
 /** Spring-style error body every client of Clouddriver already parses. */
 export interface ErrorBody {
@@ -28,5 +28,16 @@ export function statusOf(error: ServiceError): number {
       return 403;
     case 'UNAVAILABLE':
       return 503;
+    case 'DEPENDENCY':
+      return dependencyStatus(error as DependencyError);
   }
+}
+
+function dependencyStatus(error: DependencyError): number {
+  const s = error.status;
+  if (s === 0) return 504;
+  if (s === 429) return 503;
+  if (s === 404 || s === 409) return s;
+  if (s === 400 || s === 422) return 400;
+  return 502;
 }

@@ -2,7 +2,7 @@
  * The small, closed set of errors the service raises on purpose. Each carries a stable `code`;
  * only `api/` maps them to HTTP statuses. Anything else is an internal error (500, no details).
  */
-export type ErrorCode = 'INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'NOT_ALLOWED' | 'UNAVAILABLE' | 'VALIDATION';
+export type ErrorCode = 'INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'NOT_ALLOWED' | 'UNAVAILABLE' | 'VALIDATION' | 'DEPENDENCY';
 
 export abstract class ServiceError extends Error {
   abstract readonly code: ErrorCode;
@@ -38,5 +38,21 @@ export class ValidationError extends ServiceError {
   readonly code = 'VALIDATION';
   constructor(readonly errors: readonly string[]) {
     super('Validation Failed');
+  }
+}
+
+/**
+ * A cloud or other dependency answered with a failure (`status`, the HTTP status it answered) or
+ * not at all (`status` 0). Callers see it as a gateway error with the cause, never as a 500:
+ * no answer -> 504, throttled (429) -> 503, its own 404/409 -> the same, a bad request -> 400,
+ * anything else (our credentials refused, its 5xx) -> 502.
+ */
+export class DependencyError extends ServiceError {
+  readonly code = 'DEPENDENCY';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
   }
 }

@@ -2,18 +2,19 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
+import { DependencyError } from '../../../core/errors.js';
 import { Http2Transport } from './Http2Transport.js';
 import type { TransportResponse } from './Http2Transport.js';
 
 /** A Kubernetes `Status` failure from the API server (or a transport failure, status 0). */
-export class KubeApiError extends Error {
+export class KubeApiError extends DependencyError {
   override name = 'KubeApiError';
   constructor(
-    readonly status: number,
+    status: number,
     message: string,
     readonly reason?: string,
   ) {
-    super(message);
+    super(status, message);
   }
 }
 
