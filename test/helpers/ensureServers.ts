@@ -1,11 +1,13 @@
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
 /**
- * Makes the loopback database servers the store tests use reachable: when a port does not answer,
- * installs the Debian package (apt-get, as root) if the server is missing, starts it and waits.
- * Each server is checked once per test process.
+ * Makes the loopback servers the store tests use reachable, as this machine has them: Redis on
+ * 6379; PostgreSQL on 5432 (trust auth, user postgres, database `test`); MariaDB on 3306 (root,
+ * empty password, database `test`). When a port does not answer, the server is installed if
+ * missing (Debian package, apt-get, as root; a fresh install gets that auth set up), started and
+ * waited for. Each server is checked once per test process.
  */
 export type ServerName = 'redis' | 'postgres' | 'mysql';
 
@@ -14,8 +16,13 @@ interface ServerSpec {
   readonly pkg: string;
   readonly binary: string;
   readonly start: string;
+  /** Before starting (directories the daemon needs). */
   readonly prepare?: () => void;
+  /** After a fresh install and start: the test auth and database. */
+  readonly setUp?: () => void;
 }
+
+const pgVersion = () => execSync('ls /etc/postgresql', { encoding: 'utf8' }).trim().split('\n')[0] ?? '';
 
 const SERVERS: Record<ServerName, ServerSpec> = {
   redis: {
@@ -32,13 +39,27 @@ const SERVERS: Record<ServerName, ServerSpec> = {
     pkg: 'postgresql',
     binary: '/usr/bin/pg_ctlcluster',
     start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+    setUp: () => {
+      writeFileSync(`/etc/postgresql/${pgVersion()}/main/pg_hba.conf`, 'local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n');
+      run('pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main reload');
+      run(`su postgres -c "psql -qc 'CREATE DATABASE test'" || true`);
+    },
   },
   mysql: {
     port: 3306,
     pkg: 'mariadb-server',
     binary: '/usr/sbin/mariadbd',
-    prepare: () => mkdirSync('/run/mysqld', { recursive: true }),
-    start: 'chown mysql:mysql /run/mysqld && start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd',
+    prepare: () => {
+      mkdirSync('/run/mysqld', { recursive: true });
+      run('chown mysql:mysql /run/mysqld');
+    },
+    start: 'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd',
+    setUp: () =>
+      run(
+        `mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD(''); ` +
+          `CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY ''; GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION; ` +
+          `CREATE DATABASE IF NOT EXISTS test"`,
+      ),
   },
 };
 
@@ -53,19 +74,21 @@ export function ensureServer(name: ServerName): Promise<void> {
 async function ensure(name: ServerName): Promise<void> {
   const spec = SERVERS[name];
   if (await reachable(spec.port)) return;
-  if (!existsSync(spec.binary)) {
+  const fresh = !existsSync(spec.binary);
+  if (fresh) {
     run('apt-get update -qq');
     run(`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${spec.pkg}`);
   }
-  spec.prepare?.();
-  run(spec.start);
+  if (!(await reachable(spec.port))) {
+    spec.prepare?.();
+    run(spec.start);
+  }
   const end = Date.now() + 30_000;
   while (!(await reachable(spec.port))) {
     if (Date.now() > end) throw new Error(`${name} did not start listening on 127.0.0.1:${spec.port}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  if (name === 'postgres') run(`su postgres -c "psql -qc 'CREATE DATABASE test'" || true`);
-  if (name === 'mysql') run(`mariadb -uroot -e 'CREATE DATABASE IF NOT EXISTS test' || true`);
+  if (fresh) spec.setUp?.();
 }
 
 function run(command: string): void {
