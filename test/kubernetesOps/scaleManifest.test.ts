@@ -34,10 +34,9 @@ describe('scaleManifest and resizeServerGroup', () => {
       'Orchestration completed.',
     ]);
     expect(replicasOf()).toBe(3);
-    const cached = await h.request<{ spec: { replicas: number } }[]>('GET', '/applications/web/serverGroupManagers');
-    expect(cached.status).toBe(200);
-    const onDemand = await h.request('POST', '/cache/kubernetes/manifest', { account: 'k8s', location: 'default', name: 'deployment web' });
-    expect(onDemand.status).toBe(200);
+    // Written through to the cache store before the task completed.
+    const stored = await h.app.cache('kubernetes').get('deployment', 'kubernetes.v2:infrastructure:deployment:k8s:default:web');
+    expect((stored?.attributes.manifest as { spec: { replicas: number } }).spec.replicas).toBe(3);
   });
 
   it('resizes a server group by capacity.desired', async () => {
