@@ -295,12 +295,27 @@ describe('Deck compatibility (Kubernetes application)', () => {
   });
 
   it('manifests have what ManifestReader callers read (status pills, events, artifacts, metrics)', async () => {
+    const cluster = h.sim.cluster(h.sim.clusterNames[0] ?? '');
+    const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    cluster.create(cluster.typeOfKind('v1', 'Event'), NS, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'frontend.1', namespace: NS },
+      involvedObject: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'frontend', namespace: NS },
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message: 'Scaled up replica set to 2',
+      count: 1,
+      firstTimestamp: at,
+      lastTimestamp: at,
+    });
     const m = await get<Json>(`/manifests/k8s/${NS}/${encodeURIComponent('deployment frontend')}`);
     expect(m).toMatchObject({ account: 'k8s', name: 'deployment frontend', location: NS, moniker: { app: APP }, manifest: { kind: 'Deployment', metadata: { name: 'frontend' } } });
     expect(Object.keys(m.status as Json).sort()).toEqual(['available', 'failed', 'paused', 'stable']);
     for (const s of Object.values(m.status as Record<string, Json>)) expect(typeof s.state).toBe('boolean');
     expect(m.artifacts).toEqual([{ type: 'docker/image', name: 'registry.example/frontend', reference: 'registry.example/frontend:1.2' }]);
-    expect(Array.isArray(m.events)).toBe(true);
+    expect(m.events).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Normal', reason: 'ScalingReplicaSet', message: 'Scaled up replica set to 2', count: 1, firstTimestamp: at, lastTimestamp: at })]));
+    for (const e of m.events as Json[]) expect(e).toMatchObject({ involvedObject: { kind: 'Deployment', name: 'frontend' } });
     expect(Array.isArray(m.metrics)).toBe(true);
   });
 

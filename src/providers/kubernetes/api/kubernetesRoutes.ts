@@ -20,13 +20,13 @@ export interface KubernetesRouteDeps {
 }
 
 const TARGETS = new Set(['current', 'previous', 'oldest', 'largest', 'fail']);
+const CP = 'kubernetes';
 
 /** A list query parameter given repeated (`a=x&a=y`), comma-separated (`a=x,y`) or both; blanks dropped. */
 function listParam(value: string | readonly string[] | undefined): string[] {
   if (value === undefined) return [];
   return (typeof value === 'string' ? [value] : value).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
-const CP = 'kubernetes';
 
 /**
  * The read API of spec core §6 and providers §1.10 for Kubernetes: applications, clusters,
@@ -300,7 +300,9 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     await acct.flush();
     const record = pending.get(key);
     if (record !== undefined) Object.assign(record, { processedCount: 1, processedTime: Date.now() });
-    return reply.status(202).send({ cachedIdentifiersByType: { [kind.name]: [key] } });
+    // The change is in the cache store already: 200, as Clouddriver answers for kubernetes/manifest
+    // (a 202 would make Orca poll for a refresh that is already done).
+    return reply.send({ cachedIdentifiersByType: { [kind.name]: [key] } });
   });
   app.get<{ Params: { type: string }; Querystring: { id?: string } }>('/cache/kubernetes/:type', async (req) => {
     const cutoff = Date.now() - 600_000;
