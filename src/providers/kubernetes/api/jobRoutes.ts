@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { InputError, NotFoundError, ServiceUnavailableError } from '../../../core/errors.js';
 import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
 import { KubeApiError, type KubeObject } from '../client/KubeClient.js';
@@ -85,11 +85,14 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
   const podLog = (acct: KubernetesAccountCache, namespace: string, pod: string, container: string): Promise<string> =>
     acct.credentials.client.requestText('GET', `${resourcePath(acct.registry.get('pod'), namespace, pod)}/log?${new URLSearchParams({ container })}`);
 
-  /** The properties in a container's log, or `{}` when the log cannot be read or parsed (as `KubernetesJobProvider`). */
-  const properties = (acct: KubernetesAccountCache, namespace: string, pod: string, container: string): Promise<Record<string, unknown>> =>
+  /** The properties in a container's log, or `{}` when the log cannot be read or parsed (as `KubernetesJobProvider`, which logs why). */
+  const properties = (log: FastifyBaseLogger, acct: KubernetesAccountCache, namespace: string, pod: string, container: string): Promise<Record<string, unknown>> =>
     podLog(acct, namespace, pod, container)
       .then(extractPropertiesFromLog)
-      .catch(() => ({}));
+      .catch((e: unknown) => {
+        log.warn({ account: acct.account, namespace, pod, container, err: e instanceof Error ? e.message : String(e) }, 'could not read properties from a container log');
+        return {};
+      });
 
   type JobParams = { app: string; account: string; location: string; id: string };
 
@@ -115,7 +118,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
     // most recent pod) is the one whose output a finished job stands for.
     const pods = sortJobPods(await jobPods(acct, job));
     const pod = pods.filter((p) => pathOf(p, 'status', 'phase') === 'Succeeded').at(-1) ?? pods.at(-1);
-    return pod === undefined ? {} : properties(acct, namespace, pod.metadata.name, fileName);
+    return pod === undefined ? {} : properties(req.log, acct, namespace, pod.metadata.name, fileName);
   });
 
   app.delete<{ Params: JobParams }>('/applications/:app/jobs/:account/:location/:id', async (_req, reply) => {
@@ -129,7 +132,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
     namespaceOf(acct, namespace);
     assertValidName(pod);
     assertValidName(container);
-    return properties(acct, namespace, pod, container);
+    return properties(req.log, acct, namespace, pod, container);
   });
 
   app.get<{ Params: { account: string; region: string; id: string }; Querystring: { provider?: string; cloudProvider?: string } }>('/instances/:account/:region/:id/console', async (req) => {

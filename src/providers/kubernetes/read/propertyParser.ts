@@ -60,8 +60,9 @@ function leadingJsonObject(text: string): Record<string, unknown> {
       if (depth === 0) {
         try {
           return JSON.parse(text.slice(start, i + 1)) as Record<string, unknown>;
-        } catch (e) {
-          throw new PropertyParseError(`${JSON_MARKER} holds invalid JSON: ${(e as Error).message}`);
+        } catch {
+          // JSON.parse quotes the text in its message; the log's content stays out of errors and logs.
+          throw new PropertyParseError(`${JSON_MARKER} holds invalid JSON`);
         }
       }
     }
