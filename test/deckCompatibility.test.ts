@@ -36,7 +36,7 @@ describe('Deck compatibility (Kubernetes application)', () => {
   };
 
   beforeAll(async () => {
-    h = await startKubernetesApp({ accounts: { limited: { namespaces: [NS] } } });
+    h = await startKubernetesApp({ accounts: { limited: { namespaces: [NS] }, omitting: { omitNamespaces: ['default'] } } });
     const cluster = h.sim.cluster(h.sim.clusterNames[0] ?? '');
     cluster.create(cluster.typeOfKind('v1', 'Namespace'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     cluster.create(cluster.typeOfKind('apps/v1', 'Deployment'), NS, {
@@ -66,7 +66,7 @@ describe('Deck compatibility (Kubernetes application)', () => {
     });
     const groups = await waitFor(async () => {
       const list = await get<{ name: string; account: string; instances: unknown[]; loadBalancers: string[] }[]>(`/applications/${APP}/serverGroups`);
-      expect(list.map((sg) => sg.account).sort()).toEqual(['k8s', 'limited']);
+      expect(list.map((sg) => sg.account).sort()).toEqual(['k8s', 'limited', 'omitting']);
       const mine = list.filter((sg) => sg.account === 'k8s');
       expect(mine[0]?.instances).toHaveLength(2);
       expect(mine[0]?.loadBalancers).toEqual(['service frontend']);
@@ -96,7 +96,7 @@ describe('Deck compatibility (Kubernetes application)', () => {
         group: 'replicaSet',
       });
       // Both accounts see the namespace: one result per account, no duplicates.
-      expect(results.map((r) => r.account).sort()).toEqual(['k8s', 'limited']);
+      expect(results.map((r) => r.account).sort()).toEqual(['k8s', 'limited', 'omitting']);
     });
 
     it('gives instances `instanceId`, load balancers `loadBalancer` and firewalls `id` (Deck formatters and URL builders)', async () => {
@@ -178,6 +178,13 @@ describe('Deck compatibility (Kubernetes application)', () => {
         return k8s.namespaces as string[];
       });
       expect(namespaces).toEqual([...namespaces].sort());
+      expect(namespaces).toContain('default');
+      const omitting = await waitFor(async () => {
+        const details = await get<Json>('/credentials/omitting');
+        expect(details.namespaces).toContain(NS);
+        return details.namespaces as string[];
+      });
+      expect(omitting).not.toContain('default');
       expect(await get<Json>('/credentials/limited')).toMatchObject({ namespaces: [NS], spinnakerKindMap: expect.any(Object) });
     });
 
