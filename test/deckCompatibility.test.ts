@@ -201,6 +201,13 @@ describe('Deck compatibility (Kubernetes application)', () => {
   });
 
   describe('clusters view', () => {
+    it('the application and its clusters have what ApplicationReader and the cluster service read', async () => {
+      const app = await get<{ name: string; attributes: Json; clusters: Record<string, Json[]> }>(`/applications/${APP}`);
+      expect(app).toMatchObject({ name: APP, attributes: { cloudProviders: 'kubernetes' } });
+      expect(app.clusters.k8s).toEqual([expect.objectContaining({ name: 'deployment frontend', provider: 'kubernetes' })]);
+      expect(await get<Json>(`/applications/${APP}/clusters`)).toMatchObject({ k8s: ['deployment frontend'] });
+    });
+
     it('server group summaries carry what the cluster service, transformer and health counts read', async () => {
       const [summary] = (await get<Json[]>(`/applications/${APP}/serverGroups`)).filter((sg) => sg.account === 'k8s');
       expect(summary).toMatchObject({
