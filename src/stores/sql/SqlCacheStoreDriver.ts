@@ -85,8 +85,9 @@ export class SqlCacheStoreDriver implements CacheStoreDriver {
     const { client } = this.opts;
     const d = client.dialect;
     this.own ??= (async () => {
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.names.ownTable('cache_types')} (type varchar(255) NOT NULL PRIMARY KEY)${d.tableOptions}`);
-      await client.query(
+      await createTable(client, `CREATE TABLE IF NOT EXISTS ${this.names.ownTable('cache_types')} (type varchar(255) NOT NULL PRIMARY KEY)${d.tableOptions}`);
+      await createTable(
+        client,
         `CREATE TABLE IF NOT EXISTS ${this.names.ownTable('cache_agent_ids')} (
           namespace varchar(255) NOT NULL, type varchar(255) NOT NULL, agent varchar(127) NOT NULL, ids ${d.longText} NOT NULL,
           PRIMARY KEY (namespace, type, agent))${d.tableOptions}`,
@@ -106,13 +107,15 @@ export class SqlCacheStoreDriver implements CacheStoreDriver {
       const d = client.dialect;
       p = (async () => {
         await this.ownTables();
-        await client.query(
+        await createTable(
+          client,
           `CREATE TABLE IF NOT EXISTS ${this.names.resourceTable(type)} (
             id varchar(352) NOT NULL, agent varchar(127) NOT NULL, application varchar(255), body_hash char(64) NOT NULL,
             body ${d.longText} NOT NULL, last_updated bigint NOT NULL, namespace varchar(255) NOT NULL DEFAULT '', expires_at bigint,
             PRIMARY KEY (id, agent, namespace))${d.tableOptions}`,
         );
-        await client.query(
+        await createTable(
+          client,
           `CREATE TABLE IF NOT EXISTS ${this.names.relTable(type)} (
             uuid char(26) NOT NULL PRIMARY KEY, id varchar(352) NOT NULL, rel_id varchar(352) NOT NULL,
             rel_agent varchar(127) NOT NULL, rel_type varchar(64), last_updated bigint)${d.tableOptions}`,
@@ -339,6 +342,15 @@ class SqlCacheStore implements CacheStore {
       out.set(id, { id, attributes: body.attributes ?? {}, relationships: applyRelationshipFilter(relationships, filter) });
     }
     return out;
+  }
+}
+
+/** PostgreSQL's IF NOT EXISTS can still fail with a duplicate key when two instances create a table at once. */
+async function createTable(client: SqlClient, ddl: string): Promise<void> {
+  try {
+    await client.query(ddl);
+  } catch (err) {
+    if (!client.dialect.isDuplicateKey(err)) throw err;
   }
 }
 

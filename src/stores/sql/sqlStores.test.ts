@@ -211,6 +211,17 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       expect((await store.get('pods', ['pod-1']))[0]?.attributes).toEqual(item.attributes);
     });
 
+    it("creates a new type's tables once when two instances write it first at the same time", async () => {
+      const { client, connect } = await runSchema(dialect);
+      const other = await connect();
+      const tableNamespace = `c${++tableNamespaces}`;
+      const clock = new ManualClock(1);
+      const stores = [client, other, client, other].map((c) => new SqlCacheStoreDriver({ client: c, clock, tableNamespace }).open('k8s'));
+      await Promise.all(stores.map((s, i) => s.put('racing', `agent-${i}`, [{ id: 'x', attributes: { i }, relationships: { r: [`r${i}`] } }])));
+      const [item] = await (stores[0] as (typeof stores)[number]).get('racing', ['x']);
+      expect([...(item?.relationships.r ?? [])].sort()).toEqual(['r0', 'r1', 'r2', 'r3']);
+    });
+
     it('keeps leases consistent under concurrent acquire, extend and release from two instances', async () => {
       const { client } = await emptied(dialect);
       const second = await (await runSchema(dialect)).connect();
