@@ -67,11 +67,12 @@ export async function startService(opts: { args?: string[]; env?: Record<string,
     child,
     output: () => out,
     async stop(signal = 'SIGTERM') {
-      // npm does not forward signals and tsx relays them (a group signal would arrive twice), so
-      // signal the service process itself (its pid is in the start-up log), then clean up the group.
+      // As a container runtime does, signal only the process that was started (npm): the start
+      // script execs the service, so npm's forwarding reaches it. SIGKILL (a crash) goes to the
+      // service itself (its pid is in the start-up log). Then clean up the group.
       const pid = Number(/"pid":(\d+)[^\n]*"msg":"clouddriver listening"/.exec(out)?.[1]);
       try {
-        process.kill(pid || -(child.pid ?? 0), signal);
+        process.kill(signal === 'SIGKILL' ? pid || -(child.pid ?? 0) : (child.pid ?? 0), signal);
       } catch {
         // already gone
       }
