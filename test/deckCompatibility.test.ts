@@ -333,6 +333,12 @@ describe('Deck compatibility (Kubernetes application)', () => {
     expect(Array.isArray(m.metrics)).toBe(true);
   });
 
+  it('a pod manifest answers without a metrics API (metrics are best effort, as kubectl top is upstream)', async () => {
+    const m = await get<Json>(`/manifests/k8s/${NS}/${encodeURIComponent(String(pod.humanReadableName))}`);
+    expect(m).toMatchObject({ name: pod.humanReadableName, manifest: { kind: 'Pod', status: { conditions: expect.any(Array) } } });
+    expect(m.metrics).toEqual([]);
+  });
+
   it('raw resources have what the Kubernetes resources tab reads', async () => {
     const resources = (await get<Json[]>(`/applications/${APP}/rawResources`)).filter((r) => r.account === 'k8s');
     expect(resources.map((r) => r.name).sort()).toEqual(expect.arrayContaining(['deployment frontend', 'networkPolicy deny-all', 'service frontend', replicaSet]));

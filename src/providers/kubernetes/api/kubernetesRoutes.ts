@@ -13,6 +13,7 @@ import type { KubernetesManifest } from '../model/KubernetesManifest.js';
 import { dockerImages } from '../readModels.js';
 import type { KubernetesReadService, TargetCoordinate } from '../read/KubernetesReadService.js';
 import { splitName } from '../read/KubernetesReadService.js';
+import { containerMetrics } from '../read/podMetrics.js';
 
 export interface KubernetesRouteDeps {
   readonly read: KubernetesReadService;
@@ -186,7 +187,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     const namespace = namespaceFor(acct, kind, location);
     const path = resourcePath(kind, namespace, plain);
     const client = acct.credentials.client;
-    const [object, events] = await Promise.all([
+    const [object, events, metrics] = await Promise.all([
       client.request<KubeObject>('GET', path).catch((e: unknown) => {
         if (e instanceof KubeApiError && e.status === 404) return undefined;
         throw e instanceof KubeApiError && e.status === 0 ? new ServiceUnavailableError(`account ${acctName} is unreachable: ${e.message}`) : e;
@@ -195,6 +196,13 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
         ? client
             .request<{ items: unknown[] }>('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${plain},involvedObject.kind=${kind.apiKind}`)}`)
             .then((l) => l.items)
+            .catch(() => [])
+        : Promise.resolve([]),
+      // Clouddriver runs `kubectl top pod` for pods when the account has `metrics` on; best effort.
+      includeEvents && kind.name === 'pod' && acct.credentials.config.metrics
+        ? client
+            .request<unknown>('GET', `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(plain)}`)
+            .then(containerMetrics)
             .catch(() => [])
         : Promise.resolve([]),
     ]);
@@ -218,7 +226,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
       artifacts: dockerImages(m).map((image) => ({ type: 'docker/image', name: image.replace(/[@:][^/]*$/, ''), reference: image })),
       events,
       warnings: [],
-      metrics: [],
+      metrics,
     };
   };
   app.get<{ Params: { account: string; location: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:location/:name', async (req) =>
