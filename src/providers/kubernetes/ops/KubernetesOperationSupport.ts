@@ -2,6 +2,9 @@ import type { OperationContext } from '../../../core/operations/OperationDefinit
 import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
 import { kindProblem, nameProblem, namespaceAllowed, namespaceProblem } from '../coordinates.js';
 import { ClusterWriter, KubernetesOperationError } from './ClusterWriter.js';
+import type { KubernetesKindProperties } from '../KubernetesKind.js';
+import type { KubernetesManifest } from '../model/KubernetesManifest.js';
+import type { Artifact } from './descriptions.js';
 
 /** What the Kubernetes operations see of the provider: its live accounts. */
 export interface KubernetesOpsDeps {
@@ -88,6 +91,18 @@ export class KubernetesValidator {
     if (acct === undefined || parsed === undefined) return;
     if (this.kind(acct, parsed.kind) && acct.registry.get(parsed.kind).namespaced) this.namespace(acct, location);
   }
+
+  /**
+   * Like `coordinates`, for operations that act in `effectiveNamespace` (a namespaced kind without
+   * a location acts in "default", which must then be allowed). Returns the parts when valid.
+   */
+  target(account: string, manifestName: string, location: string): { account: KubernetesAccountCache; kind: string; name: string; namespace: string } | undefined {
+    const acct = this.account(account);
+    const parsed = this.manifestName(manifestName);
+    if (acct === undefined || parsed === undefined || !this.kind(acct, parsed.kind)) return undefined;
+    const namespace = effectiveNamespace(acct.registry.get(parsed.kind), location);
+    return this.namespace(acct, namespace) ? { account: acct, kind: parsed.kind, name: parsed.name, namespace } : undefined;
+  }
 }
 
 /** The account's writer for one running operation (the account may have been removed since validation). */
@@ -101,4 +116,72 @@ export function writerFor(deps: KubernetesOpsDeps, account: string, ctx: Operati
 export function splitManifestName(manifestName: string): { kind: string; name: string } {
   const space = manifestName.indexOf(' ');
   return { kind: manifestName.slice(0, space), name: manifestName.slice(space + 1) };
+}
+
+/**
+ * Clouddriver's `OperationResult` (`op/OperationResult.java`), the result object of deploy, patch,
+ * delete and cleanup: `manifestNamesByNamespace` (`{ns: ["kind name"]}`), `manifests`,
+ * `createdArtifacts`, `boundArtifacts`. Sets upstream; arrays without duplicates here.
+ * `manifests` is absent when upstream sets it to null (cleanupArtifacts), as Clouddriver's JSON
+ * omits nulls.
+ */
+export interface OperationResult {
+  manifestNamesByNamespace: Record<string, string[]>;
+  manifests?: KubernetesManifest[];
+  createdArtifacts: Artifact[];
+  boundArtifacts: Artifact[];
+}
+
+export function newOperationResult(): OperationResult {
+  return { manifestNamesByNamespace: {}, manifests: [], createdArtifacts: [], boundArtifacts: [] };
+}
+
+/** Adds `"kind name"` under `namespace` (once). */
+export function addManifestName(result: OperationResult, namespace: string, fullResourceName: string): void {
+  const names = (result.manifestNamesByNamespace[namespace] ??= []);
+  if (!names.includes(fullResourceName)) names.push(fullResourceName);
+}
+
+/** `OperationResult.addManifest`: the manifest and its `"kind name"` under its namespace. */
+export function addResultManifest(result: OperationResult, kindName: string, manifest: KubernetesManifest): void {
+  (result.manifests ??= []).push(manifest);
+  addManifestName(result, manifest.metadata?.namespace ?? '', `${kindName} ${manifest.metadata?.name ?? ''}`);
+}
+
+/**
+ * `KubernetesCoordinates.toString()` (Lombok), which upstream puts into several error messages:
+ * `KubernetesCoordinates(kind=deployment, namespace=default, name=web)`.
+ */
+export function coordinatesString(kind: string, namespace: string, name: string): string {
+  return `KubernetesCoordinates(kind=${kind}, namespace=${namespace}, name=${name})`;
+}
+
+/**
+ * The namespace an operation acts in: `location`, or for a namespaced kind with no location the
+ * one kubectl falls back to without `--namespace` ("default"); cluster-scoped kinds have none.
+ */
+export function effectiveNamespace(kind: Pick<KubernetesKindProperties, 'namespaced'>, location: string | null | undefined): string {
+  if (!kind.namespaced) return '';
+  return location === undefined || location === null || location === '' ? 'default' : location;
+}
+
+const keyPart = (v: string | null | undefined): string => (v === undefined || v === null ? 'null' : v);
+/** Clouddriver's `ArtifactKey` (type, name, version, location, reference) as Lombok prints it. */
+export function artifactKeyString(a: Artifact): string {
+  return `ArtifactKey(type=${a.type}, name=${keyPart(a.name)}, version=${keyPart(a.version)}, location=${keyPart(a.location)}, reference=${keyPart(a.reference)})`;
+}
+
+/**
+ * The failure of deploy and patch when required artifacts were not bound (compared as
+ * `ArtifactKey`s), worded as upstream; undefined when every required artifact was bound.
+ */
+export function unboundRequiredArtifactsMessage(required: readonly Artifact[] | null | undefined, bound: readonly Artifact[]): string | undefined {
+  const boundKeys = new Set(bound.map(artifactKeyString));
+  const unbound = [...new Set((required ?? []).map(artifactKeyString))].filter((k) => !boundKeys.has(k));
+  if (unbound.length === 0) return undefined;
+  return (
+    `The following required artifacts could not be bound: '[${unbound.join(', ')}]'.` +
+    'Check that the Docker image name above matches the name used in the image field of your manifest.' +
+    'Failing the stage as this is likely a configuration error.'
+  );
 }

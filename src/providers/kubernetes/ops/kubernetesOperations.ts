@@ -1,9 +1,27 @@
 import type { OperationDefinition } from '../../../core/operations/OperationDefinition.js';
-import type { KubernetesOpsDeps } from './KubernetesOperationSupport.js';
+import { cleanupArtifacts } from './cleanupArtifacts.js';
+import { deleteManifest } from './deleteManifest.js';
 import { deployManifest } from './deployManifest.js';
+import { disableManifest, enableManifest } from './enableDisableManifest.js';
+import type { KubernetesOpsDeps } from './KubernetesOperationSupport.js';
+import { patchManifest } from './patchManifest.js';
+import { pauseRolloutManifest, resumeRolloutManifest, rollingRestartManifest, undoRolloutManifest } from './rolloutOperations.js';
 import { resizeServerGroup, scaleManifest } from './scaleManifest.js';
 
 /** Every Kubernetes atomic operation, by Clouddriver's wire name (`AtomicOperations.java`). */
 export function kubernetesOperations(deps: KubernetesOpsDeps): OperationDefinition[] {
-  return [deployManifest(deps), scaleManifest(deps), resizeServerGroup(deps)];
+  return [
+    deployManifest(deps),
+    scaleManifest(deps),
+    resizeServerGroup(deps),
+    deleteManifest(deps),
+    patchManifest(deps),
+    undoRolloutManifest(deps),
+    pauseRolloutManifest(deps),
+    resumeRolloutManifest(deps),
+    rollingRestartManifest(deps),
+    enableManifest(deps),
+    disableManifest(deps),
+    cleanupArtifacts(deps),
+  ];
 }
