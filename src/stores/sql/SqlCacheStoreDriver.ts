@@ -345,12 +345,12 @@ class SqlCacheStore implements CacheStore {
   }
 }
 
-/** PostgreSQL's IF NOT EXISTS can still fail with a duplicate key when two instances create a table at once. */
+/** PostgreSQL's IF NOT EXISTS can still fail (duplicate key or type) when two instances create a table at once. */
 async function createTable(client: SqlClient, ddl: string): Promise<void> {
   try {
     await client.query(ddl);
   } catch (err) {
-    if (!client.dialect.isDuplicateKey(err)) throw err;
+    if (!client.dialect.isAlreadyExists(err)) throw err;
   }
 }
 

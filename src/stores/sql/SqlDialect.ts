@@ -16,6 +16,8 @@ export interface SqlDialect {
   /** Deadlocks and serialization failures: the transaction can simply be run again. */
   isRetryable(err: unknown): boolean;
   isUndefinedTable(err: unknown): boolean;
+  /** A concurrent CREATE ... IF NOT EXISTS lost the race (PostgreSQL checks the catalog non-atomically). */
+  isAlreadyExists(err: unknown): boolean;
 }
 
 const values = (columns: readonly string[], rows: number) =>
@@ -38,6 +40,7 @@ export const postgresDialect: SqlDialect = {
   isDuplicateKey: (err) => code(err) === '23505',
   isRetryable: (err) => code(err) === '40P01' || code(err) === '40001',
   isUndefinedTable: (err) => code(err) === '42P01',
+  isAlreadyExists: (err) => ['23505', '42710', '42P07'].includes(String(code(err))),
 };
 
 export const mysqlDialect: SqlDialect = {
@@ -55,4 +58,5 @@ export const mysqlDialect: SqlDialect = {
   isDuplicateKey: (err) => code(err) === 'ER_DUP_ENTRY',
   isRetryable: (err) => code(err) === 'ER_LOCK_DEADLOCK' || code(err) === 'ER_LOCK_WAIT_TIMEOUT',
   isUndefinedTable: (err) => code(err) === 'ER_NO_SUCH_TABLE',
+  isAlreadyExists: (err) => code(err) === 'ER_TABLE_EXISTS_ERROR',
 };
