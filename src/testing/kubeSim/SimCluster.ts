@@ -17,6 +17,7 @@ import { recordUpdate, serverSideApply } from './fieldManager.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { StatusError as Failure, alreadyExists, badRequest, conflict, gone, invalid, notFound } from './status.js';
 import { parse as parseYaml } from 'yaml';
+import { serviceSpecDefaults, workloadDefaults } from './defaults.js';
 
 export interface SimClusterOptions {
   /** Watch history window in events (older resume points get 410 Gone). */
@@ -55,6 +56,16 @@ export interface WatchEventOut {
 }
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+/** The kube-controller-manager controller that reports events about each kind. */
+const CONTROLLER_OF: Readonly<Record<string, string>> = {
+  Deployment: 'deployment-controller',
+  ReplicaSet: 'replicaset-controller',
+  StatefulSet: 'statefulset-controller',
+  DaemonSet: 'daemonset-controller',
+  Job: 'job-controller',
+  CronJob: 'cronjob-controller',
+};
 
 const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const MAX_EVENTS = 5000;
@@ -219,8 +230,8 @@ export class SimCluster {
     if ((meta.name === undefined || meta.name === '') && meta.generateName !== undefined) meta.name = `${meta.generateName}${randomSuffix()}`;
     if (meta.name === undefined || meta.name === '') throw invalid(type.kind, '', [{ field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
     if (this.tryGet(type, meta.namespace, meta.name) !== undefined) throw alreadyExists(type.resource, type.group, meta.name);
-    this.defaults(type, obj);
     meta.uid = randomUUID();
+    this.defaults(type, obj);
     meta.creationTimestamp = nowIso();
     if (obj.spec !== undefined) meta.generation = 1;
     else delete meta.generation;
@@ -307,6 +318,7 @@ export class SimCluster {
       if (existing.status === undefined) delete next.status;
       else next.status = existing.status;
     }
+    if (opts.subresource === undefined && this.isBuiltIn(type)) this.updateDefaults(type, existing, next);
     if (keep.generation === undefined) delete next.metadata.generation;
     else if (withoutStatusAndMeta(next) !== withoutStatusAndMeta(existing)) next.metadata.generation = keep.generation + 1;
     if (managedFields !== undefined) next.metadata.managedFields = managedFields;
@@ -471,7 +483,9 @@ export class SimCluster {
   }
 
   /** Records a v1 Event about `involved` (bounded: the oldest go first past a cap). */
-  recordEvent(involved: KubeObj, reason: string, message: string, eventType: 'Normal' | 'Warning' = 'Normal', component = 'sim-controller-manager'): void {
+  /** Records an Event; the source defaults to the controller of the involved kind (`deployment-controller`, ...). */
+  recordEvent(involved: KubeObj, reason: string, message: string, eventType: 'Normal' | 'Warning' = 'Normal', source?: string): void {
+    const component = source ?? CONTROLLER_OF[involved.kind ?? ''] ?? 'kube-controller-manager';
     const namespace = involved.metadata.namespace ?? 'default';
     const now = nowIso();
     const eventsType = this.type('', 'v1', 'events');
@@ -543,12 +557,24 @@ export class SimCluster {
       spec.completions ??= 1;
       spec.parallelism ??= 1;
       spec.backoffLimit ??= 6;
+      spec.completionMode ??= 'NonIndexed';
+      spec.suspend ??= false;
+      // The Job strategy selects the Job's pods by its uid and labels the template to match.
+      if (spec.manualSelector !== true && spec.selector === undefined && obj.metadata.uid !== undefined) {
+        const uid = obj.metadata.uid;
+        spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+        const template = (spec.template ?? {}) as { metadata?: { labels?: Record<string, string> } };
+        template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': obj.metadata.name ?? '', 'controller-uid': uid, 'job-name': obj.metadata.name ?? '' } };
+        spec.template = template;
+      }
     }
     if (type.resource === 'services') {
       spec.type ??= 'ClusterIP';
       if (spec.clusterIP === undefined && spec.type !== 'ExternalName') spec.clusterIP = `10.96.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
       spec.sessionAffinity ??= 'None';
+      serviceSpecDefaults(spec);
     }
+    workloadDefaults(type.resource, { spec });
     if (type.resource === 'pods' && obj.status === undefined) obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
     if (type.resource === 'namespaces') obj.status = { phase: 'Active' };
     if (type.resource === 'secrets') obj.type ??= 'Opaque';
@@ -556,6 +582,20 @@ export class SimCluster {
     if (type.resource === 'configmaps' || type.resource === 'secrets' || type.resource === 'serviceaccounts' || type.resource === 'events' || type.resource === 'endpoints' || type.resource === 'roles' || type.resource === 'rolebindings' || type.resource === 'clusterroles' || type.resource === 'clusterrolebindings') {
       if (Object.keys(spec).length === 0) delete obj.spec;
     }
+  }
+
+  /** Defaulting on update: pod specs as on create; a Service keeps its allocated cluster IP. */
+  private updateDefaults(type: ResourceType, existing: KubeObj, next: KubeObj): void {
+    if (typeof next.spec !== 'object' || next.spec === null) return;
+    const spec = next.spec as Record<string, unknown>;
+    if (type.resource === 'services') {
+      const old = (existing.spec ?? {}) as Record<string, unknown>;
+      spec.type ??= 'ClusterIP';
+      spec.sessionAffinity ??= 'None';
+      if (spec.clusterIP === undefined && old.clusterIP !== undefined) spec.clusterIP = old.clusterIP;
+      serviceSpecDefaults(spec);
+    }
+    workloadDefaults(type.resource, next);
   }
 
   private establishCrd(crd: KubeObj): void {

@@ -10,7 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import type { SimCluster } from './SimCluster.js';
 import type { KubeObj } from './objectStore.js';
 import type { ResourceType } from './resources.js';
-import { openApiV2Json, openApiV2Protobuf, openApiV3Document, openApiV3Root } from './openapi.js';
+import { openApiV2Json, openApiV2Protobuf, openApiV3Document, openApiV3Hash, openApiV3Root } from './openapi.js';
 import { VERSION_INFO, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { Faults } from './faults.js';
 import { faultsSchema, isForbidden } from './faults.js';
@@ -117,8 +117,17 @@ export class HttpApi {
       return this.send(res, 200, openApiV2Json());
     }
     if (first === 'openapi' && second === 'v3') {
-      const doc = seg.length === 2 ? openApiV3Root(cluster.catalog) : openApiV3Document(cluster.catalog, seg.slice(2).join('/'));
-      return doc === undefined ? this.notFoundPath(res) : this.send(res, 200, doc);
+      const path = seg.slice(2).join('/');
+      const doc = seg.length === 2 ? openApiV3Root(cluster.catalog) : openApiV3Document(cluster.catalog, path);
+      if (doc === undefined) return this.notFoundPath(res);
+      // As the API server does: a document fetched by its current hash may be cached for good.
+      const hash = seg.length === 2 ? undefined : openApiV3Hash(cluster.catalog, path);
+      if (hash !== undefined && url.searchParams.get('hash') === hash) {
+        res.setHeader('Cache-Control', 'public, immutable');
+        res.setHeader('Expires', new Date(Date.now() + 365 * 86_400_000).toUTCString());
+        res.setHeader('Etag', `"${hash}"`);
+      }
+      return this.send(res, 200, doc);
     }
     if (first === 'apis' && seg.length === 1) return this.send(res, 200, apiGroupList(cluster.catalog));
     let group: string;
@@ -233,15 +242,17 @@ export class HttpApi {
       return this.send(res, existed ? 200 : 201, o);
     }
     if (method === 'DELETE' && name !== undefined) {
-      const options = (await readObject(req, true, true)) as { propagationPolicy?: string; preconditions?: { uid?: string; resourceVersion?: string }; orphanDependents?: boolean };
+      const options = (await readObject(req, true, true)) as { propagationPolicy?: string; preconditions?: { uid?: string; resourceVersion?: string }; orphanDependents?: boolean; dryRun?: string[] };
       const policy = q.get('propagationPolicy') ?? options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);
       if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) throw badRequest(`unsupported propagationPolicy "${policy}"`);
+      // A dry-run delete answers as the delete would, and changes nothing.
+      if (writeOpts.dryRun || (options.dryRun ?? []).includes('All')) return this.send(res, 200, cluster.get(type, scope, name));
       const { object, pending } = cluster.delete(type, scope, name, policy as 'Background' | 'Foreground' | 'Orphan' | undefined, options.preconditions);
       return this.send(res, pending ? 202 : 200, object);
     }
     if (method === 'DELETE' && name === undefined) {
       const list = cluster.list(type, namespace, { labelSelector: listOpts.labelSelector, fieldSelector: listOpts.fieldSelector });
-      for (const o of list.items) cluster.delete(type, o.metadata.namespace, o.metadata.name ?? '');
+      if (!writeOpts.dryRun) for (const o of list.items) cluster.delete(type, o.metadata.namespace, o.metadata.name ?? '');
       return this.send(res, 200, { kind: `${type.kind}List`, apiVersion: type.group === '' ? type.version : `${type.group}/${type.version}`, metadata: {}, items: list.items });
     }
     return this.methodNotAllowed(res);

@@ -33,13 +33,55 @@ function hashOf(types: readonly ResourceType[]): string {
   return createHash('sha512').update(JSON.stringify(types)).digest('hex').slice(0, 128).toUpperCase();
 }
 
+interface Cached {
+  readonly generation: number;
+  root?: Record<string, unknown>;
+  readonly docs: Map<string, Record<string, unknown> | undefined>;
+  readonly hashes: Map<string, string>;
+}
+
+/** Documents per catalog, rebuilt when CRDs change the catalog (kubectl fetches them on most commands). */
+const cache = new WeakMap<ResourceCatalog, Cached>();
+
+function cached(catalog: ResourceCatalog): Cached {
+  let c = cache.get(catalog);
+  if (c === undefined || c.generation !== catalog.generation) {
+    c = { generation: catalog.generation, docs: new Map(), hashes: new Map() };
+    cache.set(catalog, c);
+  }
+  return c;
+}
+
+/** The hash a group-version document is published under (`?hash=`), or undefined for an unknown path. */
+export function openApiV3Hash(catalog: ResourceCatalog, path: string): string | undefined {
+  const c = cached(catalog);
+  if (!c.hashes.has(path)) {
+    const types = groupVersions(catalog).get(path);
+    if (types === undefined) return undefined;
+    c.hashes.set(path, hashOf(types));
+  }
+  return c.hashes.get(path);
+}
+
 export function openApiV3Root(catalog: ResourceCatalog): Record<string, unknown> {
-  const paths: Record<string, unknown> = {};
-  for (const [path, types] of groupVersions(catalog)) paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hashOf(types)}` };
-  return { paths };
+  const c = cached(catalog);
+  c.root ??= buildRoot(catalog);
+  return c.root;
 }
 
 export function openApiV3Document(catalog: ResourceCatalog, path: string): Record<string, unknown> | undefined {
+  const c = cached(catalog);
+  if (!c.docs.has(path)) c.docs.set(path, buildDocument(catalog, path));
+  return c.docs.get(path);
+}
+
+function buildRoot(catalog: ResourceCatalog): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const path of groupVersions(catalog).keys()) paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${openApiV3Hash(catalog, path) ?? ''}` };
+  return { paths };
+}
+
+function buildDocument(catalog: ResourceCatalog, path: string): Record<string, unknown> | undefined {
   const types = groupVersions(catalog).get(path);
   if (types === undefined) return undefined;
   const paths: Record<string, unknown> = {};

@@ -175,9 +175,11 @@ describe('strategic merge patch', () => {
     expect(out).toEqual(expected);
   });
 
-  it('appends new containers after the existing ones', () => {
+  it('orders merged lists as strategicpatch does: patched elements in patch order, interleaved with untouched ones by live position', () => {
     const out = applyStrategicMergePatch(pod(), { spec: { containers: [{ name: 'new', image: 'x' }, { name: 'sidecar', image: 'envoy:2' }] } });
-    expect(containers(out).map((c) => [c.name, c.image])).toEqual([['web', 'nginx:1'], ['sidecar', 'envoy:2'], ['new', 'x']]);
+    expect(containers(out).map((c) => [c.name, c.image])).toEqual([['new', 'x'], ['web', 'nginx:1'], ['sidecar', 'envoy:2']]);
+    const added = applyStrategicMergePatch(pod(), { spec: { containers: [{ name: 'extra', image: 'y' }] } });
+    expect(containers(added).map((c) => c.name)).toEqual(['extra', 'web', 'sidecar']);
   });
 
   it('merges env by name and container ports by containerPort, replaces args and tolerations', () => {
@@ -189,7 +191,7 @@ describe('strategic merge patch', () => {
     }) as { spec: { tolerations: Json } };
     const web = containers(out)[0]!;
     expect(web.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '3' }, { name: 'C', value: '4' }]);
-    expect(web.ports).toEqual([{ containerPort: 80, name: 'http', protocol: 'TCP' }, { containerPort: 443, name: 'https' }, { containerPort: 8080 }]);
+    expect(web.ports).toEqual([{ containerPort: 80, name: 'http', protocol: 'TCP' }, { containerPort: 8080 }, { containerPort: 443, name: 'https' }]);
     expect(web.args).toEqual(['--c']);
     expect(out.spec.tolerations).toEqual([{ key: 'y' }]);
   });
@@ -197,7 +199,7 @@ describe('strategic merge patch', () => {
   it('merges Service ports by port', () => {
     const svc: Json = { spec: { ports: [{ port: 80, targetPort: 8080, name: 'http' }, { port: 443, name: 'https' }] } };
     const out = applyStrategicMergePatch(svc, { spec: { ports: [{ port: 80, targetPort: 9090 }, { port: 9000, name: 'metrics' }] } }) as { spec: { ports: Json[] } };
-    expect(out.spec.ports).toEqual([{ port: 80, targetPort: 9090, name: 'http' }, { port: 443, name: 'https' }, { port: 9000, name: 'metrics' }]);
+    expect(out.spec.ports).toEqual([{ port: 80, targetPort: 9090, name: 'http' }, { port: 9000, name: 'metrics' }, { port: 443, name: 'https' }]);
   });
 
   it('uses the path argument as the position of the target', () => {
@@ -210,7 +212,7 @@ describe('strategic merge patch', () => {
     const out = applyStrategicMergePatch(pod(), { metadata: { labels: null }, spec: { containers: [{ name: 'web', args: null }, { name: 'new', image: null, tty: true }] } });
     expect(metadata(out).labels).toBeUndefined();
     expect(containers(out)[0]).not.toHaveProperty('args');
-    expect(containers(out)[2]).toEqual({ name: 'new', tty: true });
+    expect(containers(out)[1]).toEqual({ name: 'new', tty: true });
   });
 
   it('$patch: delete removes a list element by merge key, or a whole map', () => {
@@ -260,7 +262,7 @@ describe('strategic merge patch', () => {
       { metadata: { ownerReferences: [{ uid: 'u2', kind: 'Job' }] }, status: { conditions: [{ type: 'Ready', status: 'True' }] } },
     );
     expect(out).toEqual({
-      metadata: { ownerReferences: [{ uid: 'u1', kind: 'ReplicaSet' }, { uid: 'u2', kind: 'Job' }] },
+      metadata: { ownerReferences: [{ uid: 'u2', kind: 'Job' }, { uid: 'u1', kind: 'ReplicaSet' }] },
       status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Synced', status: 'True' }] },
     });
   });

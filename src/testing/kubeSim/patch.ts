@@ -17,8 +17,9 @@
  *
  * `applyStrategicMergePatch` — Kubernetes strategic merge patch: a merge patch in which lists whose
  * field has a merge key (see `mergeKeyFor`) are merged element by element: a patch element whose
- * key value matches a live element is strategic-merged into it, others are appended (live order
- * first, then new elements in patch order). Other lists, including primitive ones such as
+ * key value matches a live element is strategic-merged into it, others are added; the result is
+ * ordered as strategicpatch's normalizeElementOrder does (patched elements in patch order,
+ * interleaved with the untouched ones by live position, new ones first). Other lists, including primitive ones such as
  * `finalizers`, replace. Directives:
  *   - `{"$patch": "delete", <key>: v}` as a list element removes the element with that key;
  *     `{"$patch": "delete"}` as a map value removes the map.
@@ -204,6 +205,7 @@ function mergeList(live: Json[], patch: Json[], path: string[]): Json[] {
   if (patch.some((e) => isDirective(e, 'replace'))) return patch.filter((e) => !isDirective(e, 'replace')).map((e) => strategic(null, e, path));
   const key = mergeKeyFor(path);
   if (key === undefined || !patch.every(isMap)) return patch.map((e) => strategic(null, e, path));
+  const serverOrder = [...live];
   const out = live;
   for (const element of patch as JsonMap[]) {
     const id = own(element, key);
@@ -212,6 +214,44 @@ function mergeList(live: Json[], patch: Json[], path: string[]): Json[] {
       if (at >= 0) out.splice(at, 1);
     } else if (at >= 0) out[at] = mergeMap(out[at] ?? null, element, path);
     else out.push(mergeMap(null, element, path));
+  }
+  return normalizeOrder(out, patch, serverOrder, key);
+}
+
+/**
+ * The element order strategicpatch's normalizeElementOrder gives a merged list: the patched
+ * elements in patch order and the untouched ones in live order, interleaved by their live
+ * positions where both are known, new elements before the untouched ones that follow them.
+ */
+function normalizeOrder(merged: Json[], patch: Json[], serverOrder: Json[], key: string): Json[] {
+  const id = (e: Json): string => JSON.stringify(isMap(e) ? (own(e, key) ?? null) : e);
+  const patchRank = new Map(patch.map((e, i) => [id(e), i]));
+  const serverRank = new Map(serverOrder.map((e, i) => [id(e), i]));
+  const patched = merged.filter((e) => patchRank.has(id(e))).sort((a, b) => (patchRank.get(id(a)) ?? 0) - (patchRank.get(id(b)) ?? 0));
+  const serverOnly = merged.filter((e) => !patchRank.has(id(e))).sort((a, b) => (serverRank.get(id(a)) ?? 0) - (serverRank.get(id(b)) ?? 0));
+  const out: Json[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < patched.length) {
+    const left = serverOnly[i];
+    const right = patched[j];
+    if (right === undefined) {
+      out.push(left ?? null);
+      i++;
+    } else if (left === undefined) {
+      out.push(right);
+      j++;
+    } else {
+      const li = serverRank.get(id(left));
+      const ri = serverRank.get(id(right));
+      if (li !== undefined && ri !== undefined && li < ri) {
+        out.push(left);
+        i++;
+      } else {
+        out.push(right);
+        j++;
+      }
+    }
   }
   return out;
 }

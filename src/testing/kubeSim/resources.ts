@@ -89,6 +89,12 @@ export const verbsOf = (t: ResourceType): readonly string[] => (t.createOnly ===
 /** The types one cluster serves; CRDs add and remove entries at runtime. */
 export class ResourceCatalog {
   private readonly types: ResourceType[] = [...BUILT_IN_TYPES];
+  private changes = 0;
+
+  /** Bumped whenever CRDs add or remove types (documents derived from the catalog are cached by it). */
+  get generation(): number {
+    return this.changes;
+  }
 
   all(): readonly ResourceType[] {
     return this.types;
@@ -141,13 +147,17 @@ export class ResourceCatalog {
         }),
       );
     this.types.push(...added);
+    this.changes++;
     return added;
   }
 
   removeCustom(group: string, plural: string): void {
     for (let i = this.types.length - 1; i >= 0; i--) {
       const t = this.types[i];
-      if (t !== undefined && t.group === group && t.resource === plural && !BUILT_IN_TYPES.includes(t)) this.types.splice(i, 1);
+      if (t !== undefined && t.group === group && t.resource === plural && !BUILT_IN_TYPES.includes(t)) {
+        this.types.splice(i, 1);
+        this.changes++;
+      }
     }
   }
 }

@@ -1,0 +1,441 @@
+/**
+ * Everyday kubectl commands against the Kubernetes API server simulator: the typed generators
+ * (which send protobuf bodies), `kind: List` files, rollouts, explain, server-side tables,
+ * describe, label/annotate/scale/set, patch types, delete cascades, logs, wait and the auth
+ * commands. Each test works in its own namespace, so the tests run concurrently.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKubeSim } from '../src/testing/kubeSim/index.js';
+import type { KubeSim } from '../src/testing/kubeSim/index.js';
+import { kubectlFor } from './helpers/kubectl.js';
+import type { Kubectl } from './helpers/kubectl.js';
+import { waitFor } from './helpers/waitFor.js';
+
+interface Meta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: { kind: string; name: string }[];
+  deletionTimestamp?: string;
+}
+interface K8sObject {
+  kind?: string;
+  metadata: Meta;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+  data?: Record<string, string>;
+  type?: string;
+  value?: number;
+  rules?: unknown[];
+  subjects?: unknown[];
+  roleRef?: Record<string, unknown>;
+}
+interface K8sList {
+  items: K8sObject[];
+}
+interface PodSpecLike {
+  template: { metadata?: { labels?: Record<string, string> }; spec: { restartPolicy?: string; containers: { name: string; image: string; command?: string[]; ports?: { containerPort: number }[]; env?: { name: string; value?: string }[]; resources?: Record<string, unknown> }[] } };
+}
+
+const image = (d: K8sObject): string | undefined => (d.spec as unknown as PodSpecLike | undefined)?.template.spec.containers[0]?.image;
+
+// Generous per-test limit: each test runs dozens of kubectl processes, and on a busy two-core
+// machine a kubectl start alone can take half a second.
+describe.concurrent('everyday kubectl commands against the simulator', { timeout: 90_000 }, () => {
+  let sim: KubeSim;
+  let k: Kubectl;
+
+  beforeAll(async () => {
+    sim = await startKubeSim({ tls: true, timing: { reconcileDelayMs: 5, podStartMs: 50 } });
+    k = kubectlFor(sim.kubeconfig);
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  /** A namespace made with the typed generator, and a ready Deployment in it when asked. */
+  async function namespace(ns: string): Promise<void> {
+    expect(await k.ok(['create', 'namespace', ns])).toBe(`namespace/${ns} created\n`);
+  }
+
+  it('creates objects with the typed generators (protobuf bodies)', async () => {
+    const ns = 'gen';
+    await namespace(ns);
+    const created = await Promise.all([
+      k.ok(['create', 'deployment', 'web', '-n', ns, '--image=nginx:1.25', '--replicas=3', '--port=8080']),
+      k.ok(['create', 'configmap', 'settings', '-n', ns, '--from-literal=mode=blue', '--from-literal=level=2']),
+      k.ok(['create', 'secret', 'generic', 'creds', '-n', ns, '--from-literal=user=admin', '--from-literal=pass=s3cr3t']),
+      k.ok(['create', 'secret', 'docker-registry', 'pull', '-n', ns, '--docker-server=registry.example.com', '--docker-username=u', '--docker-password=p']),
+      k.ok(['create', 'job', 'once', '-n', ns, '--image=busybox:1.36', '--', 'echo', 'hello']),
+      k.ok(['create', 'cronjob', 'nightly', '-n', ns, '--image=busybox:1.36', '--schedule=0 3 * * *', '--', 'date']),
+      k.ok(['create', 'serviceaccount', 'robot', '-n', ns]),
+      k.ok(['create', 'service', 'clusterip', 'backend', '-n', ns, '--tcp=5678:8080']),
+      k.ok(['create', 'role', 'reader', '-n', ns, '--verb=get,list', '--resource=pods']),
+      k.ok(['create', 'rolebinding', 'reader-bob', '-n', ns, '--role=reader', '--user=bob']),
+      k.ok(['create', 'clusterrole', 'gen-viewer', '--verb=get', '--resource=nodes']),
+      k.ok(['create', 'clusterrolebinding', 'gen-viewer-bob', '--clusterrole=gen-viewer', '--user=bob']),
+      k.ok(['create', 'quota', 'small', '-n', ns, '--hard=pods=10,requests.cpu=2']),
+      k.ok(['create', 'poddisruptionbudget', 'web-pdb', '-n', ns, '--selector=app=web', '--min-available=1']),
+      k.ok(['create', 'ingress', 'site', '-n', ns, '--rule=shop.example.com/cart*=backend:5678']),
+      k.ok(['create', 'priorityclass', 'gen-high', '--value=1000', '--description=important']),
+    ]);
+    expect(created.join('')).toMatch(/deployment.apps\/web created[\s\S]*configmap\/settings created[\s\S]*secret\/creds created[\s\S]*job.batch\/once created[\s\S]*priorityclass.scheduling.k8s.io\/gen-high created/);
+
+    // One GET of many kinds comes back as a List, in the order asked.
+    const fetched = await k.json<K8sList>(['get', '-n', ns, 'deployment/web', 'configmap/settings', 'secret/creds', 'secret/pull', 'job/once', 'cronjob/nightly', 'service/backend', 'role/reader', 'rolebinding/reader-bob', 'quota/small', 'pdb/web-pdb', 'ingress/site', 'priorityclass/gen-high']);
+    const [dep, cm, secret, pull, job, cron, svc, role, binding, quota, pdb, ing, pc] = fetched.items as [K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject];
+    expect(fetched.items.map((o) => o.kind)).toEqual(['Deployment', 'ConfigMap', 'Secret', 'Secret', 'Job', 'CronJob', 'Service', 'Role', 'RoleBinding', 'ResourceQuota', 'PodDisruptionBudget', 'Ingress', 'PriorityClass']);
+    const depSpec = dep.spec as unknown as PodSpecLike & { replicas: number; selector: unknown };
+    expect(depSpec.replicas).toBe(3);
+    expect(depSpec.selector).toEqual({ matchLabels: { app: 'web' } });
+    expect(depSpec.template.spec.containers[0]).toMatchObject({ name: 'nginx', image: 'nginx:1.25', ports: [{ containerPort: 8080 }] });
+    expect(cm.data).toEqual({ mode: 'blue', level: '2' });
+    expect(secret.type).toBe('Opaque');
+    expect(Buffer.from(secret.data?.pass ?? '', 'base64').toString()).toBe('s3cr3t');
+    expect(pull.type).toBe('kubernetes.io/dockerconfigjson');
+    expect(Buffer.from(pull.data?.['.dockerconfigjson'] ?? '', 'base64').toString()).toContain('registry.example.com');
+    const jobSpec = job.spec as unknown as PodSpecLike;
+    expect(jobSpec.template.spec.restartPolicy).toBe('Never');
+    expect(jobSpec.template.spec.containers[0]?.command).toEqual(['echo', 'hello']);
+    expect(cron.spec).toMatchObject({ schedule: '0 3 * * *' });
+    expect(svc.spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'backend' }, ports: [{ name: '5678-8080', port: 5678, targetPort: 8080, protocol: 'TCP' }] });
+    expect(role.rules).toEqual([{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] }]);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' });
+    expect(binding.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'bob' }]);
+    expect(quota.spec).toEqual({ hard: { pods: '10', 'requests.cpu': '2' } });
+    expect(pdb.spec).toEqual({ minAvailable: 1, selector: { matchLabels: { app: 'web' } } });
+    expect(JSON.stringify(ing.spec)).toContain('"host":"shop.example.com"');
+    expect(JSON.stringify(ing.spec)).toContain('"pathType":"Prefix"');
+    expect(pc.value).toBe(1000);
+
+    // Generators that read an object first: expose, autoscale, create job --from.
+    await k.ok(['rollout', 'status', 'deployment/web', '-n', ns, '--timeout=20s']);
+    expect(await k.ok(['expose', 'deployment', 'web', '-n', ns, '--port=80', '--target-port=8080'])).toContain('service/web exposed');
+    expect(await k.ok(['autoscale', 'deployment', 'web', '-n', ns, '--min=2', '--max=5', '--cpu-percent=70'])).toContain('horizontalpodautoscaler.autoscaling/web autoscaled');
+    expect(await k.ok(['create', 'job', 'manual', '-n', ns, '--from=cronjob/nightly'])).toContain('job.batch/manual created');
+    const [exposed, hpa, manual] = (await k.json<K8sList>(['get', '-n', ns, 'service/web', 'hpa/web', 'job/manual'])).items as [K8sObject, K8sObject, K8sObject];
+    expect(exposed.spec).toMatchObject({ selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] });
+    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, scaleTargetRef: { kind: 'Deployment', name: 'web' } });
+    expect(manual.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'CronJob', name: 'nightly' });
+    await k.ok(['wait', '--for=condition=complete', 'job/once', 'job/manual', '-n', ns, '--timeout=20s']);
+
+    // A protobuf create of an existing object is a conflict, not a decoding problem.
+    const again = await k.run(['create', 'configmap', 'settings', '-n', ns, '--from-literal=x=y']);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('configmaps "settings" already exists');
+  });
+
+  it('applies a kind: List file, then reports the items unchanged or configured', async () => {
+    const ns = 'listed';
+    await namespace(ns);
+    const list = (level: string): string => `
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: first, namespace: ${ns}}
+  data: {level: "${level}"}
+- apiVersion: v1
+  kind: ServiceAccount
+  metadata: {name: second, namespace: ${ns}}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: third, namespace: ${ns}}
+  spec:
+    replicas: 1
+    selector: {matchLabels: {app: third}}
+    template:
+      metadata: {labels: {app: third}}
+      spec: {containers: [{name: app, image: "app:1"}]}
+`;
+    const out = await k.ok(['apply', '-f', k.file('list1.yaml', list('1'))]);
+    expect(out).toContain('configmap/first created');
+    expect(out).toContain('serviceaccount/second created');
+    expect(out).toContain('deployment.apps/third created');
+    expect((await k.ok(['apply', '-f', k.file('list1.yaml', list('1'))])).match(/unchanged/g)).toHaveLength(3);
+    const changed = await k.ok(['apply', '-f', k.file('list2.yaml', list('2'))]);
+    expect(changed).toContain('configmap/first configured');
+    expect(changed).toContain('deployment.apps/third unchanged');
+    expect((await k.json<K8sObject>(['get', 'configmap', 'first', '-n', ns])).data).toEqual({ level: '2' });
+    // get -o yaml of several kinds comes back as a List too.
+    const yaml = await k.ok(['get', 'configmap/first', 'serviceaccount/second', '-n', ns, '-o', 'yaml']);
+    expect(yaml).toMatch(/^kind: List$/m);
+    expect(yaml).toContain('name: second');
+  });
+
+  it('rolls a generated Deployment forward and back (history, undo, --to-revision, restart, pause/resume)', async () => {
+    const ns = 'rollouts';
+    await namespace(ns);
+    await k.ok(['create', 'deployment', 'app', '-n', ns, '--image=app:1', '--replicas=2']);
+    await k.ok(['rollout', 'status', 'deployment/app', '-n', ns, '--timeout=20s']);
+    for (const v of ['2', '3']) {
+      await k.ok(['set', 'image', 'deployment/app', '-n', ns, `app=app:${v}`]);
+      await k.ok(['rollout', 'status', 'deployment/app', '-n', ns, '--timeout=20s']);
+    }
+    const history = await k.ok(['rollout', 'history', 'deployment/app', '-n', ns]);
+    expect(history).toMatch(/^1\s+<none>$/m);
+    expect(history).toMatch(/^3\s+<none>$/m);
+    expect(await k.ok(['rollout', 'history', 'deployment/app', '-n', ns, '--revision=2'])).toMatch(/Image:\s+app:2/);
+
+    expect(await k.ok(['rollout', 'undo', 'deployment/app', '-n', ns, '--to-revision=1'])).toContain('deployment.apps/app rolled back');
+    await k.ok(['rollout', 'status', 'deployment/app', '-n', ns, '--timeout=20s']);
+    const back = await k.json<K8sObject>(['get', 'deployment', 'app', '-n', ns]);
+    expect(image(back)).toBe('app:1');
+    expect(back.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('4');
+
+    expect(await k.ok(['rollout', 'undo', 'deployment/app', '-n', ns])).toContain('rolled back');
+    await k.ok(['rollout', 'status', 'deployment/app', '-n', ns, '--timeout=20s']);
+    expect(image(await k.json<K8sObject>(['get', 'deployment', 'app', '-n', ns]))).toBe('app:3');
+    const missing = await k.run(['rollout', 'undo', 'deployment/app', '-n', ns, '--to-revision=42']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('unable to find specified revision 42 in history');
+
+    expect(await k.ok(['rollout', 'restart', 'deployment/app', '-n', ns])).toContain('restarted');
+    await k.ok(['rollout', 'status', 'deployment/app', '-n', ns, '--timeout=20s']);
+    const restarted = await k.json<K8sObject>(['get', 'deployment', 'app', '-n', ns]);
+    expect(JSON.stringify(restarted.spec)).toContain('kubectl.kubernetes.io/restartedAt');
+
+    expect(await k.ok(['rollout', 'pause', 'deployment/app', '-n', ns])).toContain('paused');
+    await k.ok(['set', 'image', 'deployment/app', '-n', ns, 'app=app:4']);
+    await waitFor(async () => {
+      const paused = await k.json<K8sObject>(['get', 'deployment', 'app', '-n', ns]);
+      expect((paused.status?.conditions as { type: string; reason: string }[] | undefined)?.find((c) => c.type === 'Progressing')?.reason).toBe('DeploymentPaused');
+    });
+    expect(await k.ok(['rollout', 'resume', 'deployment/app', '-n', ns])).toContain('resumed');
+    await k.ok(['rollout', 'status', 'deployment/app', '-n', ns, '--timeout=20s']);
+    const pods = await k.json<K8sList>(['get', 'pods', '-n', ns, '-l', 'app=app', '--field-selector=status.phase=Running']);
+    await waitFor(async () => {
+      const running = await k.json<K8sList>(['get', 'pods', '-n', ns, '-l', 'app=app']);
+      expect(running.items.filter((p) => p.metadata.deletionTimestamp === undefined).map((p) => (p.spec as { containers: { image: string }[] }).containers[0]?.image)).toEqual(['app:4', 'app:4']);
+    });
+    expect(pods.items.length).toBeGreaterThan(0);
+  });
+
+  it('explains built-in kinds and fields from the OpenAPI schemas', async () => {
+    const [deploymentSpec, containers, service, missing] = await Promise.all([
+      k.ok(['explain', 'deployment.spec']),
+      k.ok(['explain', 'pods.spec.containers']),
+      k.ok(['explain', 'services', '--recursive']),
+      k.run(['explain', 'deployment.spec.nonsense']),
+    ]);
+    expect(deploymentSpec).toMatch(/^GROUP:\s+apps$/m);
+    expect(deploymentSpec).toMatch(/^KIND:\s+Deployment$/m);
+    expect(deploymentSpec).toMatch(/^FIELD: spec <DeploymentSpec>$/m);
+    expect(deploymentSpec).toMatch(/^ {2}replicas\t<integer>$/m);
+    expect(deploymentSpec).toMatch(/^ {2}template\t<PodTemplateSpec> -required-$/m);
+    expect(containers).toMatch(/^FIELD: containers <\[\]Container>$/m);
+    expect(containers).toMatch(/^ {2}image\t<string>$/m);
+    expect(service).toMatch(/^ {4}ports\t<\[\]ServicePort>$/m);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('field "nonsense" does not exist');
+  });
+
+  it('prints server-side tables: get -o wide, --show-labels, selectors, names, jsonpath, yaml', async () => {
+    const ns = 'tables';
+    await namespace(ns);
+    await k.ok(['create', 'deployment', 'web', '-n', ns, '--image=nginx:1.25', '--replicas=2']);
+    await k.ok(['expose', 'deployment', 'web', '-n', ns, '--port=80']);
+    await k.ok(['rollout', 'status', 'deployment/web', '-n', ns, '--timeout=20s']);
+    await k.ok(['label', 'pods', '-n', ns, '-l', 'app=web', 'tier=front']);
+    const [deploy, pods, svc, byLabel, names, phases, yaml, all] = await Promise.all([
+      k.ok(['get', 'deployments', '-n', ns, '-o', 'wide']),
+      k.ok(['get', 'pods', '-n', ns, '-o', 'wide', '--show-labels']),
+      k.ok(['get', 'svc', 'web', '-n', ns]),
+      k.ok(['get', 'pods', '-n', ns, '-l', 'tier=front,app in (web)', '--no-headers']),
+      k.ok(['get', 'pods', '-n', ns, '-l', 'tier!=front', '-o', 'name']),
+      k.ok(['get', 'pods', '-n', ns, '--field-selector=status.phase=Running', '-o', 'jsonpath={.items[*].status.phase}']),
+      k.ok(['get', 'deployment', 'web', '-n', ns, '-o', 'yaml']),
+      k.ok(['get', 'all', '-n', ns]),
+    ]);
+    expect(deploy).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/m);
+    expect(deploy).toMatch(/^web\s+2\/2\s+2\s+2\s+\S+\s+nginx\s+nginx:1.25\s+app=web$/m);
+    expect(pods).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\s+LABELS$/m);
+    expect(pods.match(/^web-\S+\s+1\/1\s+Running\s+0\s+\S+\s+10\.244\.\S+\s+sim-node-\d\s+<none>\s+<none>\s+app=web,pod-template-hash=\w+,tier=front$/gm)).toHaveLength(2);
+    expect(svc).toMatch(/^web\s+ClusterIP\s+10\.96\.\S+\s+<none>\s+80\/TCP\s+\S+$/m);
+    expect(byLabel.trim().split('\n')).toHaveLength(2);
+    expect(names).toBe('');
+    expect(phases).toBe('Running Running');
+    expect(yaml).toMatch(/^kind: Deployment$/m);
+    expect(yaml).toContain('image: nginx:1.25');
+    expect(all).toMatch(/^deployment.apps\/web\s+2\/2/m);
+    expect(all).toMatch(/^replicaset.apps\/web-\w+\s+2\s+2\s+2/m);
+    expect(all).toMatch(/^service\/web\s+ClusterIP/m);
+  });
+
+  it('describes a deployment, its pods and a service', async () => {
+    const ns = 'described';
+    await namespace(ns);
+    await k.ok(['create', 'deployment', 'web', '-n', ns, '--image=nginx:1.25', '--replicas=2', '--port=80']);
+    await k.ok(['expose', 'deployment', 'web', '-n', ns, '--port=80']);
+    await k.ok(['rollout', 'status', 'deployment/web', '-n', ns, '--timeout=20s']);
+    const [deploy, pods, svc, node] = await Promise.all([
+      k.ok(['describe', 'deployment', 'web', '-n', ns]),
+      k.ok(['describe', 'pods', '-n', ns, '-l', 'app=web']),
+      k.ok(['describe', 'service', 'web', '-n', ns]),
+      k.ok(['describe', 'node', 'sim-node-1']),
+    ]);
+    expect(deploy).toMatch(/^Replicas:\s+2 desired \| 2 updated \| 2 total \| 2 available \| 0 unavailable$/m);
+    expect(deploy).toMatch(/^NewReplicaSet:\s+web-\w+ \(2\/2 replicas created\)$/m);
+    expect(deploy).toMatch(/Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-\w+ to 2/);
+    expect(deploy).toMatch(/^\s+Port:\s+80\/TCP$/m);
+    expect(pods.match(/^Status:\s+Running$/gm)).toHaveLength(2);
+    expect(pods).toMatch(/^Controlled By:\s+ReplicaSet\/web-\w+$/m);
+    expect(svc).toMatch(/^Selector:\s+app=web$/m);
+    expect(svc).toMatch(/^TargetPort:\s+80\/TCP$/m);
+    expect(node).toMatch(/^Name:\s+sim-node-1$/m);
+  });
+
+  it('labels, annotates, scales and sets images, env and resources', async () => {
+    const ns = 'edits';
+    await namespace(ns);
+    await k.ok(['create', 'deployment', 'app', '-n', ns, '--image=app:1']);
+    expect(await k.ok(['label', 'deployment', 'app', '-n', ns, 'team=red'])).toContain('labeled');
+    const clash = await k.run(['label', 'deployment', 'app', '-n', ns, 'team=blue']);
+    expect(clash.code).not.toBe(0);
+    expect(clash.stderr).toContain("'team' already has a value (red), and --overwrite is false");
+    await k.ok(['label', 'deployment', 'app', '-n', ns, 'team=blue', '--overwrite']);
+    await k.ok(['annotate', 'deployment', 'app', '-n', ns, 'owner=ops', 'kubernetes.io/change-cause=tuning']);
+    await k.ok(['annotate', 'deployment', 'app', '-n', ns, 'owner-']);
+    expect(await k.ok(['scale', 'deployment', 'app', '-n', ns, '--replicas=3'])).toContain('scaled');
+    const stale = await k.run(['scale', 'deployment', 'app', '-n', ns, '--current-replicas=1', '--replicas=5']);
+    expect(stale.code).not.toBe(0);
+    expect(stale.stderr).toContain('Expected replicas to be 1, was 3');
+    await k.ok(['set', 'image', 'deployment/app', '-n', ns, 'app=app:2']);
+    await k.ok(['set', 'env', 'deployment/app', '-n', ns, 'MODE=fast', 'LEVEL=3']);
+    await k.ok(['set', 'env', 'deployment/app', '-n', ns, 'LEVEL-']);
+    await k.ok(['set', 'resources', 'deployment/app', '-n', ns, '--limits=cpu=200m,memory=256Mi', '--requests=cpu=100m']);
+    const dep = await k.json<K8sObject>(['get', 'deployment', 'app', '-n', ns]);
+    expect(dep.metadata.labels).toEqual({ app: 'app', team: 'blue' });
+    expect(dep.metadata.annotations?.['kubernetes.io/change-cause']).toBe('tuning');
+    expect(dep.metadata.annotations?.owner).toBeUndefined();
+    expect(dep.spec?.replicas).toBe(3);
+    const container = (dep.spec as unknown as PodSpecLike).template.spec.containers[0];
+    expect(container?.image).toBe('app:2');
+    expect(container?.env).toEqual([{ name: 'MODE', value: 'fast' }]);
+    expect(container?.resources).toEqual({ limits: { cpu: '200m', memory: '256Mi' }, requests: { cpu: '100m' } });
+  });
+
+  it('patches with strategic merge, merge, JSON patch, dry runs and the scale subresource', async () => {
+    const ns = 'patches';
+    await namespace(ns);
+    await k.ok(['create', 'deployment', 'app', '-n', ns, '--image=app:1']);
+    // Strategic merge: containers merge by name, so the sidecar is added beside the app container.
+    await k.ok(['patch', 'deployment', 'app', '-n', ns, '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"proxy:1"}]}}}}']);
+    let dep = await k.json<K8sObject>(['get', 'deployment', 'app', '-n', ns]);
+    expect((dep.spec as unknown as PodSpecLike).template.spec.containers.map((c) => c.name)).toEqual(['sidecar', 'app']);
+    // Merge patch replaces the list.
+    await k.ok(['patch', 'deployment', 'app', '-n', ns, '--type=merge', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"app:2"}]}}}}']);
+    dep = await k.json<K8sObject>(['get', 'deployment', 'app', '-n', ns]);
+    expect((dep.spec as unknown as PodSpecLike).template.spec.containers.map((c) => c.image)).toEqual(['app:2']);
+    // JSON patch with a failing test operation changes nothing.
+    const failed = await k.run(['patch', 'deployment', 'app', '-n', ns, '--type=json', '-p', '[{"op":"test","path":"/spec/replicas","value":7},{"op":"replace","path":"/spec/replicas","value":2}]']);
+    expect(failed.code).not.toBe(0);
+    await k.ok(['patch', 'deployment', 'app', '-n', ns, '--type=json', '-p', '[{"op":"add","path":"/metadata/labels/patched","value":"yes"}]']);
+    // Dry run: reported, not stored.
+    expect(await k.ok(['patch', 'deployment', 'app', '-n', ns, '--type=merge', '-p', '{"spec":{"replicas":9}}', '--dry-run=server'])).toContain('patched');
+    expect((await k.json<K8sObject>(['get', 'deployment', 'app', '-n', ns])).spec?.replicas).toBe(1);
+    // The scale subresource.
+    await k.ok(['patch', 'deployment', 'app', '-n', ns, '--subresource=scale', '--type=merge', '-p', '{"spec":{"replicas":2}}']);
+    dep = await k.json<K8sObject>(['get', 'deployment', 'app', '-n', ns]);
+    expect(dep.spec?.replicas).toBe(2);
+    expect(dep.metadata.labels?.patched).toBe('yes');
+    // kubectl diff uses a server-side dry-run apply and exits 1 on differences.
+    const manifest = await k.ok(['get', 'deployment', 'app', '-n', ns, '-o', 'yaml']);
+    const diff = await k.run(['diff', '-f', k.file('diff.yaml', manifest.replace('image: app:2', 'image: app:3'))]);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toMatch(/^\+\s+- image: app:3$/m);
+  });
+
+  it('deletes with --cascade background, foreground and orphan, by selector, and as a dry run', async () => {
+    const ns = 'deletes';
+    await namespace(ns);
+    await Promise.all(['bg', 'fg', 'orphan'].map((name) => k.ok(['create', 'deployment', name, '-n', ns, '--image=app:1'])));
+    await Promise.all(['bg', 'fg', 'orphan'].map((name) => k.ok(['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=20s'])));
+    expect(await k.ok(['delete', 'deployment', 'bg', '-n', ns, '--dry-run=server'])).toContain('deleted (server dry run)');
+    expect((await k.json<K8sObject>(['get', 'deployment', 'bg', '-n', ns])).metadata.name).toBe('bg');
+    await Promise.all([
+      k.ok(['delete', 'deployment', 'bg', '-n', ns, '--cascade=background']),
+      k.ok(['delete', 'deployment', 'fg', '-n', ns, '--cascade=foreground']),
+      k.ok(['delete', 'deployment', 'orphan', '-n', ns, '--cascade=orphan']),
+    ]);
+    await waitFor(async () => {
+      const sets = await k.json<K8sList>(['get', 'replicasets', '-n', ns]);
+      expect(sets.items.map((rs) => rs.metadata.labels?.app)).toEqual(['orphan']);
+    });
+    const orphans = await k.json<K8sList>(['get', 'pods', '-n', ns, '-l', 'app=orphan']);
+    expect(orphans.items).toHaveLength(1);
+    await k.ok(['create', 'configmap', 'a', '-n', ns, '--from-literal=x=1']);
+    await k.ok(['create', 'configmap', 'b', '-n', ns, '--from-literal=x=1']);
+    await k.ok(['label', 'configmap', 'a', 'b', '-n', ns, 'batch=old']);
+    expect(await k.ok(['delete', 'configmaps', '-n', ns, '-l', 'batch=old'])).toMatch(/configmap "a" deleted\nconfigmap "b" deleted/);
+    const gone = await k.run(['get', 'configmap', 'a', '-n', ns]);
+    expect(gone.stderr).toContain('configmaps "a" not found');
+    expect(await k.ok(['delete', 'replicasets', '--all', '-n', ns, '--wait'])).toMatch(/replicaset.apps "orphan-\w+" deleted/);
+  });
+
+  it('serves logs of pods, deployments and jobs, and waits for conditions, jsonpath values and deletion', async () => {
+    const ns = 'logs';
+    await namespace(ns);
+    await k.ok(['create', 'deployment', 'web', '-n', ns, '--image=nginx:1.25', '--replicas=2']);
+    await k.ok(['create', 'job', 'task', '-n', ns, '--image=busybox:1.36']);
+    expect(await k.ok(['wait', '--for=condition=Available', 'deployment/web', '-n', ns, '--timeout=20s'])).toContain('condition met');
+    expect(await k.ok(['wait', '--for=jsonpath={.status.readyReplicas}=2', 'deployment/web', '-n', ns, '--timeout=20s'])).toContain('condition met');
+    await k.ok(['wait', '--for=condition=complete', 'job/task', '-n', ns, '--timeout=20s']);
+    const [fromDeployment, byLabel, fromJob] = await Promise.all([
+      k.ok(['logs', 'deployment/web', '-n', ns, '--tail=2']),
+      k.ok(['logs', '-n', ns, '-l', 'app=web', '--prefix', '--tail=1']),
+      k.ok(['logs', 'job/task', '-n', ns, '-c', 'task', '--timestamps']),
+    ]);
+    expect(fromDeployment.trim().split('\n')).toHaveLength(2);
+    expect(fromDeployment).toMatch(/\[nginx\] simulated log line 20 of pod logs\/web-/);
+    expect(byLabel.trim().split('\n')).toHaveLength(2);
+    expect(byLabel).toMatch(/^\[pod\/web-\S+\/nginx\] /m);
+    expect(fromJob).toMatch(/^\d{4}-\d\d-\d\dT\S+ \[task\] simulated log line 1 of pod logs\/task-/m);
+    // wait --for=delete on a pod a finalizer holds: it returns once the finalizer is removed.
+    const pod = (await k.ok(['get', 'pods', '-n', ns, '-l', 'app=web', '-o', 'name'])).split('\n')[0] ?? '';
+    await k.ok(['patch', pod, '-n', ns, '--type=merge', '-p', '{"metadata":{"finalizers":["example.com/hold"]}}']);
+    expect(await k.ok(['delete', pod, '-n', ns, '--wait=false'])).toContain('deleted');
+    expect((await k.json<K8sObject>(['get', pod, '-n', ns])).metadata.deletionTimestamp).toBeDefined();
+    const waiter = k.spawn(['wait', '--for=delete', pod, '-n', ns, '--timeout=20s', '-v=6']);
+    let waitOut = '';
+    let waitLog = '';
+    waiter.stdout.on('data', (d: Buffer) => (waitOut += d.toString()));
+    waiter.stderr.on('data', (d: Buffer) => (waitLog += d.toString()));
+    const exited = new Promise<number | null>((resolve) => waiter.on('exit', resolve));
+    await waitFor(() => expect(waitLog).toMatch(/watch=true/), 20_000);
+    expect(waitOut).toBe('');
+    await k.ok(['patch', pod, '-n', ns, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    expect(await exited).toBe(0);
+    expect(waitOut).toContain('condition met');
+    const timedOut = await k.run(['wait', '--for=condition=Failed', 'job/task', '-n', ns, '--timeout=1s']);
+    expect(timedOut.code).not.toBe(0);
+    expect(timedOut.stderr).toContain('timed out waiting for the condition');
+  });
+
+  it('answers auth can-i, auth whoami and create token', async () => {
+    await namespace('auth');
+    await k.ok(['create', 'serviceaccount', 'builder', '-n', 'auth']);
+    const [canI, list, whoami, token] = await Promise.all([
+      k.ok(['auth', 'can-i', 'delete', 'deployments', '-n', 'auth']),
+      k.ok(['auth', 'can-i', '--list', '-n', 'auth']),
+      k.ok(['auth', 'whoami', '-o', 'json']),
+      k.ok(['create', 'token', 'builder', '-n', 'auth', '--duration=10m']),
+    ]);
+    expect(canI.trim()).toBe('yes');
+    expect(list).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+    expect(JSON.parse(whoami)).toMatchObject({ kind: 'SelfSubjectReview', status: { userInfo: { username: 'system:serviceaccount:spinnaker:clouddriver' } } });
+    const claims = JSON.parse(Buffer.from(token.trim().split('.')[1] ?? '', 'base64url').toString()) as { sub: string; exp: number; iat: number };
+    expect(claims.sub).toBe('system:serviceaccount:auth:builder');
+    expect(claims.exp - claims.iat).toBe(600);
+    sim.setFaults('sim-1', { forbidden: { resources: ['secrets'], namespaces: ['auth'] } });
+    try {
+      const denied = await k.run(['auth', 'can-i', 'get', 'secrets', '-n', 'auth']);
+      expect(denied.stdout.trim()).toBe('no');
+      expect(denied.code).toBe(1);
+    } finally {
+      sim.setFaults('sim-1', {});
+    }
+  });
+});
