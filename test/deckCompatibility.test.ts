@@ -118,6 +118,24 @@ describe('Deck compatibility (Kubernetes application)', () => {
       expect(index.k8s?.kubernetes?.[NS]?.map((g) => g.id)).toContain(firewall?.id);
     });
 
+    it('gives every server group kind `serverGroup` (a Job too, or Deck cannot sort its server group tab)', async () => {
+      const cluster = h.sim.cluster(h.sim.clusterNames[0] ?? '');
+      const annotations = { 'moniker.spinnaker.io/application': 'batchapp', 'moniker.spinnaker.io/cluster': 'job nightly' };
+      cluster.create(cluster.typeOfKind('batch/v1', 'Job'), NS, {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'nightly', namespace: NS, annotations },
+        spec: { template: { metadata: { annotations }, spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'registry.example/batch:1' }] } } },
+      });
+      const results = await waitFor(async () => {
+        const found = (await search('q=batchapp&type=serverGroups')).filter((r) => r.account === 'k8s');
+        expect(found).toHaveLength(1);
+        return found;
+      });
+      expect(results[0]).toMatchObject({ serverGroup: 'job nightly', name: 'job nightly', kubernetesKind: 'job', type: 'serverGroups', application: 'batchapp', region: NS });
+      for (const r of await search(`q=${NS}&type=serverGroups`)) expect(typeof r.serverGroup).toBe('string');
+    });
+
     it('accepts repeated and comma-separated types and finds a kind in a namespace (ManifestKindSearch)', async () => {
       const repeated = await search(`q=${APP}&type=loadBalancers&type=securityGroups`);
       const commas = await search(`q=${APP}&type=loadBalancers,securityGroups`);

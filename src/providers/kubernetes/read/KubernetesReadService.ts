@@ -423,19 +423,17 @@ export class KubernetesReadService {
 }
 
 /**
- * The field each kind's handler adds to its search results (`KubernetesReplicaSetHandler`,
- * `KubernetesDaemonSetHandler`, `KubernetesStatefulSetHandler`, `KubernetesServiceHandler`,
- * `KubernetesIngressHandler`, `KubernetesNetworkPolicyHandler`, `KubernetesPodHandler`
- * `hydrateSearchResult`): Deck's search result types and URL builders read it.
+ * The field Deck's search result types and URL builders read as the object's name, by Spinnaker
+ * kind. Clouddriver's handlers add it per kind (`hydrateSearchResult` of the ReplicaSet, DaemonSet,
+ * StatefulSet, Service, Ingress, NetworkPolicy and Pod handlers); here every kind of the Spinnaker
+ * kind gets it, so a Job or CronJob (server groups without `serverGroup` upstream, which breaks
+ * the sort of Deck's server group tab) or a custom resource is listed like the others.
  */
-const SEARCH_NAME_FIELD: Readonly<Record<string, string>> = {
-  replicaSet: 'serverGroup',
-  daemonSet: 'serverGroup',
-  statefulSet: 'serverGroup',
-  service: 'loadBalancer',
-  ingress: 'loadBalancer',
-  networkPolicy: 'id',
-  pod: 'instanceId',
+const SEARCH_NAME_FIELD: Readonly<Partial<Record<SpinnakerKind, string>>> = {
+  serverGroups: 'serverGroup',
+  loadBalancers: 'loadBalancer',
+  securityGroups: 'id',
+  instances: 'instanceId',
 };
 
 /**
@@ -447,7 +445,8 @@ const SEARCH_NAME_FIELD: Readonly<Record<string, string>> = {
 function searchResult(cache: KubernetesAccountCache, key: string, p: InfrastructureKey): Record<string, unknown> {
   const fullName = `${p.kind} ${p.name}`;
   const moniker = (cache.model.item(key)?.attributes.moniker ?? {}) as { app?: string; cluster?: string };
-  const extra = SEARCH_NAME_FIELD[p.kind];
+  const type = cache.registry.get(p.kind).spinnakerKind;
+  const extra = SEARCH_NAME_FIELD[type];
   return {
     provider: 'kubernetes',
     account: p.account,
@@ -457,7 +456,7 @@ function searchResult(cache: KubernetesAccountCache, key: string, p: Infrastruct
     kind: p.kind,
     kubernetesKind: p.kind,
     group: p.kind,
-    type: cache.registry.get(p.kind).spinnakerKind,
+    type,
     ...(extra === undefined ? {} : { [extra]: fullName }),
     ...(moniker.app === undefined ? {} : { application: moniker.app }),
     ...(moniker.cluster === undefined ? {} : { cluster: moniker.cluster }),
