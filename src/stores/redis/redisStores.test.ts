@@ -14,23 +14,26 @@ import { RedisLeaseStore } from './RedisLeaseStore.js';
 import { RedisTaskRepository } from './RedisTaskRepository.js';
 
 const URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RUN = `cdts-test:${randomUUID().slice(0, 8)}`;
+/** Keys of this run; the creation time in the prefix lets a later run drop a crashed run's keys. */
+const RUN = `cdts-test:${Math.floor(Date.now() / 1000)}-${randomUUID().slice(0, 8)}`;
+const STALE_AFTER_S = 600;
 
 let client: Redis | undefined;
 async function redis(): Promise<Redis> {
   if (!client) {
     await ensureServer('redis');
     client = await openRedis({ connection: URL });
-    await dropKeys(client, 'cdts-test:*');
+    await dropKeys(client, 'cdts-test:*', (key) => Number(key.split(':')[1]?.split('-')[0]) < Date.now() / 1000 - STALE_AFTER_S);
   }
   return client;
 }
 
-async function dropKeys(r: Redis, match: string): Promise<void> {
+async function dropKeys(r: Redis, match: string, which: (key: string) => boolean = () => true): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+    const [next, found] = await r.scan(cursor, 'MATCH', match, 'COUNT', 1000);
     cursor = next;
+    const keys = found.filter(which);
     if (keys.length > 0) await r.unlink(...keys);
   } while (cursor !== '0');
 }
