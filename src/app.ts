@@ -23,8 +23,11 @@ import { DefaultProviderCache } from './core/cache/DefaultProviderCache.js';
 import { createKubernetesProvider, kubernetesProviderSettings } from './providers/kubernetes/KubernetesProvider.js';
 import { OperationRegistry } from './core/operations/OperationRegistry.js';
 import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor.js';
+import { openAuthorizer, type Authorizer } from './core/security/Authorizer.js';
+import { FiatAuthorizer } from './core/security/FiatAuthorizer.js';
 import type { ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
 import { InputError } from './core/errors.js';
+import type { TaskRepository } from './core/tasks/TaskRepository.js';
 import type { HealthIndicator } from './observability/Health.js';
 import { Metrics } from './observability/Metrics.js';
 import { openStores } from './stores/openStores.js';
@@ -42,6 +45,8 @@ export interface App {
   readonly credentials: CredentialsRepository;
   readonly scheduler: AgentScheduler;
   readonly orchestration: OrchestrationProcessor;
+  /** The task repository (read by tests and embedders; the HTTP API goes through routes). */
+  readonly tasks: TaskRepository;
   readonly ownerId: string;
   /** The cache of one provider namespace (read and write). */
   cache(namespace: string): ProviderCache;
@@ -110,6 +115,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
       metrics.cacheEvictions.inc({ provider: e.agent.providerName }, e.evictions);
     },
   });
+  const fiat = config.services.fiat;
+  const authorizer: Authorizer = fiat.enabled
+    ? new FiatAuthorizer({ baseUrl: fiat.baseUrl, cacheSeconds: fiat.cache.expiresAfterWriteSeconds, maxEntries: fiat.cache.maxEntries, timeoutMs: fiat.timeoutMs, legacyFallback: fiat.legacyFallback }, clock, logger)
+    : openAuthorizer;
   const orchestration = new OrchestrationProcessor({
     tasks: stores.tasks,
     registry,
@@ -117,6 +126,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     clock,
     logger,
     accountExists: (cloudProvider, name) => credentials.find(cloudProvider, name) !== undefined,
+    authorizer,
+    accountRestricted: (cloudProvider, name) => Object.values(credentials.find(cloudProvider, name)?.permissions ?? {}).some((roles) => (roles?.length ?? 0) > 0),
     onTaskFinished: (cloudProvider, state) => metrics.tasks.inc({ cloudProvider, state }),
   });
 
@@ -200,6 +211,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     credentials,
     scheduler,
     orchestration,
+    tasks: stores.tasks,
     ownerId,
     cache: cacheFor,
     async start() {

@@ -126,6 +126,26 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
       .default({}),
+    /** Other Spinnaker services; only Fiat is called (`services.fiat.*`, as Clouddriver names it). */
+    services: z
+      .object({
+        fiat: z
+          .object({
+            enabled: z.boolean().default(false),
+            baseUrl: z.string().url().default('http://localhost:7003'),
+            legacyFallback: z.boolean().default(false),
+            /** Per-call limit. */
+            timeoutMs: z.number().int().positive().default(5_000),
+            cache: z
+              .object({ expiresAfterWriteSeconds: z.number().int().positive().default(20), maxEntries: z.number().int().positive().default(1000) })
+              .strict()
+              .default({}),
+          })
+          .passthrough()
+          .default({}),
+      })
+      .passthrough()
+      .default({}),
     /** Modules exporting `providers: ProviderModule[]`, loaded at start (Clouddriver's plugins). */
     plugins: z.array(z.string().min(1)).default([]),
   })

@@ -8,7 +8,7 @@ export interface KubernetesAppHarness {
   readonly app: App;
   readonly sim: KubeSim;
   /** In-process request through Fastify's `inject()`; the body is parsed JSON (or undefined). */
-  request<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: T }>;
+  request<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   /** `POST /kubernetes/ops` with one operation; resolves with the finished task's JSON (fails on a 4xx). */
   runOperation(name: string, description: Record<string, unknown>, timeoutMs?: number): Promise<TaskJson>;
   stop(): Promise<void>;
@@ -47,8 +47,8 @@ export async function startKubernetesApp(opts: HarnessOptions = {}): Promise<Kub
   const app = await createApp({ config, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
   await app.server.ready();
   app.scheduler.start();
-  const request = async <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await app.server.inject({ method, url, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
+  const request = async <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }> => {
+    const res = await app.server.inject({ method, url, ...(headers === undefined ? {} : { headers }), ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
     return { status: res.statusCode, body: (res.body === '' ? undefined : JSON.parse(res.body)) as T };
   };
   await waitFor(async () => {

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { identityFromHeaders } from '../../core/security/Identity.js';
 import { InputError, ValidationError } from '../../core/errors.js';
 import type { OperationRegistry } from '../../core/operations/OperationRegistry.js';
 import type { OrchestrationProcessor, RequestedOperation } from '../../core/operations/OrchestrationProcessor.js';
@@ -20,9 +21,9 @@ interface OpsQuery {
  * are a 400 with `errors[]` and no task.
  */
 export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsRouteDeps): void {
-  const submit = async (cloudProvider: string, ops: RequestedOperation[], query: OpsQuery) => {
+  const submit = async (cloudProvider: string, ops: RequestedOperation[], query: OpsQuery, headers: FastifyRequest['headers']) => {
     try {
-      const task = await deps.orchestration.submit(cloudProvider, ops, requestIdOf(query));
+      const task = await deps.orchestration.submit(cloudProvider, ops, requestIdOf(query), identityFromHeaders(headers));
       return { id: task.id, resourceUri: `/task/${task.id}` };
     } catch (err) {
       if (err instanceof ValidationError) deps.metrics.validationErrors.inc({ cloudProvider });
@@ -31,18 +32,18 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsR
   };
 
   app.post<{ Params: { cloudProvider: string }; Querystring: OpsQuery }>('/:cloudProvider/ops', (req) =>
-    submit(req.params.cloudProvider, parseOperationList(req.body), req.query),
+    submit(req.params.cloudProvider, parseOperationList(req.body), req.query, req.headers),
   );
   app.post<{ Params: { cloudProvider: string; name: string }; Querystring: OpsQuery }>('/:cloudProvider/ops/:name', (req) =>
-    submit(req.params.cloudProvider, [{ name: req.params.name, description: requireObject(req.body, 'the request body') }], req.query),
+    submit(req.params.cloudProvider, [{ name: req.params.name, description: requireObject(req.body, 'the request body') }], req.query, req.headers),
   );
   app.post<{ Querystring: OpsQuery }>('/ops', (req) => {
     const ops = parseOperationList(req.body);
-    return submit(providerOf(ops, deps.registry), ops, req.query);
+    return submit(providerOf(ops, deps.registry), ops, req.query, req.headers);
   });
   app.post<{ Params: { name: string }; Querystring: OpsQuery }>('/ops/:name', (req) => {
     const ops = [{ name: req.params.name, description: requireObject(req.body, 'the request body') }];
-    return submit(providerOf(ops, deps.registry), ops, req.query);
+    return submit(providerOf(ops, deps.registry), ops, req.query, req.headers);
   });
 }
 

@@ -8,6 +8,8 @@ import type { TaskHandle } from '../tasks/TaskHandle.js';
 import type { TaskRepository } from '../tasks/TaskRepository.js';
 import { displayNameOf, type OperationDefinition, type ValidationContext } from './OperationDefinition.js';
 import type { OperationRegistry } from './OperationRegistry.js';
+import { allowedAccountsProblem, openAuthorizer, type Authorizer, type Permissions } from '../security/Authorizer.js';
+import { ANONYMOUS, type Identity } from '../security/Identity.js';
 
 const PHASE = 'ORCHESTRATION';
 
@@ -30,6 +32,10 @@ export interface OrchestrationOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly accountExists: (cloudProvider: string, name: string) => boolean;
+  /** Fiat or open; with Fiat off, restricted accounts need `X-SPINNAKER-ACCOUNTS` (`allowedAccountsProblem`). */
+  readonly authorizer?: Authorizer;
+  /** Whether an account has permissions (Clouddriver restricts only those). */
+  readonly accountRestricted?: (cloudProvider: string, name: string) => boolean;
   readonly onTaskFinished?: (cloudProvider: string, state: TaskState) => void;
 }
 
@@ -49,10 +55,13 @@ export class OrchestrationProcessor {
 
   constructor(private readonly opts: OrchestrationOptions) {}
 
-  /** Validates and starts a request; resolves with the task as soon as it exists. */
-  async submit(cloudProvider: string, requested: readonly RequestedOperation[], clientRequestId?: string): Promise<TaskRecord> {
+  /**
+   * Validates and authorizes a request, then starts it; resolves with the task as soon as it
+   * exists. Throws `ServiceUnavailableError` when permissions cannot be known (fail closed).
+   */
+  async submit(cloudProvider: string, requested: readonly RequestedOperation[], clientRequestId?: string, identity: Identity = ANONYMOUS): Promise<TaskRecord> {
     if (!this.accepting) throw new InputError('the service is shutting down and takes no new operations');
-    const ops = await this.prepare(cloudProvider, requested);
+    const ops = await this.prepare(cloudProvider, requested, identity);
     const requestId = clientRequestId ?? randomUUID();
     const { tasks, ownerId, clock } = this.opts;
     const { task, created } = await tasks.create({
@@ -62,12 +71,12 @@ export class OrchestrationProcessor {
       first: { phase: PHASE, status: 'Initializing Orchestration Task', state: 'STARTED' },
     });
     if (created) {
-      this.launch(task.id, cloudProvider, ops);
+      this.launch(task.id, cloudProvider, ops, identity);
       return task;
     }
     if (currentEntry(task).state !== 'FAILED_RETRYABLE' || this.running.has(task.id)) return task;
     await this.reopen(task.id, 'Restarting Orchestration Task (retry of the same clientRequestId)');
-    this.launch(task.id, cloudProvider, ops);
+    this.launch(task.id, cloudProvider, ops, identity);
     return (await tasks.get(task.id)) ?? task;
   }
 
@@ -123,9 +132,11 @@ export class OrchestrationProcessor {
     return this.running.size;
   }
 
-  private async prepare(cloudProvider: string, requested: readonly RequestedOperation[]): Promise<PreparedOperation[]> {
+  private async prepare(cloudProvider: string, requested: readonly RequestedOperation[], identity: Identity): Promise<PreparedOperation[]> {
     if (requested.length === 0) throw new ValidationError(['no operations were given']);
     const errors: string[] = [];
+    const authorizer = this.opts.authorizer ?? openAuthorizer;
+    const permissions = await authorizer.permissions(identity);
     const prepared: PreparedOperation[] = [];
     const ctx: ValidationContext = { accountExists: (name) => this.opts.accountExists(cloudProvider, name) };
     for (const { name, description } of requested) {
@@ -146,10 +157,30 @@ export class OrchestrationProcessor {
         errors.push(`${name}.account: account '${account}' is not known for cloud provider '${cloudProvider}'`);
       }
       for (const problem of (await definition.validate?.(parsed.data, ctx)) ?? []) errors.push(`${name}: ${problem}`);
+      for (const problem of this.authorizationProblems(cloudProvider, definition, parsed.data, authorizer.enabled, permissions, identity)) errors.push(`${name}: ${problem}`);
       prepared.push({ definition, description: parsed.data });
     }
     if (errors.length > 0) throw new ValidationError(errors);
     return prepared;
+  }
+
+  /**
+   * `DescriptionAuthorizerService`: with Fiat on, the account needs WRITE and every application
+   * WRITE; with Fiat off, `DefaultAllowedAccountsValidator` (restricted accounts must be allowed).
+   */
+  private authorizationProblems(cloudProvider: string, definition: OperationDefinition, description: unknown, enabled: boolean, permissions: Permissions, identity: Identity): string[] {
+    const account = definition.account?.(description);
+    if (!enabled) {
+      const restricted = account !== undefined && (this.opts.accountRestricted?.(cloudProvider, account) ?? false);
+      const problem = account === undefined ? undefined : allowedAccountsProblem(identity, account, restricted);
+      return problem === undefined ? [] : [problem];
+    }
+    const problems: string[] = [];
+    if (account !== undefined && !permissions.account(account, 'WRITE')) problems.push(`authorization.account: Access denied to account ${account}`);
+    for (const app of definition.applications?.(description) ?? []) {
+      if (!permissions.application(app, 'WRITE')) problems.push(`authorization.application: Access denied to application ${app}`);
+    }
+    return problems;
   }
 
   private async reopen(id: string, status: string): Promise<void> {
@@ -157,14 +188,14 @@ export class OrchestrationProcessor {
     await this.opts.tasks.appendHistory(id, { phase: PHASE, status, state: 'STARTED' });
   }
 
-  private launch(id: string, cloudProvider: string, ops: PreparedOperation[]): void {
-    const run = this.execute(id, cloudProvider, ops)
+  private launch(id: string, cloudProvider: string, ops: PreparedOperation[], identity: Identity = ANONYMOUS): void {
+    const run = this.execute(id, cloudProvider, ops, identity)
       .catch((err: unknown) => this.opts.logger.error({ err, taskId: id }, 'task bookkeeping failed'))
       .finally(() => this.running.delete(id));
     this.running.set(id, run);
   }
 
-  private async execute(id: string, cloudProvider: string, ops: PreparedOperation[]): Promise<void> {
+  private async execute(id: string, cloudProvider: string, ops: PreparedOperation[], identity: Identity): Promise<void> {
     const { tasks, logger } = this.opts;
     let completed = false;
     const handle: TaskHandle = {
@@ -185,7 +216,7 @@ export class OrchestrationProcessor {
           task: handle,
           priorResults: [...results],
           signal: this.shutdown.signal,
-          logger: logger.child({ taskId: id, operation: op.definition.name }),
+          logger: logger.child({ taskId: id, operation: op.definition.name, user: identity.user ?? 'anonymous', ...identity.context }),
         });
         if (result !== undefined && result !== null) results.push(result);
       } catch (err) {

@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../../core/operations/OperationDefinition.js';
 import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
 import { kindProblem, nameProblem, namespaceAllowed, namespaceProblem } from '../coordinates.js';
+import { deriveMoniker, parseResourceName } from '../moniker.js';
 import { ClusterWriter, KubernetesOperationError } from './ClusterWriter.js';
 import type { KubernetesKindProperties } from '../KubernetesKind.js';
 import type { KubernetesManifest } from '../model/KubernetesManifest.js';
@@ -184,4 +185,19 @@ export function unboundRequiredArtifactsMessage(required: readonly Artifact[] | 
     'Check that the Docker image name above matches the name used in the image field of your manifest.' +
     'Failing the stage as this is likely a configuration error.'
   );
+}
+
+/**
+ * The application an existing object belongs to, for authorization: its moniker in the cache, or
+ * Frigga-parsed from its name (`KubernetesCoordinates` descriptions name no application).
+ */
+export function applicationsOf(deps: KubernetesOpsDeps, account: string, manifestName: string, location: string): string[] {
+  const acct = deps.account(account);
+  const space = manifestName.indexOf(' ');
+  if (space <= 0) return [];
+  const name = manifestName.slice(space + 1);
+  const kind = acct?.registry.get(manifestName.slice(0, space));
+  const cached = acct === undefined || kind === undefined ? undefined : acct.model.manifest(acct.model.keyFor(kind.name, kind.namespaced ? location : '', name));
+  const app = cached === undefined ? parseResourceName(name).app : deriveMoniker(cached).app;
+  return app === undefined || app === '' ? [] : [app];
 }

@@ -74,6 +74,7 @@ export function deployManifest(deps: KubernetesOpsDeps): OperationDefinition {
     displayName: 'KubernetesDeployManifestOperation',
     schema: deployManifestSchema,
     account: (d) => d.account,
+    applications: (d) => [d.moniker.app],
     validate: (d) => validateDeploy(deps, d, 'deployKubernetesManifest'),
     operate: (d, ctx) => deployManifests(deps, d, ctx),
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation, type OperationDefinition } from '../../../core/operations/OperationDefinition.js';
 import { accountField, coordinatesSchema } from './descriptions.js';
-import { KubernetesValidator, splitManifestName, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
+import { KubernetesValidator, applicationsOf, splitManifestName, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
 import { KubernetesOperationError } from './ClusterWriter.js';
 
 /** Kinds with a scale subresource that Clouddriver's handlers scale (`CanScale`). */
@@ -24,6 +24,7 @@ export function scaleManifest(deps: KubernetesOpsDeps): OperationDefinition {
     displayName: 'KubernetesScaleManifestOperation',
     schema: coordinatesSchema.extend({ replicas: z.coerce.number().int().min(0) }),
     account: (d) => d.account,
+    applications: (d) => applicationsOf(deps, d.account, d.manifestName, d.location),
     validate(d) {
       const v = new KubernetesValidator('scaleKubernetesManifest', deps);
       v.coordinates(d.account, d.manifestName, d.location);
@@ -50,6 +51,7 @@ export function resizeServerGroup(deps: KubernetesOpsDeps): OperationDefinition 
       })
       .passthrough(),
     account: (d) => d.account,
+    applications: (d) => applicationsOf(deps, d.account, d.serverGroupName, d.region),
     validate(d) {
       const v = new KubernetesValidator('resizeKubernetesServerGroup', deps);
       v.coordinates(d.account, d.serverGroupName, d.region);
