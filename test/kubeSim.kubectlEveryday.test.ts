@@ -284,6 +284,9 @@ items:
     expect(pods).toMatch(/^Controlled By:\s+ReplicaSet\/web-\w+$/m);
     expect(svc).toMatch(/^Selector:\s+app=web$/m);
     expect(svc).toMatch(/^TargetPort:\s+80\/TCP$/m);
+    expect(svc).toMatch(/^IP Families:\s+IPv4$/m);
+    // describe reads the endpoints from EndpointSlices.
+    await waitFor(async () => expect(await k.ok(['describe', 'service', 'web', '-n', ns])).toMatch(/^Endpoints:\s+10\.244\.[\d.]+:80,10\.244\.[\d.]+:80$/m));
     expect(node).toMatch(/^Name:\s+sim-node-1$/m);
   });
 

@@ -99,6 +99,7 @@ export class Controllers {
       pods: t('', 'v1', 'pods'),
       services: t('', 'v1', 'services'),
       endpoints: t('', 'v1', 'endpoints'),
+      endpointslices: t('discovery.k8s.io', 'v1', 'endpointslices'),
       nodes: t('', 'v1', 'nodes'),
       deployments: t('apps', 'v1', 'deployments'),
       replicasets: t('apps', 'v1', 'replicasets'),
@@ -535,8 +536,38 @@ export class Controllers {
     const ready = pods.filter(podReady).map(address);
     const notReady = pods.filter((p) => !podReady(p)).map(address);
     const subsets = pods.length === 0 ? [] : [{ ...(ready.length > 0 ? { addresses: ready } : {}), ...(notReady.length > 0 ? { notReadyAddresses: notReady } : {}), ports }];
+    this.syncEndpointSlice(svc, pods, ports);
     if (existing !== undefined && same(existing.subsets, subsets)) return;
     this.cluster.put(epType, { apiVersion: 'v1', kind: 'Endpoints', metadata: existing?.metadata ?? { name, namespace: ns, labels: svc.metadata.labels }, subsets });
+  }
+
+  /** The EndpointSlice controller's view of the same pods: one IPv4 slice per Service, owned by it. */
+  private syncEndpointSlice(svc: KubeObj, pods: readonly KubeObj[], ports: readonly Obj[]): void {
+    const sliceType = this.types.endpointslices as ResourceType;
+    const ns = svc.metadata.namespace;
+    const name = `${svc.metadata.name ?? ''}-${createHash('sha1').update(svc.metadata.uid ?? '').digest('hex').slice(0, 5)}`;
+    const existing = this.cluster.tryGet(sliceType, ns, name);
+    const endpoints = pods.map((p) => ({
+      addresses: [obj(p.status).podIP],
+      conditions: { ready: podReady(p), serving: podReady(p), terminating: terminating(p) },
+      ...(typeof obj(p.spec).nodeName === 'string' ? { nodeName: obj(p.spec).nodeName } : {}),
+      targetRef: { kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name, uid: p.metadata.uid },
+    }));
+    const slicePorts = ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol }));
+    if (existing !== undefined && same(existing.endpoints ?? [], endpoints) && same(existing.ports, slicePorts)) return;
+    this.cluster.put(sliceType, {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: existing?.metadata ?? {
+        name,
+        namespace: ns,
+        labels: { ...svc.metadata.labels, 'kubernetes.io/service-name': svc.metadata.name ?? '', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+        ownerReferences: [{ ...ownerRef(svc), blockOwnerDeletion: true }],
+      },
+      addressType: 'IPv4',
+      endpoints,
+      ports: slicePorts,
+    });
   }
 
   // ---- CronJob ----

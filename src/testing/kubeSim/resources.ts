@@ -46,6 +46,7 @@ const ROWS: Row[] = [
   ['apps', 'v1', 'controllerrevisions', 'ControllerRevision', true],
   ['batch', 'v1', 'jobs', 'Job', true, [], ['status']],
   ['batch', 'v1', 'cronjobs', 'CronJob', true, ['cj'], ['status']],
+  ['discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true],
   ['networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ['ing'], ['status']],
   ['networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, ['netpol']],
   ['networking.k8s.io', 'v1', 'ingressclasses', 'IngressClass', false],

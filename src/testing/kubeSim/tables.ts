@@ -240,6 +240,16 @@ const COLUMNS: Record<string, readonly Column[]> = {
     col('Selector', (o) => Object.entries(obj(spec(o).selector)).map(([k, v]) => `${k}=${String(v)}`).join(',') || '<none>', 1),
   ],
   '/endpoints': [NAME, col('Endpoints', endpointsText), AGE],
+  'discovery.k8s.io/endpointslices': [
+    NAME,
+    col('AddressType', (o) => str(o.addressType)),
+    col('Ports', (o) => arr(o.ports).map((p) => String(num(p.port))).join(',') || '<unset>'),
+    col('Endpoints', (o) => {
+      const ips = arr(o.endpoints).flatMap((e) => (Array.isArray(e.addresses) ? (e.addresses as string[]) : []));
+      return ips.length === 0 ? '<unset>' : ips.length > 3 ? `${ips.slice(0, 3).join(',')} + ${ips.length - 3} more...` : ips.join(',');
+    }),
+    AGE,
+  ],
   '/configmaps': [NAME, col('Data', (o) => countKeys(o.data) + countKeys(o.binaryData), 0, 'integer'), AGE],
   '/secrets': [NAME, col('Type', (o) => str(o.type)), col('Data', (o) => countKeys(o.data), 0, 'integer'), AGE],
   '/namespaces': [NAME, col('Status', (o) => str(status(o).phase, 'Active')), AGE],
