@@ -7,12 +7,13 @@ import { ensureServer } from '../../test/helpers/ensureServers.js';
 import { parseConfig } from '../config/loadConfig.js';
 import { ManualClock } from '../testing/ManualClock.js';
 import { openStores, type Stores } from './openStores.js';
+import { openRedis } from './redis/openRedis.js';
 import { openSqlClient } from './sql/SqlClient.js';
 
 const clock = new ManualClock(Date.now());
 
-/** Writes and reads through every concern of `stores`, then closes them. */
-async function exercise(stores: Stores, tag: string): Promise<void> {
+/** Writes and reads through every concern of `stores`, then closes them; resolves the task id it made. */
+async function exercise(stores: Stores, tag: string): Promise<string> {
   try {
     await stores.cache.ping();
     const cache = stores.cache.open(`openStores-${tag}`);
@@ -26,6 +27,7 @@ async function exercise(stores: Stores, tag: string): Promise<void> {
     expect(await stores.leases.release(`lease-${tag}`, 'me')).toBe(true);
     await stores.accounts.put(`acct-${tag}`, { type: 'kubernetes', name: `acct-${tag}` });
     expect(await stores.accounts.remove(`acct-${tag}`)).toBe(true);
+    return task.id;
   } finally {
     await stores.close();
   }
@@ -51,7 +53,15 @@ describe('openStores', () => {
     expect(config.storage.redis).toEqual({ connection: 'redis://127.0.0.1:6379', timeout: 1500 });
     const stores = await openStores(config.storage, clock);
     expect(stores.cache.name).toBe('redis');
-    await exercise(stores, `redis-${randomBytes(4).toString('hex')}`);
+    const tag = `redis-${randomBytes(4).toString('hex')}`;
+    const taskId = await exercise(stores, tag);
+    const redis = await openRedis({ connection: 'redis://127.0.0.1:6379' });
+    try {
+      expect(await redis.get(`kato:taskmap:req-${tag}`)).toBe(taskId);
+      await redis.del(`kato:taskmap:req-${tag}`, `task:${taskId}`, `taskHistory:${taskId}`);
+    } finally {
+      await redis.quit();
+    }
   });
 
   it("puts every concern on PostgreSQL from Clouddriver's sql.connectionPools JDBC URL", async () => {
