@@ -174,6 +174,7 @@ describe('Deck compatibility (Kubernetes application)', () => {
         challengeDestructiveActions: expect.any(Boolean),
         primaryAccount: expect.any(Boolean),
         requiredGroupMembership: [],
+        providerVersion: 'v2',
       });
       expect(k8s?.spinnakerKindMap).toMatchObject({
         deployment: 'serverGroupManagers',

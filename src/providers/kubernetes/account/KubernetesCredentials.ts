@@ -59,6 +59,8 @@ export class KubernetesCredentials implements AccountCredentials {
       customResources: c.customResources.map((r) => ({ ...r })),
       dockerRegistries: [],
       enabled: true,
+      // Dropped upstream with the v1 provider; Decks of that era keep only accounts with 'v2'.
+      providerVersion: 'v2',
     };
   }
 
