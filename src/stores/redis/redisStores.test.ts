@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureServer } from '../../../test/helpers/ensureServers.js';
+import { cacheData } from '../../core/cache/CacheData.js';
+import { DefaultProviderCache } from '../../core/cache/DefaultProviderCache.js';
 import { describeAccountDefinitionStoreContract } from '../../testing/contracts/accountDefinitionStoreContract.js';
 import { describeCacheStoreContract } from '../../testing/contracts/cacheStoreContract.js';
 import { describeLeaseStoreContract } from '../../testing/contracts/leaseStoreContract.js';
@@ -175,5 +177,22 @@ describe('Redis layout shared with the Java service', () => {
     expect(task?.history.map((h) => h.state)).toEqual(['STARTED', 'COMPLETED']);
     const again = await repo.create({ requestId: 'req-1', ownerId: 'o@h', startTimeMs: 1, first: { phase: 'P', status: 's', state: 'STARTED' } });
     expect(again).toMatchObject({ created: false, task: { id: 'java-1' } });
+  });
+});
+
+describe('Redis cache under the cache engine', () => {
+  it("evicts what an agent no longer reports and keeps the _ALL_ list the Java service reads", async () => {
+    const { redis: r, keyPrefix, cleanup } = await isolated();
+    try {
+      const clock = new ManualClock(Date.now());
+      const cache = new DefaultProviderCache('kubernetes', new RedisCacheStoreDriver({ redis: r, clock, keyPrefix }).open('kubernetes'), clock);
+      await cache.putCacheResult('a1', ['pods'], { cacheResults: { pods: [cacheData('p1', { n: 1 }, { services: ['s1'] }), cacheData('p2', { n: 2 })] } });
+      await cache.putCacheResult('a1', ['pods'], { cacheResults: { pods: [cacheData('p2', { n: 2 })] } });
+      expect((await cache.getAll('pods')).map((i) => i.id)).toEqual(['p2']);
+      expect(await r.get(`${keyPrefix}kubernetes:pods:relationships:_ALL_:a1`)).toBe('["p2"]');
+      expect(await r.exists(`${keyPrefix}kubernetes:pods:attributes:p1`, `${keyPrefix}kubernetes:pods:relationships:p1:services:a1`)).toBe(0);
+    } finally {
+      await cleanup();
+    }
   });
 });
