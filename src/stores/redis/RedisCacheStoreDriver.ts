@@ -11,6 +11,8 @@ const BATCH = 200;
 /** The hidden item whose relationship `{agentType}` lists the ids that agent last wrote (DefaultProviderCache). */
 const ALL = '_ALL_';
 const ALL_ATTRIBUTES = JSON.stringify({ id: ALL });
+/** Ids per read pipeline. */
+const READ_CHUNK = 2000;
 
 export interface RedisCacheStoreOptions {
   readonly redis: Redis;
@@ -177,6 +179,13 @@ class RedisCacheStore implements CacheStore {
       const rel = relTypeOf(n);
       return rel !== undefined && (filter === undefined || filter.some((prefix) => rel.startsWith(prefix)));
     });
+    const out: CacheData[] = [];
+    // A bounded number of ids per pipeline keeps memory flat for very large reads.
+    for (let i = 0; i < unique.length; i += READ_CHUNK) out.push(...(await this.getChunk(type, unique.slice(i, i + READ_CHUNK), known, filter)));
+    return out;
+  }
+
+  private async getChunk(type: string, unique: readonly string[], known: readonly string[], filter: RelationshipFilter): Promise<CacheData[]> {
     const keys = unique.flatMap((id) => [this.attributesKey(type, id), ...known.map((n) => this.relKey(type, id, n))]);
     const p = this.redis.pipeline();
     for (let i = 0; i < keys.length; i += BATCH) p.mget(...keys.slice(i, i + BATCH));
@@ -244,6 +253,7 @@ class RedisCacheStore implements CacheStore {
     );
   }
 
+  /** SCANs the keyspace for `{p}:*:members` (the Java layout keeps no index of types): for introspection, not hot paths. */
   async types(): Promise<string[]> {
     const suffix = ':members';
     const found = new Set<string>();
