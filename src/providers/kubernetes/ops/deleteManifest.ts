@@ -14,6 +14,7 @@ import {
   writerFor,
   type KubernetesOpsDeps,
   type OperationResult,
+  applicationsOf,
 } from './KubernetesOperationSupport.js';
 
 const OP_NAME = 'DELETE_KUBERNETES_MANIFEST';
@@ -98,6 +99,7 @@ export function deleteManifest(deps: KubernetesOpsDeps): OperationDefinition {
     displayName: 'KubernetesDeleteManifestOperation',
     schema: deleteManifestSchema,
     account: (d) => d.account,
+    applications: (d) => applicationsOf(deps, d.account, d.manifestName ?? '', d.location),
     validate(d) {
       const v = new KubernetesValidator('deleteKubernetesManifest', deps);
       const dynamic = (d.manifestName ?? '') === '';

@@ -6,7 +6,7 @@ import { trafficLoadBalancers } from '../moniker.js';
 import { coordinatesSchema } from './descriptions.js';
 import { KubernetesOperationError, type ClusterWriter } from './ClusterWriter.js';
 import { labelSelectorString, selectorsOfLabelSelector } from './labelSelectors.js';
-import { KubernetesValidator, coordinatesString, effectiveNamespace, splitManifestName, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
+import { KubernetesValidator, coordinatesString, effectiveNamespace, splitManifestName, writerFor, type KubernetesOpsDeps, applicationsOf } from './KubernetesOperationSupport.js';
 
 /**
  * `enableManifest` / `disableManifest` (`AbstractKubernetesEnableDisableManifestOperation` with
@@ -87,6 +87,7 @@ function enableDisable(deps: KubernetesOpsDeps, verb: 'enable' | 'disable'): Ope
     displayName: `Kubernetes${Verb}ManifestOperation`,
     schema,
     account: (d) => d.account,
+    applications: (d) => applicationsOf(deps, d.account, d.manifestName, d.location),
     validate(d) {
       const v = new KubernetesValidator(`${verb}KubernetesManifest`, deps);
       v.target(d.account, d.manifestName, d.location);

@@ -15,6 +15,7 @@ import {
   writerFor,
   type KubernetesOpsDeps,
   type OperationResult,
+  applicationsOf,
 } from './KubernetesOperationSupport.js';
 
 const OP_NAME = 'PATCH_KUBERNETES_MANIFEST';
@@ -81,6 +82,7 @@ export function patchManifest(deps: KubernetesOpsDeps): OperationDefinition {
     displayName: 'KubernetesPatchManifestOperation',
     schema: patchManifestSchema,
     account: (d) => d.account,
+    applications: (d) => applicationsOf(deps, d.account, d.manifestName, d.location),
     validate(d) {
       const v = new KubernetesValidator('patchKubernetesManifest', deps);
       if (d.patchBody === undefined || d.patchBody === null) {

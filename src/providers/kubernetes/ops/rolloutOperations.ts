@@ -6,7 +6,7 @@ import { annotationsOf, isObject, numberAt, ownerReferencesOf, pathOf } from '..
 import { coordinatesSchema } from './descriptions.js';
 import { KubernetesOperationError, type ClusterWriter } from './ClusterWriter.js';
 import { labelSelectorString, selectorsOfLabelSelector } from './labelSelectors.js';
-import { KubernetesValidator, coordinatesString, effectiveNamespace, splitManifestName, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
+import { KubernetesValidator, coordinatesString, effectiveNamespace, splitManifestName, writerFor, type KubernetesOpsDeps, applicationsOf } from './KubernetesOperationSupport.js';
 
 /**
  * The rollout operations on workloads, each what its kubectl command does, done through the API:
@@ -186,6 +186,7 @@ export function undoRolloutManifest(deps: KubernetesOpsDeps): OperationDefinitio
     displayName: 'KubernetesUndoRolloutManifestOperation',
     schema: undoSchema,
     account: (d) => d.account,
+    applications: (d) => applicationsOf(deps, d.account, d.manifestName, d.location),
     validate(d) {
       const v = new KubernetesValidator('undoRolloutKubernetesManifest', deps);
       if (v.target(d.account, d.manifestName, d.location) === undefined) return v.problems;
@@ -234,6 +235,7 @@ function simpleRollout(deps: KubernetesOpsDeps, spec: SimpleRollout): OperationD
     displayName: spec.displayName,
     schema: coordinatesSchema,
     account: (d) => d.account,
+    applications: (d) => applicationsOf(deps, d.account, d.manifestName, d.location),
     validate(d) {
       const v = new KubernetesValidator(spec.context, deps);
       v.target(d.account, d.manifestName, d.location);
