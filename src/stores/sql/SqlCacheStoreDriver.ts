@@ -159,8 +159,8 @@ class SqlCacheStore implements CacheStore {
     const table = this.driver.names.resourceTable(type);
     const agentCol = agentColumnValue(agent);
     const byId = new Map(items.map((i) => [i.id, i]));
-    // One transaction per put (one commit, not one per batch); rows in id order, so two agents
-    // writing overlapping items lock them in the same order.
+    // One transaction per put (one commit, not one per batch); rows in id order, so concurrent
+    // writers (the expiry resync also updates other agents' rows) take row locks in one order.
     const unique = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     await this.client.transaction(async (tx) => {
       for (let i = 0; i < unique.length; i += this.writeBatch) await this.putBatch(tx, table, agentCol, unique.slice(i, i + this.writeBatch));

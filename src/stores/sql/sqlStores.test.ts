@@ -231,6 +231,24 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       expect([...(item?.relationships.r ?? [])].sort()).toEqual(['r0', 'r1', 'r2', 'r3']);
     });
 
+    it('takes concurrent overlapping writes from several agents on two connections', async () => {
+      const { client, connect } = await runSchema(dialect);
+      const other = await connect();
+      const tableNamespace = `w${++tableNamespaces}`;
+      const clock = new ManualClock(1);
+      const ids = Array.from({ length: 300 }, (_, i) => `id-${i}`);
+      await Promise.all(
+        [client, other, client, other].map((c, a) => {
+          const store = new SqlCacheStoreDriver({ client: c, clock, tableNamespace }).open('k8s');
+          const mine = a % 2 === 0 ? ids : [...ids].reverse();
+          return store.put('shared', `agent-${a}`, mine.map((id) => ({ id, attributes: { a }, relationships: { r: [`${id}-${a}`] } })));
+        }),
+      );
+      const all = await new SqlCacheStoreDriver({ client, clock, tableNamespace }).open('k8s').getAll('shared');
+      expect(all).toHaveLength(300);
+      expect(all.every((i) => i.relationships.r?.length === 4)).toBe(true);
+    });
+
     it('keeps leases consistent under concurrent acquire, extend and release from two instances', async () => {
       const { client } = await emptied(dialect);
       const second = await (await runSchema(dialect)).connect();
