@@ -7,6 +7,7 @@ import type { KubernetesOpsDeps } from './KubernetesOperationSupport.js';
 import { patchManifest } from './patchManifest.js';
 import { pauseRolloutManifest, resumeRolloutManifest, rollingRestartManifest, undoRolloutManifest } from './rolloutOperations.js';
 import { resizeServerGroup, scaleManifest } from './scaleManifest.js';
+import { runJob } from './runJob.js';
 
 /** Every Kubernetes atomic operation, by Clouddriver's wire name (`AtomicOperations.java`). */
 export function kubernetesOperations(deps: KubernetesOpsDeps): OperationDefinition[] {
@@ -23,5 +24,6 @@ export function kubernetesOperations(deps: KubernetesOpsDeps): OperationDefiniti
     enableManifest(deps),
     disableManifest(deps),
     cleanupArtifacts(deps),
+    runJob(deps),
   ];
 }
