@@ -65,6 +65,8 @@ export function runJob(deps: KubernetesOpsDeps): OperationDefinition {
     displayName: 'KubernetesRunJobOperation',
     schema: runJobSchema,
     account: (d) => d.account,
+    // The Job is deployed under the moniker {app: application}, as deployManifest names its moniker's app.
+    applications: (d) => [d.application],
     validate(d) {
       if (!isJob(d.manifest)) return [`${CONTEXT}.manifest.invalidKind: Only kind of Job is accepted for the Run Job operation.`];
       return validateDeploy(deps, runJobDeployDescription(d), CONTEXT);
