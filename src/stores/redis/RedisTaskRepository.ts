@@ -35,8 +35,8 @@ return 1`;
  * Tasks in Clouddriver's RedisTaskRepository layout: `task:{id}` HASH {id, startTimeMs, ownerId,
  * sagaIds}, `taskHistory:{id}` LIST of {phase,status,state} JSON, `taskResult:{id}` and
  * `taskOutput:{id}` LISTs of JSON, all expiring after 12 h; `kato:tasks` SET of running ids;
- * `kato:taskmap:{clientRequestId}` -> id without TTL. Additions: the hash also keeps `requestId`
- * (the SPI returns it); `create` is one Lua script, so a duplicate request writes nothing
+ * `kato:taskmap:{clientRequestId}` -> id without TTL. Differences: the hash also gets `requestId`
+ * (the Java reader reads that field, its writer leaves it out); `create` is one Lua script, so a duplicate request writes nothing
  * (Java writes the task first and marks it "Duplicate of ..."); a STARTED entry appended to a
  * finished task puts it back into `kato:tasks` (a retried task is running again).
  */

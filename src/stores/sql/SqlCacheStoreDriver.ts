@@ -32,7 +32,8 @@ interface Body {
 
 /**
  * The cache in Clouddriver's SQL layout (cats-sql SqlCache, SqlNames): a table per type,
- * `cats_v1_[{tableNamespace}_]{type}` with one row per (id, writing agent): `body` = JSON
+ * `cats_v1_[{tableNamespace}_]{type}` with one row per (id, writing agent; long agent names
+ * shortened as SqlNames.checkAgentName does on MySQL; text columns on PostgreSQL): `body` = JSON
  * `{id, attributes, relationships}`, `body_hash` = SHA-256 hex of the body (unchanged rows are not
  * rewritten), `application` from `attributes.application`, `last_updated` ms; the companion
  * `cats_v1_{type}_rel` table is created too. Tables are created when a type is first written.
@@ -85,11 +86,12 @@ export class SqlCacheStoreDriver implements CacheStoreDriver {
     const { client } = this.opts;
     const d = client.dialect;
     this.own ??= (async () => {
-      await createTable(client, `CREATE TABLE IF NOT EXISTS ${this.names.ownTable('cache_types')} (type varchar(255) NOT NULL PRIMARY KEY)${d.tableOptions}`);
+      const c = d.cacheColumns;
+      await createTable(client, `CREATE TABLE IF NOT EXISTS ${this.names.ownTable('cache_types')} (type ${c.text255} NOT NULL PRIMARY KEY)${d.tableOptions}`);
       await createTable(
         client,
         `CREATE TABLE IF NOT EXISTS ${this.names.ownTable('cache_agent_ids')} (
-          namespace varchar(255) NOT NULL, type varchar(255) NOT NULL, agent varchar(127) NOT NULL, ids ${d.longText} NOT NULL,
+          namespace ${c.text255} NOT NULL, type ${c.text255} NOT NULL, agent ${c.agent} NOT NULL, ids ${d.longText} NOT NULL,
           PRIMARY KEY (namespace, type, agent))${d.tableOptions}`,
       );
     })().catch((err: unknown) => {
@@ -107,18 +109,19 @@ export class SqlCacheStoreDriver implements CacheStoreDriver {
       const d = client.dialect;
       p = (async () => {
         await this.ownTables();
+        const c = d.cacheColumns;
         await createTable(
           client,
           `CREATE TABLE IF NOT EXISTS ${this.names.resourceTable(type)} (
-            id varchar(352) NOT NULL, agent varchar(127) NOT NULL, application varchar(255), body_hash char(64) NOT NULL,
-            body ${d.longText} NOT NULL, last_updated bigint NOT NULL, namespace varchar(255) NOT NULL DEFAULT '', expires_at bigint,
+            id ${c.id} NOT NULL, agent ${c.agent} NOT NULL, application ${c.text255}, body_hash ${c.bodyHash} NOT NULL,
+            body ${d.longText} NOT NULL, last_updated bigint NOT NULL, namespace ${c.text255} NOT NULL DEFAULT '', expires_at bigint,
             PRIMARY KEY (id, agent, namespace))${d.tableOptions}`,
         );
         await createTable(
           client,
           `CREATE TABLE IF NOT EXISTS ${this.names.relTable(type)} (
-            uuid char(26) NOT NULL PRIMARY KEY, id varchar(352) NOT NULL, rel_id varchar(352) NOT NULL,
-            rel_agent varchar(127) NOT NULL, rel_type varchar(64), last_updated bigint)${d.tableOptions}`,
+            uuid char(26) NOT NULL PRIMARY KEY, id ${c.id} NOT NULL, rel_id ${c.id} NOT NULL,
+            rel_agent ${c.agent} NOT NULL, rel_type ${c.text255}, last_updated bigint)${d.tableOptions}`,
         );
         try {
           await client.query(`SELECT namespace, expires_at FROM ${this.names.resourceTable(type)} WHERE 1 = 0`);
@@ -157,7 +160,7 @@ class SqlCacheStore implements CacheStore {
     if (items.length === 0) return;
     await this.driver.ensureType(type);
     const table = this.driver.names.resourceTable(type);
-    const agentCol = agentColumnValue(agent);
+    const agentCol = agentColumnValue(agent, this.client.dialect.maxAgentLength);
     const byId = new Map(items.map((i) => [i.id, i]));
     // One transaction per put (one commit, not one per batch); rows in id order, so concurrent
     // writers (the expiry resync also updates other agents' rows) take row locks in one order.
@@ -265,7 +268,7 @@ class SqlCacheStore implements CacheStore {
     await this.driver.ownTables();
     const { rows } = await this.client.query<{ ids: string }>(
       `SELECT ids FROM ${this.driver.names.ownTable('cache_agent_ids')} WHERE namespace = ? AND type = ? AND agent = ?`,
-      [this.ns, type, agentColumnValue(agent)],
+      [this.ns, type, agentColumnValue(agent, this.client.dialect.maxAgentLength)],
     );
     return rows[0] ? (JSON.parse(rows[0].ids) as string[]) : [];
   }
@@ -276,7 +279,7 @@ class SqlCacheStore implements CacheStore {
     await this.client.query(d.upsert(this.driver.names.ownTable('cache_agent_ids'), ['namespace', 'type', 'agent', 'ids'], ['namespace', 'type', 'agent'], ['ids'], 1), [
       this.ns,
       type,
-      agentColumnValue(agent),
+      agentColumnValue(agent, this.client.dialect.maxAgentLength),
       JSON.stringify([...new Set(ids)]),
     ]);
   }

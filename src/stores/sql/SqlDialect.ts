@@ -1,8 +1,11 @@
 /** The SQL a store needs that PostgreSQL and MySQL/MariaDB spell differently. */
 export interface SqlDialect {
   readonly name: 'postgres' | 'mysql';
-  /** Longest table name (Clouddriver SqlConstraints). */
+  /** Longest table name and agent value (Clouddriver SqlConstraintsInitializer defaults). */
   readonly maxTableNameLength: number;
+  readonly maxAgentLength: number;
+  /** Column types of the cache tables (clouddriver-sql uses text columns on PostgreSQL). */
+  readonly cacheColumns: { readonly id: string; readonly agent: string; readonly text255: string; readonly bodyHash: string };
   readonly longText: string;
   /** Appended to CREATE TABLE. */
   readonly tableOptions: string;
@@ -28,6 +31,8 @@ const code = (err: unknown): unknown => (typeof err === 'object' && err !== null
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
   maxTableNameLength: 63,
+  maxAgentLength: Number.POSITIVE_INFINITY,
+  cacheColumns: { id: 'text', agent: 'text', text255: 'text', bodyHash: 'varchar(64)' },
   longText: 'text',
   tableOptions: '',
   upsert: (table, columns, key, update, rows) =>
@@ -46,6 +51,9 @@ export const postgresDialect: SqlDialect = {
 export const mysqlDialect: SqlDialect = {
   name: 'mysql',
   maxTableNameLength: 64,
+  maxAgentLength: 127,
+  // 352 + 127 + 255 characters of utf8mb4 stay within InnoDB's 3072-byte key.
+  cacheColumns: { id: 'varchar(352)', agent: 'varchar(127)', text255: 'varchar(255)', bodyHash: 'char(64)' },
   longText: 'longtext',
   // Binary collation: ids compare and match case-sensitively, as in Redis and PostgreSQL.
   tableOptions: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',

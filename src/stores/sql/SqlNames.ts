@@ -2,8 +2,6 @@ import { murmur3x64Hex } from './murmur3.js';
 
 const SCHEMA_VERSION = 1;
 const UNSAFE = /[^A-Za-z0-9_]/g;
-/** Agent names longer than the `agent` column are shortened the way table names are. */
-export const MAX_AGENT_LENGTH = 127;
 
 /**
  * Clouddriver's cache table names (cats-sql SqlNames): `cats_v1_[{tableNamespace}_]{type}[_rel]`,
@@ -42,9 +40,17 @@ export class SqlNames {
   }
 }
 
-/** An agent type that fits the `agent` column (shortened with a murmur3 suffix when longer). */
-export function agentColumnValue(agent: string): string {
-  if (agent.length <= MAX_AGENT_LENGTH) return agent;
-  const hash = murmur3x64Hex(Buffer.from(agent, 'utf8')).slice(0, 16);
-  return agent.slice(0, MAX_AGENT_LENGTH - hash.length) + hash;
+/**
+ * The agent value stored for `agent` (SqlNames.checkAgentName): unchanged when it fits
+ * `maxLength`, else shortened keeping at least `{type}:` and ending with (part of) the
+ * murmur3-128 hex of the whole value.
+ */
+export function agentColumnValue(agent: string, maxLength: number): string {
+  if (agent.length <= maxLength) return agent;
+  const hash = murmur3x64Hex(Buffer.from(agent, 'utf8'));
+  const colon = agent.indexOf(':');
+  if (colon > maxLength - 2) throw new Error(`type ${agent.slice(0, colon)} is too long, record cannot be stored`);
+  const available = Math.max(maxLength - hash.length - 1, colon);
+  const hashLength = Math.min(hash.length, maxLength - colon - 1);
+  return agent.slice(0, available + 1) + hash.slice(0, hashLength);
 }

@@ -13,7 +13,7 @@ import { SqlCacheStoreDriver } from './SqlCacheStoreDriver.js';
 import { openSqlClient, parseUrl, type SqlClient } from './SqlClient.js';
 import type { SqlDialect } from './SqlDialect.js';
 import { SqlLeaseStore } from './SqlLeaseStore.js';
-import { SqlNames } from './SqlNames.js';
+import { agentColumnValue, SqlNames } from './SqlNames.js';
 import { SqlTaskRepository } from './SqlTaskRepository.js';
 import { ulid } from './ulid.js';
 
@@ -155,6 +155,15 @@ describe('SQL naming and ids', () => {
     expect(new SqlNames(64).relTable(long)).toBe(`cats_v1_${'x'.repeat(64 - 8 - 4 - 16)}${hash}_rel`);
     expect(new SqlNames(63).resourceTable(long)).toHaveLength(63);
     expect(() => new SqlNames(64, 'n'.repeat(60)).resourceTable(long)).toThrow(/table-namespace/);
+  });
+
+  it("shortens long agent names as Clouddriver's SqlNames.checkAgentName does", () => {
+    expect(agentColumnValue('acct/KubernetesCoreCachingAgent[0/1]', 127)).toBe('acct/KubernetesCoreCachingAgent[0/1]');
+    const long = `pods:${'a'.repeat(200)}`;
+    const hash = murmur3x64Hex(Buffer.from(long));
+    expect(agentColumnValue(long, 127)).toBe(long.slice(0, 95) + hash);
+    expect(agentColumnValue(long, Number.POSITIVE_INFINITY)).toBe(long);
+    expect(() => agentColumnValue(`${'t'.repeat(130)}:x`, 127)).toThrow(/too long/);
   });
 
   it('reads JDBC and plain URLs', () => {
