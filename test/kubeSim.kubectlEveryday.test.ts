@@ -399,6 +399,52 @@ items:
     expect(timedOut.stderr).toContain('timed out waiting for the condition');
   });
 
+  it('cordons, drains and uncordons a node; replaces and edits objects; watches as a table', async () => {
+    const ns = 'nodes';
+    await namespace(ns);
+    await k.ok(['create', 'deployment', 'drained', '-n', ns, '--image=app:1', '--replicas=3']);
+    await k.ok(['rollout', 'status', 'deployment/drained', '-n', ns, '--timeout=20s']);
+    const nodeOf = (p: K8sObject): string => String((p.spec as { nodeName?: string } | undefined)?.nodeName);
+    const before = (await k.json<K8sList>(['get', 'pods', '-n', ns, '-l', 'app=drained'])).items;
+    const node = nodeOf(before[0] as K8sObject);
+    const evicted = before.filter((p) => nodeOf(p) === node).map((p) => p.metadata.name);
+
+    // A table watch prints the header once, then a row per change.
+    const watcher = k.spawn(['get', 'pods', '-n', ns, '-l', 'app=drained', '--watch']);
+    let watched = '';
+    watcher.stdout.on('data', (d: Buffer) => (watched += d.toString()));
+    try {
+      await waitFor(() => expect(watched.match(/^drained-\S+\s+1\/1\s+Running\s+0\s+\S+$/gm)).toHaveLength(3), 20_000);
+      expect(await k.ok(['cordon', node])).toBe(`node/${node} cordoned\n`);
+      expect(await k.ok(['get', 'node', node, '--no-headers'])).toMatch(/^\S+\s+Ready,SchedulingDisabled\s/);
+      const drained = await k.ok(['drain', node, '--pod-selector=app=drained', '--ignore-daemonsets', '--timeout=20s']);
+      for (const name of evicted) expect(drained).toContain(`pod/${name} evicted`);
+      expect(drained).toContain(`node/${node} drained`);
+      // Replacements avoid the cordoned node.
+      await waitFor(async () => {
+        const now = (await k.json<K8sList>(['get', 'pods', '-n', ns, '-l', 'app=drained', '--field-selector=status.phase=Running'])).items;
+        expect(now.map((p) => p.metadata.name).filter((n) => evicted.includes(n))).toEqual([]);
+        expect(now.filter((p) => nodeOf(p) !== node)).toHaveLength(3);
+      }, 20_000);
+      expect(await k.ok(['uncordon', node])).toBe(`node/${node} uncordoned\n`);
+      await waitFor(() => expect(watched.match(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/gm)).toHaveLength(1));
+      expect(watched.match(/^drained-\S+\s+1\/1\s+Running\s+0\s+\S+$/gm)?.length).toBeGreaterThanOrEqual(3 + evicted.length);
+    } finally {
+      watcher.kill();
+    }
+
+    // replace (and replace --force, which deletes and recreates) and edit through $EDITOR.
+    const manifest = await k.ok(['get', 'deployment', 'drained', '-n', ns, '-o', 'yaml']);
+    expect(await k.ok(['replace', '-f', k.file('replace.yaml', manifest.replace('image: app:1', 'image: app:2'))])).toContain('deployment.apps/drained replaced');
+    const uid = (await k.json<K8sObject & { metadata: { uid: string } }>(['get', 'deployment', 'drained', '-n', ns])).metadata.uid;
+    const forced = await k.ok(['replace', '--force', '-f', k.file('forced.yaml', manifest.replace(/^ {2}(resourceVersion|uid): .*\n/gm, ''))]);
+    expect(forced).toMatch(/deployment.apps "drained" deleted\ndeployment.apps\/drained replaced/);
+    expect((await k.json<K8sObject & { metadata: { uid: string } }>(['get', 'deployment', 'drained', '-n', ns])).metadata.uid).not.toBe(uid);
+    const edited = await k.run(['edit', 'deployment', 'drained', '-n', ns], undefined, { EDITOR: 'sed -i s/replicas:\\ 3/replicas:\\ 2/' });
+    expect(edited.stdout).toContain('deployment.apps/drained edited');
+    expect((await k.json<K8sObject>(['get', 'deployment', 'drained', '-n', ns])).spec?.replicas).toBe(2);
+  });
+
   it('answers auth can-i, auth whoami and create token', async () => {
     await namespace('auth');
     await k.ok(['create', 'serviceaccount', 'builder', '-n', 'auth']);

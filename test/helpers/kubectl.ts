@@ -29,7 +29,8 @@ export interface KubectlResult {
 export interface Kubectl {
   readonly kubeconfigPath: string;
   readonly dir: string;
-  run(args: readonly string[], input?: string): Promise<KubectlResult>;
+  /** Runs kubectl; `env` adds variables (EDITOR for `kubectl edit`, ...). */
+  run(args: readonly string[], input?: string, env?: Readonly<Record<string, string>>): Promise<KubectlResult>;
   /** Runs and fails with stderr unless the exit code is 0. */
   ok(args: readonly string[], input?: string): Promise<string>;
   json<T = Record<string, unknown>>(args: readonly string[]): Promise<T>;
@@ -43,9 +44,9 @@ export function kubectlFor(kubeconfig: string): Kubectl {
   const kubeconfigPath = join(dir, 'kubeconfig.yaml');
   writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
   const env = { ...process.env, KUBECONFIG: kubeconfigPath, HOME: dir };
-  const run = (args: readonly string[], input?: string): Promise<KubectlResult> =>
+  const run = (args: readonly string[], input?: string, extraEnv?: Readonly<Record<string, string>>): Promise<KubectlResult> =>
     new Promise((resolve) => {
-      const child = execFile('kubectl', [...args], { env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const child = execFile('kubectl', [...args], { env: { ...env, ...extraEnv }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
         resolve({ code, stdout, stderr });
       });

@@ -458,7 +458,10 @@ export class Controllers {
     if (pod === undefined || terminating(pod)) return;
     const spec = obj(pod.spec);
     const nodes = this.cluster.store.list('/nodes');
-    const nodeName = typeof spec.nodeName === 'string' ? spec.nodeName : (nodes[this.nodeCursor++ % Math.max(1, nodes.length)]?.metadata.name ?? 'sim-node-1');
+    // Round-robin over schedulable nodes: cordoned ones (spec.unschedulable) are skipped unless all are.
+    const schedulable = nodes.filter((n) => obj(n.spec).unschedulable !== true);
+    const candidates = schedulable.length > 0 ? schedulable : nodes;
+    const nodeName = typeof spec.nodeName === 'string' ? spec.nodeName : (candidates[this.nodeCursor++ % Math.max(1, candidates.length)]?.metadata.name ?? 'sim-node-1');
     const ownedByJob = (pod.metadata.ownerReferences ?? []).some((r) => r.kind === 'Job');
     const behavior = pod.metadata.annotations?.[BEHAVIOR_ANNOTATION] ?? (ownedByJob ? 'succeed' : 'ready');
     const now = nowIso();
