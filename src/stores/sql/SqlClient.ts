@@ -96,7 +96,7 @@ function openPostgres(settings: SqlSettings, t: Target, user?: string, password?
     password,
     max: settings.maxPoolSize ?? 20,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
-    ...(t.params.get('ssl') === 'true' || t.params.get('sslmode') === 'require' ? { ssl: { rejectUnauthorized: false } } : {}),
+    ...(t.params.get('ssl') === 'true' || t.params.get('sslmode') === 'require' ? { ssl: {} } : {}),
     // BIGINT columns hold epoch milliseconds: safe as numbers.
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
   });
@@ -152,7 +152,7 @@ function openMysql(settings: SqlSettings, t: Target, user?: string, password?: s
     charset: 'utf8mb4',
     supportBigNumbers: true,
     bigNumberStrings: false,
-    ...(t.params.get('useSSL') === 'true' || t.params.get('sslMode') === 'REQUIRED' ? { ssl: { rejectUnauthorized: false } } : {}),
+    ...(t.params.get('useSSL') === 'true' || t.params.get('sslMode') === 'REQUIRED' ? { ssl: {} } : {}),
   });
   const exec = (c: mysql.Pool | mysql.PoolConnection): SqlExecutor => ({
     async query<T>(sql: string, params: readonly unknown[] = []) {
