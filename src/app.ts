@@ -11,6 +11,7 @@ import { registerCredentialsRoutes } from './api/routes/credentialsRoutes.js';
 import { registerOperationsRoutes } from './api/routes/operationsRoutes.js';
 import { registerServiceRoutes } from './api/routes/serviceRoutes.js';
 import { registerTaskRoutes } from './api/routes/taskRoutes.js';
+import { installAuthorization } from './api/authorization.js';
 import { createServer } from './api/server.js';
 import { systemClock, type Clock } from './core/Clock.js';
 import type { AccountCredentials } from './core/accounts/AccountCredentials.js';
@@ -136,6 +137,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const deps: ProviderDeps = { logger, clock };
   for (const provider of providers) for (const op of provider.operations) registry.register(provider.id, op);
   const server = createServer({ logger, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
+  installAuthorization(server, authorizer);
   const runtimes = new Map<string, ProviderRuntime>();
   for (const provider of providers) {
     const runtime = provider.attach?.({ server, cache: cacheFor(provider.cacheNamespace), deps });

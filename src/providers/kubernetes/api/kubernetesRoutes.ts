@@ -60,9 +60,9 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
 
   // ---- applications and clusters ----
   // Clouddriver's Kubernetes provider ignores `expand`: clusterNames are always included.
-  app.get('/applications', async () => read.applications());
-  app.get<{ Params: { app: string } }>('/applications/:app', async (req) => found(read.application(req.params.app), `Application does not exist (name: ${req.params.app})`));
-  app.get<{ Params: { app: string } }>('/applications/:app/clusters', async (req) => read.clusterNames(req.params.app));
+  app.get('/applications', { config: { readFilter: 'applications' } }, async () => read.applications());
+  app.get<{ Params: { app: string } }>('/applications/:app', { config: { readFilter: 'application' } }, async (req) => found(read.application(req.params.app), `Application does not exist (name: ${req.params.app})`));
+  app.get<{ Params: { app: string } }>('/applications/:app/clusters', { config: { readFilter: 'accountKeys' } }, async (req) => read.clusterNames(req.params.app));
   app.get<{ Params: { app: string; account: string } }>('/applications/:app/clusters/:account', async (req) => {
     const list = read.clusterSummaries(req.params.app, req.params.account);
     if (list.length === 0) throw new NotFoundError(`No clusters found (application: ${req.params.app}, account: ${req.params.account})`);
@@ -98,14 +98,16 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   );
 
   // ---- server groups ----
-  app.get<{ Params: { app: string }; Querystring: { clusters?: string; cloudProvider?: string } }>('/applications/:app/serverGroups', async (req, reply) => {
+  app.get<{ Params: { app: string }; Querystring: { clusters?: string; cloudProvider?: string } }>('/applications/:app/serverGroups', { config: { readFilter: 'items' } }, async (req, reply) => {
     if (req.query.cloudProvider !== undefined && req.query.cloudProvider !== CP) return [];
     const clusters = req.query.clusters === undefined ? undefined : new Set(req.query.clusters.split(',').map((c) => c.trim()));
+    // The memoised body serves callers who see everything; others get objects, filtered on the way out.
+    if (!(await req.permissions()).admin) return read.applicationServerGroups(req.params.app, clusters);
     const body = read.serialized(`appServerGroups|${req.params.app}|${req.query.clusters ?? ''}`, () => read.applicationServerGroups(req.params.app, clusters));
     return reply.type('application/json; charset=utf-8').send(body);
   });
   // Gate forwards lists as repeated parameters (`ids=a&ids=b`); Spring also accepts `ids=a,b`.
-  app.get<{ Querystring: { applications?: string | string[]; ids?: string | string[] } }>('/serverGroups', async (req) => {
+  app.get<{ Querystring: { applications?: string | string[]; ids?: string | string[] } }>('/serverGroups', { config: { readFilter: 'items' } }, async (req) => {
     const applications = listParam(req.query.applications);
     const ids = listParam(req.query.ids);
     if ((applications.length === 0) === (ids.length === 0)) throw new InputError("Provide either 'applications' or 'ids' parameter (but not both)");
@@ -114,12 +116,12 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   });
   const serverGroup = async (req: { params: { account: string; region: string; name: string } }) =>
     found(read.serverGroup(req.params.account, req.params.region, req.params.name), `Server group ${req.params.name} in ${req.params.account}/${req.params.region}`);
-  app.get<{ Params: { account: string; region: string; name: string } }>('/serverGroups/:account/:region/:name', serverGroup);
-  app.get<{ Params: { app: string; account: string; region: string; name: string } }>('/applications/:app/serverGroups/:account/:region/:name', serverGroup);
-  app.get<{ Params: { app: string } }>('/applications/:app/serverGroupManagers', async (req) => read.serverGroupManagers(req.params.app));
+  app.get<{ Params: { account: string; region: string; name: string } }>('/serverGroups/:account/:region/:name', { config: { readFilter: 'single' } }, serverGroup);
+  app.get<{ Params: { app: string; account: string; region: string; name: string } }>('/applications/:app/serverGroups/:account/:region/:name', { config: { readFilter: 'single' } }, serverGroup);
+  app.get<{ Params: { app: string } }>('/applications/:app/serverGroupManagers', { config: { readFilter: 'items' } }, async (req) => read.serverGroupManagers(req.params.app));
 
   // ---- load balancers, security groups, instances ----
-  app.get<{ Params: { app: string } }>('/applications/:app/loadBalancers', async (req) => read.applicationLoadBalancers(req.params.app));
+  app.get<{ Params: { app: string } }>('/applications/:app/loadBalancers', { config: { readFilter: 'items' } }, async (req) => read.applicationLoadBalancers(req.params.app));
   const grouped = (name?: string) => {
     const byName = new Map<string, Map<string, Map<string, unknown[]>>>();
     for (const lb of read.loadBalancers(name === undefined ? {} : { name })) {
@@ -134,8 +136,8 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
       byAccounts: [...accounts].map(([acct, regions]) => ({ name: acct, byRegions: [...regions].map(([region, loadBalancers]) => ({ name: region, loadBalancers })) })),
     }));
   };
-  app.get('/kubernetes/loadBalancers', async () => grouped());
-  app.get<{ Params: { name: string } }>('/kubernetes/loadBalancers/:name', async (req) => grouped(req.params.name));
+  app.get('/kubernetes/loadBalancers', { config: { readFilter: 'loadBalancerTree' } }, async () => grouped());
+  app.get<{ Params: { name: string } }>('/kubernetes/loadBalancers/:name', { config: { readFilter: 'loadBalancerTree' } }, async (req) => grouped(req.params.name));
   app.get<{ Params: { account: string; region: string; name: string } }>('/kubernetes/loadBalancers/:account/:region/:name', async (req) => {
     account(req.params.account);
     return read.loadBalancers({ account: req.params.account, namespace: req.params.region, name: req.params.name });
@@ -145,13 +147,13 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     for (const sg of read.securityGroups(filter)) ((out[sg.accountName] ??= { [CP]: {} })[CP] ??= {})[sg.region] = [...(out[sg.accountName]?.[CP]?.[sg.region] ?? []), sg.summary];
     return out;
   };
-  app.get<{ Querystring: { region?: string } }>('/securityGroups', async (req) => securityGroupTree(req.query.region === undefined ? {} : { namespace: req.query.region }));
+  app.get<{ Querystring: { region?: string } }>('/securityGroups', { config: { readFilter: 'accountKeys' } }, async (req) => securityGroupTree(req.query.region === undefined ? {} : { namespace: req.query.region }));
   app.get<{ Params: { account: string } }>('/securityGroups/:account', async (req) => securityGroupTree({ account: req.params.account })[req.params.account] ?? {});
   app.get<{ Params: { account: string; cp: string }; Querystring: { region?: string } }>('/securityGroups/:account/:cp', async (req) => {
     if (req.params.cp !== CP) return {};
     return securityGroupTree({ account: req.params.account, ...(req.query.region === undefined ? {} : { namespace: req.query.region }) })[req.params.account]?.[CP] ?? {};
   });
-  app.get<{ Params: { account: string; cp: string; region: string; name: string } }>('/securityGroups/:account/:cp/:region/:name', async (req) => {
+  app.get<{ Params: { account: string; cp: string; region: string; name: string } }>('/securityGroups/:account/:cp/:region/:name', { config: { readFilter: 'single' } }, async (req) => {
     const match = req.params.cp === CP ? read.securityGroups({ account: req.params.account, namespace: req.params.region, name: req.params.name })[0] : undefined;
     return found(match, `Security group ${req.params.name}`);
   });
@@ -161,7 +163,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
 
   // ---- search and raw resources ----
   // Other parameters (Deck's `cloudProvider`, filters) are accepted and ignored, as the Kubernetes search provider does.
-  app.get<{ Querystring: { q?: string | string[]; type?: string | string[]; pageSize?: string; page?: string; platform?: string } }>('/search', async (req) => {
+  app.get<{ Querystring: { q?: string | string[]; type?: string | string[]; pageSize?: string; page?: string; platform?: string } }>('/search', { config: { readFilter: 'search' } }, async (req) => {
     const q = (Array.isArray(req.query.q) ? req.query.q[0] : req.query.q) ?? '';
     const types = listParam(req.query.type);
     const { platform } = req.query;
@@ -175,7 +177,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     });
     return [{ totalMatches: all.length, pageNumber: page, pageSize, platform: CP, query: q, results: all.slice((page - 1) * pageSize, page * pageSize) }];
   });
-  app.get<{ Params: { app: string } }>('/applications/:app/rawResources', async (req) => read.rawResources(req.params.app));
+  app.get<{ Params: { app: string } }>('/applications/:app/rawResources', { config: { readFilter: 'items' } }, async (req) => read.rawResources(req.params.app));
 
   // ---- live manifests ----
   const liveManifest = async (acctName: string, location: string, name: string, includeEvents: boolean): Promise<Record<string, unknown>> => {
@@ -229,10 +231,10 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
       metrics,
     };
   };
-  app.get<{ Params: { account: string; location: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:location/:name', async (req) =>
+  app.get<{ Params: { account: string; location: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:location/:name', { config: { readFilter: 'single' } }, async (req) =>
     liveManifest(req.params.account, req.params.location, req.params.name, req.query.includeEvents !== 'false'),
   );
-  app.get<{ Params: { account: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:name', async (req) =>
+  app.get<{ Params: { account: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:name', { config: { readFilter: 'single' } }, async (req) =>
     liveManifest(req.params.account, '_', req.params.name, req.query.includeEvents !== 'false'),
   );
   const clusterCoordinates = async (acctName: string, location: string, kindName: string, appName: string, clusterName: string) => {
