@@ -189,6 +189,36 @@ describe('an Orca pipeline end to end', () => {
     expect((await kget('deployment', 'api')).spec.template.spec.containers[0].image).toBe('registry.example/api:1');
   });
 
+  it('runs a Job and reads its property file', async () => {
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: NS },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          metadata: { annotations: { 'sim.spinnaker.io/log-main': 'starting\nSPINNAKER_PROPERTY_VERSION=2.0\nSPINNAKER_CONFIG_JSON={"migrated": 42}\ndone\n' } },
+          spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'registry.example/migrate:1' }] },
+        },
+      },
+    };
+    const task = await runTask('runJob', { application: 'web', namespace: NS, manifest: job });
+    expect(task.resultObjects[0].deployedNamesByLocation).toEqual({ [NS]: ['job migrate'] });
+    // Orca's WaitOnJobCompletion, then the property file of the stage's container.
+    const status = await waitFor(async () => {
+      const { body } = await call('GET', `/applications/web/jobs/e2e/${NS}/${encodeURIComponent('job migrate')}`);
+      expect(body.jobState).toBe('Succeeded');
+      return body;
+    }, 20_000, 100);
+    expect(status).toMatchObject({ name: 'migrate', account: 'e2e', location: NS, provider: 'kubernetes' });
+    const file = await call('GET', `/applications/web/jobs/e2e/${NS}/${encodeURIComponent('job migrate')}/main`);
+    expect(file.body).toEqual({ version: '2.0', migrated: 42 });
+    const kubectlJob = await kget('job', 'migrate');
+    expect(kubectlJob.status.succeeded).toBe(1);
+    expect(kubectlJob.metadata.annotations['strategy.spinnaker.io/recreate']).toBe('true');
+    await runTask('deleteManifest', { manifestName: 'job migrate', location: NS, options: { cascading: true } });
+  });
+
   it('deletes what the pipeline deployed', async () => {
     const task = await runTask('deleteManifest', { manifestName: 'replicaSet web-v000', location: NS, options: { cascading: true } });
     expect(task.resultObjects[0].manifestNamesByNamespace).toEqual({ [NS]: ['replicaSet web-v000'] });

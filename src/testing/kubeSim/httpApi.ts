@@ -331,18 +331,22 @@ export class HttpApi {
   }
 
   private log(res: ServerResponse, pod: KubeObj, q: URLSearchParams): void {
-    const containers = ((pod.spec as { containers?: { name?: string }[] } | undefined)?.containers ?? []).map((c) => c.name ?? '');
+    const spec = pod.spec as { containers?: { name?: string }[]; initContainers?: { name?: string }[] } | undefined;
+    const containers = (spec?.containers ?? []).map((c) => c.name ?? '');
+    const initContainers = (spec?.initContainers ?? []).map((c) => c.name ?? '');
     const name = pod.metadata.name ?? '';
     const container = q.get('container') ?? (containers.length === 1 ? containers[0] : undefined);
     if (container === undefined) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
-    if (!containers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+    if (!containers.includes(container) && !initContainers.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
     if (phase === 'Pending') throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
     const start = Date.parse(String((pod.status as { startTime?: string } | undefined)?.startTime ?? pod.metadata.creationTimestamp ?? '')) || Date.now();
-    const lines = Array.from({ length: 20 }, (_, i) => {
-      const ts = new Date(start + i * 1000).toISOString();
-      return `${q.get('timestamps') === 'true' ? `${ts} ` : ''}[${container}] simulated log line ${i + 1} of pod ${pod.metadata.namespace ?? ''}/${name}`;
-    });
+    // The pod annotation `sim.spinnaker.io/log-{container}` (or `sim.spinnaker.io/log`) is the
+    // container's output, so tests choose what a program printed; otherwise lines are generated.
+    const annotations = pod.metadata.annotations ?? {};
+    const chosen = annotations[`sim.spinnaker.io/log-${container}`] ?? annotations['sim.spinnaker.io/log'];
+    const text = chosen?.replace(/\n$/, '').split('\n') ?? Array.from({ length: 20 }, (_, i) => `[${container}] simulated log line ${i + 1} of pod ${pod.metadata.namespace ?? ''}/${name}`);
+    const lines = text.map((line, i) => `${q.get('timestamps') === 'true' ? `${new Date(start + i * 1000).toISOString()} ` : ''}${line}`);
     const tail = q.has('tailLines') ? Number(q.get('tailLines')) : lines.length;
     this.sendText(res, 200, `${lines.slice(Math.max(0, lines.length - tail)).join('\n')}\n`);
   }
