@@ -195,6 +195,49 @@ items:
     // rollout restart, pause and resume are covered in kubeSim.kubectl.test.ts.
   });
 
+  it('keeps StatefulSet and DaemonSet history in ControllerRevisions: rollout history and undo', async () => {
+    const ns = 'history';
+    await namespace(ns);
+    const workload = (kind: string, name: string): string => `
+apiVersion: apps/v1
+kind: ${kind}
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  ${kind === 'StatefulSet' ? `replicas: 2\n  serviceName: ${name}` : 'updateStrategy: {type: RollingUpdate}'}
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: main, image: "${name}:1"}]}
+`;
+    await k.ok(['apply', '-f', k.file('history.yaml', `${workload('StatefulSet', 'db')}---${workload('DaemonSet', 'agent')}`)]);
+    for (const target of ['statefulset/db', 'daemonset/agent']) {
+      await k.ok(['rollout', 'status', target, '-n', ns, '--timeout=20s']);
+      await k.ok(['set', 'image', target, '-n', ns, `main=${target.split('/')[1] ?? ''}:2`]);
+      await k.ok(['rollout', 'status', target, '-n', ns, '--timeout=20s']);
+    }
+    const [stsHistory, dsHistory, revisionOne, revisions] = await Promise.all([
+      k.ok(['rollout', 'history', 'statefulset/db', '-n', ns]),
+      k.ok(['rollout', 'history', 'daemonset/agent', '-n', ns]),
+      k.ok(['rollout', 'history', 'statefulset/db', '-n', ns, '--revision=1']),
+      k.ok(['get', 'controllerrevisions', '-n', ns, '--sort-by=.revision']),
+    ]);
+    for (const history of [stsHistory, dsHistory]) expect(history).toMatch(/^REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>$/m);
+    expect(revisionOne).toMatch(/Image:\s+db:1/);
+    expect(revisions).toMatch(/^NAME\s+CONTROLLER\s+REVISION\s+AGE$/m);
+    expect(revisions).toMatch(/^db-\w+\s+statefulset.apps\/db\s+2\s/m);
+    expect(revisions).toMatch(/^agent-\w+\s+daemonset.apps\/agent\s+1\s/m);
+
+    await Promise.all(['statefulset/db', 'daemonset/agent'].map((target) => k.ok(['rollout', 'undo', target, '-n', ns])));
+    await Promise.all(['statefulset/db', 'daemonset/agent'].map((target) => k.ok(['rollout', 'status', target, '-n', ns, '--timeout=20s'])));
+    await waitFor(async () => {
+      const pods = await k.json<K8sList>(['get', 'pods', '-n', ns]);
+      const images = pods.items.filter((p) => p.metadata.deletionTimestamp === undefined).map((p) => (p.spec as { containers: { image: string }[] }).containers[0]?.image).sort();
+      expect(images).toEqual(['agent:1', 'agent:1', 'agent:1', 'db:1', 'db:1']);
+    });
+    // The earlier revision is renumbered, not duplicated.
+    expect(await k.ok(['rollout', 'history', 'statefulset/db', '-n', ns])).toMatch(/^2\s+<none>\n3\s+<none>$/m);
+  });
+
   it('explains built-in kinds and fields from the OpenAPI schemas', async () => {
     const [deploymentSpec, containers, service, missing] = await Promise.all([
       k.ok(['explain', 'deployment.spec']),

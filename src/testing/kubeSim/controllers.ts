@@ -100,6 +100,7 @@ export class Controllers {
       services: t('', 'v1', 'services'),
       endpoints: t('', 'v1', 'endpoints'),
       endpointslices: t('discovery.k8s.io', 'v1', 'endpointslices'),
+      controllerrevisions: t('apps', 'v1', 'controllerrevisions'),
       nodes: t('', 'v1', 'nodes'),
       deployments: t('apps', 'v1', 'deployments'),
       replicasets: t('apps', 'v1', 'replicasets'),
@@ -346,10 +347,51 @@ export class Controllers {
     this.writeStatus(this.types.replicasets as ResourceType, rs, status);
   }
 
+  /**
+   * The controller history (ControllerRevisions) of a StatefulSet or DaemonSet, as
+   * k8s.io/kubernetes pkg/controller/history keeps it: one revision per distinct pod template,
+   * named `{owner}-{hash}`, holding `{"spec":{"template":{..., "$patch":"replace"}}}` (what
+   * `kubectl rollout undo` patches back), numbered upwards; returning to an earlier template
+   * renumbers its revision instead of adding one; the oldest beyond revisionHistoryLimit go.
+   */
+  private syncHistory(owner: KubeObj, hash: string): void {
+    const crType = this.types.controllerrevisions as ResourceType;
+    const spec = obj(owner.spec);
+    const revisions = this.owned(owner, crType);
+    const revisionOf = (cr: KubeObj): number => num(cr.revision, 0);
+    const latest = Math.max(0, ...revisions.map(revisionOf));
+    const name = `${owner.metadata.name ?? ''}-${hash}`;
+    const current = revisions.find((cr) => cr.metadata.name === name);
+    const changeCause = owner.metadata.annotations?.['kubernetes.io/change-cause'];
+    if (current === undefined) {
+      this.cluster.put(crType, {
+        apiVersion: 'apps/v1',
+        kind: 'ControllerRevision',
+        metadata: {
+          name,
+          namespace: owner.metadata.namespace,
+          labels: { ...(obj(obj(spec.selector).matchLabels) as Record<string, string>), 'controller-revision-hash': hash },
+          ...(changeCause === undefined ? {} : { annotations: { 'kubernetes.io/change-cause': changeCause } }),
+          ownerReferences: [ownerRef(owner)],
+        },
+        data: { spec: { template: { ...obj(spec.template), $patch: 'replace' } } },
+        revision: latest + 1,
+      });
+    } else if (revisionOf(current) < latest) {
+      this.cluster.put(crType, { ...current, revision: latest + 1 });
+    }
+    const old = this.owned(owner, crType)
+      .filter((cr) => cr.metadata.name !== name)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
+    for (const cr of old.slice(0, Math.max(0, old.length - num(spec.revisionHistoryLimit, 10)))) this.cluster.remove(crType, cr);
+  }
+
   private syncStatefulSet(sts: KubeObj): void {
     const podType = this.types.pods as ResourceType;
     const desired = num(obj(sts.spec).replicas, 1);
-    const revision = `${sts.metadata.name ?? ''}-${templateHash(obj(sts.spec).template)}`;
+    const hash = templateHash(obj(sts.spec).template);
+    this.syncHistory(sts, hash);
+    const revision = `${sts.metadata.name ?? ''}-${hash}`;
     const pods = this.owned(sts, podType).filter((p) => !terminating(p));
     const byOrdinal = new Map(pods.map((p) => [Number((p.metadata.name ?? '').slice((sts.metadata.name ?? '').length + 1)), p]));
     for (const [ordinal, p] of byOrdinal) {
@@ -384,6 +426,7 @@ export class Controllers {
     const podType = this.types.pods as ResourceType;
     const nodes = this.cluster.store.list('/nodes').map((n) => n.metadata.name ?? '');
     const revision = templateHash(obj(ds.spec).template);
+    this.syncHistory(ds, revision);
     const pods = this.owned(ds, podType).filter((p) => !terminating(p));
     const kept: KubeObj[] = [];
     for (const p of pods) {

@@ -211,6 +211,17 @@ const COLUMNS: Record<string, readonly Column[]> = {
     AGE,
     ...WORKLOAD_WIDE,
   ],
+  'apps/controllerrevisions': [
+    NAME,
+    col('Controller', (o) => {
+      const ref = (o.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+      if (ref === undefined) return '<none>';
+      const group = ref.apiVersion.includes('/') ? `.${ref.apiVersion.split('/')[0] ?? ''}` : '';
+      return `${ref.kind.toLowerCase()}${group}/${ref.name}`;
+    }),
+    col('Revision', (o) => num(o.revision), 0, 'integer'),
+    AGE,
+  ],
   'batch/jobs': [
     NAME,
     col('Status', jobStatus),
