@@ -289,7 +289,7 @@ spec:
     expect(all).toMatch(/^service\/web\s+ClusterIP/m);
   });
 
-  it('describes a deployment, its pods and a service', async () => {
+  it('describes a deployment, its pods, a service and a node; top shows pod and node usage', async () => {
     const ns = 'described';
     await namespace(ns);
     await k.ok(['create', 'deployment', 'web', '-n', ns, '--image=nginx:1.25', '--replicas=2', '--port=80']);
@@ -313,6 +313,17 @@ spec:
     // describe reads the endpoints from EndpointSlices.
     await waitFor(async () => expect(await k.ok(['describe', 'service', 'web', '-n', ns])).toMatch(/^Endpoints:\s+10\.244\.[\d.]+:80,10\.244\.[\d.]+:80$/m));
     expect(node).toMatch(/^Name:\s+sim-node-1$/m);
+    expect(node).toMatch(/^Allocatable:\n\s+cpu:\s+3900m$/m);
+    // kubectl top reads the metrics.k8s.io API.
+    const [topPods, topContainers, topNode] = await Promise.all([
+      k.ok(['top', 'pods', '-n', ns]),
+      k.ok(['top', 'pods', '-n', ns, '-l', 'app=web', '--containers', '--no-headers']),
+      k.ok(['top', 'node', 'sim-node-1']),
+    ]);
+    expect(topPods).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*$/m);
+    expect(topPods.match(/^web-\S+\s+\d+m\s+\d+Mi\s*$/gm)).toHaveLength(2);
+    expect(topContainers.match(/^web-\S+\s+nginx\s+\d+m\s+\d+Mi\s*$/gm)).toHaveLength(2);
+    expect(topNode).toMatch(/^sim-node-1\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%\s*$/m);
   });
 
   it('labels, annotates, scales and sets images, env and resources', async () => {

@@ -112,7 +112,17 @@ export class SimCluster {
         apiVersion: 'v1',
         kind: 'Node',
         metadata: { name: `sim-node-${i}`, labels: { 'kubernetes.io/hostname': `sim-node-${i}`, 'kubernetes.io/os': 'linux' } },
-        status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: `10.0.0.${i}` }] },
+        spec: { podCIDR: `10.244.${i}.0/24`, podCIDRs: [`10.244.${i}.0/24`] },
+        status: {
+          conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+          addresses: [
+            { type: 'InternalIP', address: `10.0.0.${i}` },
+            { type: 'Hostname', address: `sim-node-${i}` },
+          ],
+          capacity: { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' },
+          allocatable: { cpu: '3900m', memory: '15Gi', pods: '110', 'ephemeral-storage': '95Gi' },
+          nodeInfo: { kubeletVersion: 'v1.32.4', containerRuntimeVersion: 'containerd://1.7.24', osImage: 'Simulated Linux', kernelVersion: '6.1.0-sim', operatingSystem: 'linux', architecture: 'amd64' },
+        },
       });
     }
   }

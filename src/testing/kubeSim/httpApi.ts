@@ -21,6 +21,7 @@ import type { Json } from './patch.js';
 import { decodeProtobufObject } from './protobuf.js';
 import { answerReview, issueToken } from './reviews.js';
 import { columnsFor, toTable, wantsTable } from './tables.js';
+import { metricsList, metricsOf } from './metrics.js';
 import type { IncludeObject } from './tables.js';
 import type { Reviewer } from './reviews.js';
 import { parse as parseYaml } from 'yaml';
@@ -178,6 +179,11 @@ export class HttpApi {
     };
     const writeOpts = { fieldManager: q.get('fieldManager') ?? userAgentManager(req), dryRun: q.getAll('dryRun').includes('All') };
     const scope = type.namespaced ? namespace : undefined;
+    if (type.virtual === 'review' && (method !== 'POST' || name !== undefined)) return this.methodNotAllowed(res);
+    if (type.virtual === 'metrics') {
+      if (method !== 'GET' || sub !== undefined) return this.methodNotAllowed(res);
+      return this.send(res, 200, name === undefined ? metricsList(cluster, type, namespace, listOpts.labelSelector) : metricsOf(cluster, type, namespace, name));
+    }
 
     if (method === 'GET' && name === undefined) {
       if (q.get('watch') === 'true' || q.get('watch') === '1' || watchPath) return this.watch(req, res, ep, type, namespace, listOpts, q);
@@ -202,11 +208,10 @@ export class HttpApi {
       if (sub === undefined && wantsTable(req.headers.accept)) return this.send(res, 200, toTable(this.columns(cluster, type), [o], includeObject(q), { resourceVersion: o.metadata.resourceVersion }));
       return this.send(res, 200, o);
     }
-    if (type.createOnly === true && (method !== 'POST' || name !== undefined)) return this.methodNotAllowed(res);
     if ((sub === 'token' || sub === 'eviction') && method !== 'POST') return this.methodNotAllowed(res);
     if (method === 'POST' && name === undefined) {
       const body = await readObject(req, cluster.isBuiltIn(type));
-      if (type.createOnly === true) return this.send(res, 201, answerReview(type, body, ep.faults, this.reviewer(req)));
+      if (type.virtual === 'review') return this.send(res, 201, answerReview(type, body, ep.faults, this.reviewer(req)));
       const created = cluster.create(type, namespace, body, writeOpts);
       return this.send(res, 201, created);
     }

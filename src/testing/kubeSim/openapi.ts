@@ -98,8 +98,13 @@ function buildDocument(catalog: ResourceCatalog, path: string): Record<string, u
       'x-kubernetes-group-version-kind': gvk,
     });
     const prefix = `/${path}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.resource}`;
-    if (t.createOnly === true) {
+    if (t.virtual === 'review') {
       paths[prefix] = { post: op('post', WRITE_PARAMS, true) };
+      continue;
+    }
+    if (t.virtual === 'metrics') {
+      paths[prefix] = { get: op('list', READ_PARAMS) };
+      paths[`${prefix}/{name}`] = { get: op('get', []) };
       continue;
     }
     paths[prefix] = { get: op('list', READ_PARAMS), post: op('post', WRITE_PARAMS, true), delete: op('deletecollection', []) };

@@ -17,13 +17,16 @@ export interface ResourceType {
   readonly categories: readonly string[];
   /** Subresources served: status, scale, log, token, eviction. */
   readonly subresources: readonly string[];
-  /** Create-only review types (access reviews, whoami): answered, never stored. */
-  readonly createOnly?: boolean;
+  /**
+   * Types answered without storage: `review` (create-only access reviews and whoami) and
+   * `metrics` (read-only metrics.k8s.io usage computed from the running pods).
+   */
+  readonly virtual?: 'review' | 'metrics';
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-type Row = [group: string, version: string, resource: string, kind: string, namespaced: boolean, shortNames?: string[], subresources?: string[], createOnly?: boolean];
+type Row = [group: string, version: string, resource: string, kind: string, namespaced: boolean, shortNames?: string[], subresources?: string[], virtual?: 'review' | 'metrics'];
 
 const ROWS: Row[] = [
   ['', 'v1', 'namespaces', 'Namespace', false, ['ns'], ['status']],
@@ -59,15 +62,17 @@ const ROWS: Row[] = [
   ['rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false],
   ['storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false, ['sc']],
   ['scheduling.k8s.io', 'v1', 'priorityclasses', 'PriorityClass', false, ['pc']],
-  ['authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, [], [], true],
-  ['authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, [], [], true],
-  ['authentication.k8s.io', 'v1', 'selfsubjectreviews', 'SelfSubjectReview', false, [], [], true],
+  ['authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, [], [], 'review'],
+  ['authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, [], [], 'review'],
+  ['authentication.k8s.io', 'v1', 'selfsubjectreviews', 'SelfSubjectReview', false, [], [], 'review'],
+  ['metrics.k8s.io', 'v1beta1', 'nodes', 'NodeMetrics', false, [], [], 'metrics'],
+  ['metrics.k8s.io', 'v1beta1', 'pods', 'PodMetrics', true, [], [], 'metrics'],
   ['apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, ['crd', 'crds'], ['status']],
 ];
 
 const CATEGORY_ALL = new Set(['pods', 'services', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs']);
 
-export const BUILT_IN_TYPES: readonly ResourceType[] = ROWS.map(([group, version, resource, kind, namespaced, shortNames = [], subresources = [], createOnly = false]) => ({
+export const BUILT_IN_TYPES: readonly ResourceType[] = ROWS.map(([group, version, resource, kind, namespaced, shortNames = [], subresources = [], virtual]) => ({
   group,
   version,
   resource,
@@ -77,7 +82,7 @@ export const BUILT_IN_TYPES: readonly ResourceType[] = ROWS.map(([group, version
   shortNames,
   categories: CATEGORY_ALL.has(resource) ? ['all'] : [],
   subresources,
-  ...(createOnly ? { createOnly } : {}),
+  ...(virtual === undefined ? {} : { virtual }),
 }));
 
 export const apiVersionOf = (t: Pick<ResourceType, 'group' | 'version'>): string => (t.group === '' ? t.version : `${t.group}/${t.version}`);
@@ -85,7 +90,7 @@ export const apiVersionOf = (t: Pick<ResourceType, 'group' | 'version'>): string
 /** `group/resource`: the storage identity of a type (shared by its versions). */
 export const groupResource = (t: Pick<ResourceType, 'group' | 'resource'>): string => `${t.group}/${t.resource}`;
 
-export const verbsOf = (t: ResourceType): readonly string[] => (t.createOnly === true ? ['create'] : VERBS);
+export const verbsOf = (t: ResourceType): readonly string[] => (t.virtual === 'review' ? ['create'] : t.virtual === 'metrics' ? ['get', 'list'] : VERBS);
 
 /** The types one cluster serves; CRDs add and remove entries at runtime. */
 export class ResourceCatalog {

@@ -273,6 +273,9 @@ const COLUMNS: Record<string, readonly Column[]> = {
     col('Version', (n) => str(obj(obj(status(n)).nodeInfo).kubeletVersion, VERSION_INFO.gitVersion)),
     col('Internal-IP', (n) => str(arr(status(n).addresses).find((a) => a.type === 'InternalIP')?.address, '<none>'), 1),
     col('External-IP', (n) => str(arr(status(n).addresses).find((a) => a.type === 'ExternalIP')?.address, '<none>'), 1),
+    col('OS-Image', (n) => str(obj(status(n).nodeInfo).osImage, '<unknown>'), 1),
+    col('Kernel-Version', (n) => str(obj(status(n).nodeInfo).kernelVersion, '<unknown>'), 1),
+    col('Container-Runtime', (n) => str(obj(status(n).nodeInfo).containerRuntimeVersion, '<unknown>'), 1),
   ],
   '/events': [
     col('Last Seen', (e, now) => since(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp, now)),
