@@ -89,6 +89,10 @@ describe('kube simulator driven by real kubectl', () => {
     expect(out).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
     expect(out).toMatch(/^customresourcedefinitions\s+crd,crds\s+apiextensions.k8s.io\/v1\s+false/m);
     expect(await k.ok(['version', '-o', 'json'])).toContain('v1.32.4-sim');
+    // Without metrics-server (the default) there is no metrics.k8s.io API.
+    const top = await k.run(['top', 'pods']);
+    expect(top.code).not.toBe(0);
+    expect(top.stderr).toContain('Metrics API not available');
   });
 
   it('applies a multi-document manifest client-side, and rollout status waits for the rollout', async () => {

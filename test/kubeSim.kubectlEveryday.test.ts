@@ -47,7 +47,7 @@ describe.concurrent('everyday kubectl commands against the simulator', { timeout
   let k: Kubectl;
 
   beforeAll(async () => {
-    sim = await startKubeSim({ tls: true, timing: { reconcileDelayMs: 5, podStartMs: 50 } });
+    sim = await startKubeSim({ tls: true, cluster: { metricsServer: true }, timing: { reconcileDelayMs: 5, podStartMs: 50 } });
     k = kubectlFor(sim.kubeconfig);
   });
   afterAll(async () => {

@@ -26,6 +26,8 @@ export interface SimClusterOptions {
   readonly continueTtlMs?: number;
   /** Simulated worker nodes (DaemonSets run one pod per node). */
   readonly nodes?: number;
+  /** Serve the resource metrics API (metrics.k8s.io, for `kubectl top`), as a cluster with metrics-server does. Default false. */
+  readonly metricsServer?: boolean;
 }
 
 export interface ListOptions {
@@ -92,7 +94,7 @@ interface Snapshot {
 }
 
 export class SimCluster {
-  readonly catalog = new ResourceCatalog();
+  readonly catalog: ResourceCatalog;
   readonly store: ObjectStore;
   /** Dependents by owner uid: `gr|namespace|name`. */
   private readonly dependents = new Map<string, Set<string>>();
@@ -104,6 +106,7 @@ export class SimCluster {
     readonly name: string,
     private readonly options: SimClusterOptions = {},
   ) {
+    this.catalog = new ResourceCatalog({ metricsServer: options.metricsServer === true });
     this.store = new ObjectStore(options.historyLimit ?? 10_000);
     this.store.subscribe((c) => this.index(c));
     for (const ns of DEFAULT_NAMESPACES) this.put(this.type('', 'v1', 'namespaces'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });

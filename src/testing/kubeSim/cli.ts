@@ -1,6 +1,7 @@
 /**
  * `npm run kube-sim -- --port N --kubeconfig OUT.yaml [--seed FILE|demo] [--clusters K]
- *  [--plain-http] [--auth token|cert] [--faults FILE]`: runs the simulator until SIGINT/SIGTERM.
+ *  [--plain-http] [--auth token|cert] [--faults FILE] [--metrics-server]`: runs the simulator until
+ *  SIGINT/SIGTERM.
  * HTTPS by default (kubectl sends bearer tokens only over TLS).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,11 +22,12 @@ async function main(): Promise<void> {
       'plain-http': { type: 'boolean', default: false },
       auth: { type: 'string', default: 'token' },
       faults: { type: 'string' },
+      'metrics-server': { type: 'boolean', default: false },
     },
   });
   const auth = values.auth === 'cert' ? 'cert' : 'token';
   const faults = values.faults === undefined ? undefined : (parseYaml(readFileSync(values.faults, 'utf8')) as Record<string, Faults>);
-  const sim = await startKubeSim({ port: Number(values.port), clusters: Number(values.clusters), tls: !values['plain-http'], auth, ...(faults === undefined ? {} : { faults }) });
+  const sim = await startKubeSim({ port: Number(values.port), clusters: Number(values.clusters), tls: !values['plain-http'], auth, cluster: { metricsServer: values['metrics-server'] }, ...(faults === undefined ? {} : { faults }) });
   if (values.seed !== undefined) {
     const spec = values.seed === 'demo' ? DEMO_SEED : (parseYaml(readFileSync(values.seed, 'utf8')) as SeedSpec);
     for (const name of sim.clusterNames) sim.seed(name, spec);

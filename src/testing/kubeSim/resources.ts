@@ -94,8 +94,13 @@ export const verbsOf = (t: ResourceType): readonly string[] => (t.virtual === 'r
 
 /** The types one cluster serves; CRDs add and remove entries at runtime. */
 export class ResourceCatalog {
-  private readonly types: ResourceType[] = [...BUILT_IN_TYPES];
+  private readonly types: ResourceType[];
   private changes = 0;
+
+  /** `metricsServer` adds the metrics.k8s.io types, as installing metrics-server does. */
+  constructor(options: { metricsServer?: boolean } = {}) {
+    this.types = BUILT_IN_TYPES.filter((t) => t.virtual !== 'metrics' || options.metricsServer === true);
+  }
 
   /** Bumped whenever CRDs add or remove types (documents derived from the catalog are cached by it). */
   get generation(): number {
