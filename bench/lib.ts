@@ -62,7 +62,7 @@ export interface RunningService {
 export async function startServiceWith(config: Record<string, unknown>): Promise<RunningService> {
   const dir = mkdtempSync(join(tmpdir(), 'cd-bench-'));
   const file = join(dir, 'clouddriver.yml');
-  writeFileSync(file, toYaml({ storage: { sqlite: { path: join(dir, 'cd.db') } }, logging: { level: 'warn' }, account: { storage: { enabled: true } }, ...config }));
+  writeFileSync(file, toYaml({ storage: { sqlite: { path: join(dir, 'cd.db') } }, logging: { level: 'warn' }, account: { storage: { enabled: true, allow: { servers: ['*'] } } }, ...config }));
   const process = await startService({ args: ['--config', file], ...(env.BENCH_SERVICE_NODE_OPTIONS === undefined ? {} : { env: { NODE_OPTIONS: env.BENCH_SERVICE_NODE_OPTIONS } }) });
   const pid = await waitForPid(process);
   return { url: process.url, pid, process, stop: async () => void (await process.stop()) };

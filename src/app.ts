@@ -167,6 +167,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const { type: _t, cloudProvider: _c, '@type': _a, ...rest } = definition;
     const parsed = provider.accountSchema.safeParse(rest);
     if (!parsed.success) throw new InputError(`invalid ${provider.id} account: ${formatZodError(parsed.error)}`);
+    const refused = provider.submittedDefinitionProblems?.(parsed.data, config.account.storage.allow) ?? [];
+    if (refused.length > 0) throw new InputError(`${provider.id} account refused: ${refused.join('; ')}`);
     return provider.createCredentials(parsed.data, deps);
   };
 

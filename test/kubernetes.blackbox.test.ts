@@ -93,7 +93,7 @@ describe('Kubernetes provider against the simulator', () => {
       [
         'storage:',
         `  sqlite: {path: ${join(dir, 'cd.db')}}`,
-        'account: {storage: {enabled: true}}',
+        "account: {storage: {enabled: true, allow: {filePaths: true, servers: ['*']}}}",
         'kubernetes:',
         '  probeIntervalSeconds: 1',
         '  writeBatchMillis: 20',

@@ -113,7 +113,31 @@ export const configSchema = z
       .default({}),
     /** Clouddriver's account storage API (`POST|PUT /credentials`, `DELETE /credentials/{name}`). */
     account: z
-      .object({ storage: z.object({ enabled: z.boolean().default(false) }).passthrough().default({}) })
+      .object({
+        storage: z
+          .object({
+            enabled: z.boolean().default(false),
+            /**
+             * What a definition submitted through the API may make the service do (configured
+             * accounts are trusted). Everything is refused unless allowed here.
+             */
+            allow: z
+              .object({
+                /** Kubeconfig `exec` / `auth-provider` plugins (they run programs on this host). */
+                execPlugins: z.boolean().default(false),
+                /** File paths: `kubeconfigFile`, `tokenFile`, certificate and key files (they read this host's files). */
+                filePaths: z.boolean().default(false),
+                /** No kubeconfig at all, i.e. the service's own default credentials. */
+                defaultCredentials: z.boolean().default(false),
+                /** Globs the API server URL must match (`https://*.k8s.example.com:6443`; `*` allows any). */
+                servers: z.array(z.string().min(1)).default([]),
+              })
+              .strict()
+              .default({}),
+          })
+          .passthrough()
+          .default({}),
+      })
       .passthrough()
       .default({}),
     admin: z

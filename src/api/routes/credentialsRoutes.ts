@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountCredentials } from '../../core/accounts/AccountCredentials.js';
 import type { AccountDefinitionStore } from '../../core/accounts/AccountDefinitionStore.js';
 import type { CredentialsRepository } from '../../core/accounts/CredentialsRepository.js';
-import { InputError, NotFoundError } from '../../core/errors.js';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../../core/errors.js';
 
 export interface CredentialsRouteDeps {
   readonly credentials: CredentialsRepository;
@@ -53,11 +53,17 @@ export function registerCredentialsRoutes(app: FastifyInstance, deps: Credential
   });
 
   if (!deps.storageEnabled) return;
-  const definition = (body: unknown): Record<string, unknown> => {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InputError('an account definition (JSON object with "type" and "name") is required');
-    return body as Record<string, unknown>;
+  /** Clouddriver's `AccountDefinitionAuthorizer`: admins and Fiat account managers only. */
+  const mayManage = async (req: FastifyRequest): Promise<void> => {
+    if (!(await req.permissions()).accountManager) throw new NotAllowedError('Access denied: only admins and account managers may change accounts');
+  };
+  /** Only accounts added through this API can be replaced or removed through it; configured ones are the operator's. */
+  const stored = async (name: string): Promise<void> => {
+    if (deps.credentials.get(name) === undefined) throw new NotFoundError(`Account not found (name: ${name})`);
+    if (!(await deps.definitions.list()).some((d) => d.name === name)) throw new ConflictError(`account ${name} comes from the configuration and cannot be changed through the API`);
   };
   app.post('/credentials', async (req, reply) => {
+    await mayManage(req);
     const body = definition(req.body);
     const account = await deps.parseAccount(body);
     try {
@@ -66,23 +72,47 @@ export function registerCredentialsRoutes(app: FastifyInstance, deps: Credential
       await account.close?.();
       throw e;
     }
-    await deps.definitions.put(account.name, body);
+    try {
+      await deps.definitions.put(account.name, body);
+    } catch (e) {
+      await deps.credentials.remove(account.name); // not kept, so not registered either
+      throw e;
+    }
     return reply.status(200).send(view(account, true));
   });
   app.put('/credentials', async (req) => {
+    await mayManage(req);
     const body = definition(req.body);
+    await stored(String(body.name));
     const account = await deps.parseAccount(body);
-    if (!(await deps.credentials.remove(account.name))) {
-      await account.close?.();
-      throw new NotFoundError(`Account not found (name: ${account.name})`);
-    }
-    await deps.credentials.add(account);
     await deps.definitions.put(account.name, body);
+    await deps.credentials.remove(account.name);
+    await deps.credentials.add(account);
     return view(account, true);
   });
   app.delete<{ Params: { name: string } }>('/credentials/:name', async (req, reply) => {
-    if (!(await deps.credentials.remove(req.params.name))) throw new NotFoundError(`Account not found (name: ${req.params.name})`);
+    await mayManage(req);
+    await stored(req.params.name);
+    await deps.credentials.remove(req.params.name);
     await deps.definitions.remove(req.params.name);
     return reply.status(204).send();
   });
+}
+
+const MAX_DEFINITION_BYTES = 256 * 1024;
+const MAX_DEFINITION_DEPTH = 16;
+
+/** A definition as JSON: an object, at most 256 KiB and 16 levels deep, checked before anything is parsed or kept. */
+function definition(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InputError('an account definition (JSON object with "type" and "name") is required');
+  if (depthOf(body) > MAX_DEFINITION_DEPTH) throw new InputError(`an account definition may not nest deeper than ${MAX_DEFINITION_DEPTH} levels`);
+  if (Buffer.byteLength(JSON.stringify(body)) > MAX_DEFINITION_BYTES) throw new InputError(`an account definition may not exceed ${MAX_DEFINITION_BYTES} bytes`);
+  return body as Record<string, unknown>;
+}
+
+function depthOf(value: unknown, limit = MAX_DEFINITION_DEPTH + 1): number {
+  if (typeof value !== 'object' || value === null || limit === 0) return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, limit - 1));
+  return deepest + 1;
 }

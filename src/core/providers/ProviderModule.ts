@@ -8,6 +8,15 @@ import type { AccountCredentials } from '../accounts/AccountCredentials.js';
 import type { CachingAgent } from '../agents/CachingAgent.js';
 import type { OperationDefinition } from '../operations/OperationDefinition.js';
 
+/** `account.storage.allow`: what a definition submitted through the API may do. */
+export interface SubmittedDefinitionPolicy {
+  readonly execPlugins: boolean;
+  readonly filePaths: boolean;
+  readonly defaultCredentials: boolean;
+  /** Globs for API server URLs; `*` matches any run of characters. */
+  readonly servers: readonly string[];
+}
+
 /** What a provider gets from the composition root. */
 export interface ProviderDeps {
   readonly logger: Logger;
@@ -29,6 +38,12 @@ export interface ProviderModule<A = unknown, C extends AccountCredentials = Acco
   /** Parses one account definition; errors name the offending path. */
   readonly accountSchema: ZodType<A, ZodTypeDef, unknown>;
   createCredentials(definition: A, deps: ProviderDeps): Promise<C>;
+  /**
+   * Problems with a definition submitted through the account storage API that the operator's
+   * `account.storage.allow` settings do not permit (programs run, files read, servers reached,
+   * default credentials borrowed). Configured accounts are not checked.
+   */
+  submittedDefinitionProblems?(definition: A, allow: SubmittedDefinitionPolicy): string[];
   buildCachingAgents(credentials: C, deps: ProviderDeps): CachingAgent[];
   readonly operations: readonly OperationDefinition[];
   /**

@@ -8,6 +8,8 @@ export type Authorization = 'READ' | 'WRITE' | 'EXECUTE' | 'CREATE';
  */
 export interface Permissions {
   readonly admin: boolean;
+  /** May add, replace and remove accounts through the account storage API (Fiat's `accountManager`). */
+  readonly accountManager: boolean;
   account(name: string, authorization: Authorization): boolean;
   application(name: string, authorization: Authorization): boolean;
 }
@@ -23,7 +25,7 @@ export interface Authorizer {
   permissions(identity: Identity): Promise<Permissions>;
 }
 
-export const ALLOW_ALL: Permissions = { admin: true, account: () => true, application: () => true };
+export const ALLOW_ALL: Permissions = { admin: true, accountManager: true, account: () => true, application: () => true };
 
 /** Fiat disabled: Clouddriver then checks nothing but the allowed-accounts header (see `allowedAccountsProblem`). */
 export const openAuthorizer: Authorizer = { enabled: false, permissions: async () => ALLOW_ALL };

@@ -24,6 +24,7 @@ export interface FiatPermissionDocument {
   readonly applications?: readonly { name: string; authorizations?: readonly string[] }[];
   readonly allowAccessToUnknownApplications?: boolean;
   readonly legacyFallback?: boolean;
+  readonly accountManager?: boolean;
 }
 
 /**
@@ -87,6 +88,7 @@ export function permissionsOf(doc: FiatPermissionDocument): Permissions {
   const admin = doc.admin === true;
   return {
     admin,
+    accountManager: admin || doc.accountManager === true,
     account: (name: string, auth: Authorization) => admin || (accounts.get(name.toLowerCase())?.has(auth) ?? false),
     application: (name: string, auth: Authorization) => {
       if (admin) return true;

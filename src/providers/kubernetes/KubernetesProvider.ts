@@ -4,6 +4,7 @@ import type { CachingAgent } from '../../core/agents/CachingAgent.js';
 import type { ProviderDeps, ProviderModule, ProviderRuntime } from '../../core/providers/ProviderModule.js';
 import { KubernetesCredentials } from './account/KubernetesCredentials.js';
 import { kubernetesAccountSchema } from './account/KubernetesAccountConfig.js';
+import { kubernetesDefinitionProblems } from './account/submittedDefinition.js';
 import type { KubernetesAccountConfig } from './account/KubernetesAccountConfig.js';
 import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccountCache.js';
 import { APPLICATIONS, CLUSTERS } from './keys.js';
@@ -128,6 +129,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     accountSchema: kubernetesAccountSchema,
     operations: kubernetesOperations({ account: (name) => caches.get(name) }),
     createCredentials: async (definition) => new KubernetesCredentials(definition),
+    submittedDefinitionProblems: kubernetesDefinitionProblems,
     attach(ctx) {
       providerCache = ctx.cache;
       registerKubernetesRoutes(ctx.server, { read, accounts: () => caches });

@@ -10,6 +10,18 @@ const namespaceName = z.string().superRefine((ns, ctx) => {
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/** A regular expression that compiles (an invalid one would break every raw-resources read). */
+const regularExpression = z
+  .string()
+  .max(500)
+  .superRefine((source, ctx) => {
+    try {
+      new RegExp(source);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(e as Error).message}` });
+    }
+  });
+
 const customResource = z
   .object({
     kubernetesKind: z.string().min(1),
@@ -56,7 +68,7 @@ export const kubernetesAccountSchema = z
     oAuthScopes: z.array(z.string()).optional(),
     debug: z.boolean().optional(),
     rawResourcesEndpointConfig: z
-      .object({ kindExpressions: z.array(z.string()).default([]), omitKindExpressions: z.array(z.string()).default([]) })
+      .object({ kindExpressions: z.array(regularExpression).default([]), omitKindExpressions: z.array(regularExpression).default([]) })
       .default({}),
   })
   .strict()

@@ -1,4 +1,5 @@
 import { effectivePermissions, type AccountCredentials, type Permissions } from '../../../core/accounts/AccountCredentials.js';
+import { InputError } from '../../../core/errors.js';
 import { KubeClient } from '../client/KubeClient.js';
 import { createKindRegistry, type KubernetesKindRegistry } from '../KubernetesKind.js';
 import type { KubernetesAccountConfig } from './KubernetesAccountConfig.js';
@@ -29,12 +30,7 @@ export class KubernetesCredentials implements AccountCredentials {
     this.accountType = config.accountType ?? config.name;
     this.requiredGroupMembership = config.requiredGroupMembership;
     this.permissions = effectivePermissions(config.permissions, config.requiredGroupMembership);
-    this.client = new KubeClient({
-      ...(config.kubeconfigFile ? { kubeconfigFile: config.kubeconfigFile } : {}),
-      ...(config.kubeconfigContents ? { kubeconfigContents: config.kubeconfigContents } : {}),
-      ...(config.context ? { context: config.context } : {}),
-      requestTimeoutMs: config.kubectlRequestTimeoutSeconds * 1000,
-    });
+    this.client = loadClient(config);
     this.kindRegistry = createKindRegistry(config.customResources);
   }
 
@@ -106,5 +102,24 @@ export class KubernetesCredentials implements AccountCredentials {
   async close(): Promise<void> {
     this.closed = true;
     this.client.close();
+  }
+}
+
+/**
+ * The account's API client. A kubeconfig that cannot be loaded is the caller's mistake (400); its
+ * parser's message can quote kubeconfig lines (tokens), so only short single-line reasons are kept.
+ */
+function loadClient(config: KubernetesAccountConfig): KubeClient {
+  try {
+    return new KubeClient({
+      ...(config.kubeconfigFile ? { kubeconfigFile: config.kubeconfigFile } : {}),
+      ...(config.kubeconfigContents ? { kubeconfigContents: config.kubeconfigContents } : {}),
+      ...(config.context ? { context: config.context } : {}),
+      requestTimeoutMs: config.kubectlRequestTimeoutSeconds * 1000,
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : '';
+    const safe = message !== '' && !message.includes('\n') && message.length <= 200 && !/token|password|BEGIN|key/i.test(message);
+    throw new InputError(`account ${config.name}: the kubeconfig cannot be used${safe ? `: ${message}` : ' (it is not a valid kubeconfig)'}`);
   }
 }
