@@ -14,18 +14,23 @@ interface Reply {
   body: Record<string, unknown> & { items?: { metadata: { name: string; resourceVersion: string } }[]; metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number } };
 }
 
-function request(sim: KubeSim, method: string, path: string, opts: { cluster?: string; body?: unknown; token?: string | null; contentType?: string } = {}): Promise<Reply> {
+function request(sim: KubeSim, method: string, path: string, opts: { cluster?: string; body?: unknown; token?: string | null; contentType?: string; accept?: string } = {}): Promise<Reply> {
   const base = opts.cluster === undefined ? sim.url : sim.serverUrl(opts.cluster);
   const url = new URL(base + path);
   const token = opts.token === undefined ? `sim-token-${opts.cluster ?? sim.clusterNames[0] ?? ''}` : opts.token;
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, rejectUnauthorized: false, headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), 'content-type': opts.contentType ?? 'application/json' } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: (text === '' ? {} : JSON.parse(text)) as Reply['body'] }));
+    const headers = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), 'content-type': opts.contentType ?? 'application/json', ...(opts.accept === undefined ? {} : { accept: opts.accept }) };
+    const req = https.request(url, { method, rejectUnauthorized: false, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const json = (res.headers['content-type'] ?? '').includes('json');
+        resolve({ status: res.statusCode ?? 0, body: (raw.length === 0 ? {} : json ? JSON.parse(raw.toString()) : { raw }) as Reply['body'] });
+      });
     });
     req.on('error', reject);
-    req.end(opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
+    req.end(opts.body === undefined ? undefined : typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body));
   });
 }
 
@@ -171,6 +176,38 @@ describe('simulator LIST and WATCH over HTTP', () => {
     expect((await request(sim, 'GET', '/api/v1/namespaces/default/configmaps/versioned', { cluster: 'sim-3' })).status).toBe(404);
     expect((await request(sim, 'GET', '/api/v1/namespaces/default/configmaps/versioned', { cluster: 'sim-2', token: 'sim-token-sim-3' })).status).toBe(401);
     expect((await request(sim, 'GET', '/api/v1/namespaces', { cluster: 'nope' })).status).toBe(404);
+  });
+
+  it('accepts protobuf bodies for built-in kinds only, serves Tables on request, and the OpenAPI v2 document as protobuf', async () => {
+    // k8s\0 + runtime.Unknown{typeMeta{apiVersion: v1, kind: ConfigMap}, raw: ConfigMap{metadata{name: pb}, data{k: v}}}
+    const field = (n: number, b: Buffer): Buffer => Buffer.concat([Buffer.from([(n << 3) | 2, b.length]), b]);
+    const configMap = Buffer.concat([field(1, field(1, Buffer.from('pb'))), field(2, Buffer.concat([field(1, Buffer.from('k')), field(2, Buffer.from('v'))]))]);
+    const body = (apiVersion: string, kind: string): Buffer => Buffer.concat([Buffer.from('k8s\0', 'latin1'), field(1, Buffer.concat([field(1, Buffer.from(apiVersion)), field(2, Buffer.from(kind))])), field(2, configMap)]);
+    const created = await request(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: body('v1', 'ConfigMap'), contentType: 'application/vnd.kubernetes.protobuf' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'pb', namespace: 'default' }, data: { k: 'v' } });
+    const garbled = await request(sim, 'POST', '/api/v1/namespaces/default/configmaps', { body: Buffer.from('not protobuf'), contentType: 'application/vnd.kubernetes.protobuf' });
+    expect(garbled.status).toBe(400);
+
+    await request(sim, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      body: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gadgets.example.com' }, spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'gadgets', kind: 'Gadget' }, versions: [{ name: 'v1', served: true, storage: true, additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }] }] } },
+    });
+    const custom = await request(sim, 'POST', '/apis/example.com/v1/namespaces/default/gadgets', { body: body('example.com/v1', 'Gadget'), contentType: 'application/vnd.kubernetes.protobuf' });
+    expect(custom.status).toBe(415);
+    expect(custom.body).toMatchObject({ reason: 'UnsupportedMediaType' });
+    await request(sim, 'POST', '/apis/example.com/v1/namespaces/default/gadgets', { body: { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g1' }, spec: { size: 7 } } });
+
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+    const table = await request(sim, 'GET', '/api/v1/namespaces/default/configmaps/pb', { accept });
+    expect(table.body).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1', columnDefinitions: [{ name: 'Name' }, { name: 'Data' }, { name: 'Age' }], rows: [{ cells: ['pb', 1, expect.any(String)], object: { kind: 'PartialObjectMetadata', metadata: { name: 'pb' } } }] });
+    const gadgets = await request(sim, 'GET', '/apis/example.com/v1/namespaces/default/gadgets?includeObject=None', { accept });
+    expect(gadgets.body).toMatchObject({ columnDefinitions: [{ name: 'Name' }, { name: 'Size', type: 'integer' }], rows: [{ cells: ['g1', 7] }] });
+    expect((gadgets.body.rows as Record<string, unknown>[])[0]).not.toHaveProperty('object');
+    expect((await request(sim, 'GET', '/api/v1/namespaces/default/configmaps/pb')).body).toMatchObject({ kind: 'ConfigMap' });
+
+    const v2 = await request(sim, 'GET', '/openapi/v2', { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
+    expect(v2.status).toBe(200);
+    expect((v2.body as unknown as { raw: Buffer }).raw.subarray(0, 5).toString('latin1')).toBe('\n\u00032.0');
   });
 
   it('injects faults per cluster at runtime through the admin endpoint', async () => {
