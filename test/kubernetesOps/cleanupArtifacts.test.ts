@@ -87,11 +87,11 @@ describe('cleanupArtifacts', () => {
     ['not-a-list', 'k8s', 'cleanupArtifacts.manifests'],
     [[], 'nope', 'cleanupArtifacts.account'],
   ])('refuses %j on account %s with a 400 naming %s and creates no task', async (manifests, account, expected) => {
-    const before = (await h.request<unknown[]>('GET', '/task')).body.length;
-    const res = await h.request<{ errors: string[] }>('POST', '/kubernetes/ops', [{ cleanupArtifacts: { account, manifests } }]);
+    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
+    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ cleanupArtifacts: { account, manifests } }]);
     expect(res.status).toBe(400);
     expect(res.body.errors.join('\n')).toContain(expected);
-    expect((await h.request<unknown[]>('GET', '/task')).body.length).toBe(before);
+    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
   });
 
   it('fails the task with the cluster’s cause when the API server refuses, and deletes nothing', async () => {

@@ -152,19 +152,19 @@ describe('undoRolloutManifest, pauseRolloutManifest, resumeRolloutManifest, roll
   });
 
   it('undoes a StatefulSet to a ControllerRevision, restarts it, and refuses to pause it as kubectl does', async () => {
-    const sts = cluster().create(type('StatefulSet'), 'default', workload('StatefulSet', 'db', 'redis:1'));
-    const revision = (n: number, image: string) => ({
+    // The simulator's StatefulSet controller keeps one ControllerRevision per pod template, as the real one does.
+    cluster().create(type('StatefulSet'), 'default', workload('StatefulSet', 'db', 'redis:1'));
+    await waitFor(() => expect(cluster().list(type('ControllerRevision'), 'default').items.filter((r) => r.metadata.name?.startsWith('db-')).length).toBe(1));
+    setImage('StatefulSet', 'db', 'redis:2');
+    await waitFor(() => expect(cluster().list(type('ControllerRevision'), 'default').items.filter((r) => r.metadata.name?.startsWith('db-')).length).toBe(2));
+    // A revision of another owner is not part of the history.
+    cluster().create(type('ControllerRevision'), 'default', {
       apiVersion: 'apps/v1',
       kind: 'ControllerRevision',
-      metadata: { name: `db-rev${n}`, namespace: 'default', labels: { app: 'db' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid: sts.metadata.uid, controller: true }] },
-      revision: n,
-      data: { spec: { template: { $patch: 'replace', metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image }] } } } },
+      metadata: { name: 'other-rev7', namespace: 'default', labels: { app: 'db' } },
+      revision: 7,
+      data: { spec: { template: { $patch: 'replace', metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'redis:7' }] } } } },
     });
-    cluster().create(type('ControllerRevision'), 'default', revision(1, 'redis:1'));
-    cluster().create(type('ControllerRevision'), 'default', revision(2, 'redis:2'));
-    // A revision of another owner is not part of the history.
-    cluster().create(type('ControllerRevision'), 'default', { ...revision(7, 'redis:7'), metadata: { name: 'other-rev7', namespace: 'default', labels: { app: 'db' } } });
-    setImage('StatefulSet', 'db', 'redis:2');
 
     expect(succeeded(await run('undoRolloutManifest', { manifestName: 'statefulSet db', numRevisionsBack: 1 }))).toContain('Picked revision 1...');
     expect(imageOf(live('StatefulSet', 'db'))).toBe('redis:1');
@@ -195,11 +195,11 @@ describe('undoRolloutManifest, pauseRolloutManifest, resumeRolloutManifest, roll
     ['rollingRestartManifest', { account: 'limited', manifestName: 'deployment web', location: 'kube-system' }, 'rollingRestartKubernetesManifest.kube-system.wrongNamespace'],
     ['rollingRestartManifest', { account: 'nope', manifestName: 'deployment web' }, 'rollingRestartManifest.account'],
   ])('%s refuses %j with a 400 naming %s and creates no task', async (op, description, expected) => {
-    const before = (await h.request<unknown[]>('GET', '/task')).body.length;
-    const res = await h.request<{ errors: string[] }>('POST', '/kubernetes/ops', [{ [op]: { account: 'k8s', location: 'default', ...description } }]);
+    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
+    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ [op]: { account: 'k8s', location: 'default', ...description } }]);
     expect(res.status).toBe(400);
     expect(res.body.errors.join('\n')).toContain(expected);
-    expect((await h.request<unknown[]>('GET', '/task')).body.length).toBe(before);
+    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
   });
 
   it('fails the task with the cluster’s cause when the API server refuses the change', async () => {

@@ -120,10 +120,24 @@ describe('runJob', () => {
     [{ manifest: job({ name: 'x' }), account: 'limited' }, 'runKubernetesJob.default.wrongNamespace'],
     [{ manifest: job({ name: 'x' }), account: 'nope' }, 'account'],
   ])('refuses %j with a 400 naming %s and creates no task', async (description, expected) => {
-    const before = (await h.request<unknown[]>('GET', '/task')).body.length;
-    const res = await h.request<{ errors: string[] }>('POST', '/kubernetes/ops', [{ runJob: { account: 'k8s', application: 'batchapp', ...description } }]);
+    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
+    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ runJob: { account: 'k8s', application: 'batchapp', ...description } }]);
     expect(res.status).toBe(400);
     expect(res.body.errors.join('\n')).toContain(expected);
-    expect((await h.request<unknown[]>('GET', '/task')).body.length).toBe(before);
+    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
+  });
+  it('fails the task with the cluster’s cause when the API server refuses to create the Job', async () => {
+    h.sim.setFaults(h.sim.clusterNames[0] ?? '', { forbidden: { resources: ['jobs'] } });
+    try {
+      const task = await run({ manifest: job({ name: 'denied' }) });
+      expect(task.status.failed).toBe(true);
+      expect(task.status.retryable).toBe(false);
+      expect(task.resultObjects[0]).toMatchObject({ type: 'EXCEPTION', operation: 'KubernetesRunJobOperation' });
+      expect(String(task.resultObjects[0]?.message)).toContain('HTTP 403');
+      expect(task.history.at(-1)?.status).toMatch(/^Orchestration failed: KubernetesRunJobOperation/);
+    } finally {
+      h.sim.setFaults(h.sim.clusterNames[0] ?? '', {});
+    }
+    expect(liveJob('default', 'denied')).toBeUndefined();
   });
 });
