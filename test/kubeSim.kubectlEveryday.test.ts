@@ -255,6 +255,35 @@ spec:
     expect(service).toMatch(/^ {4}ports\t<\[\]ServicePort>$/m);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('field "nonsense" does not exist');
+
+    // Custom resources are explained from their CRD's structural schema.
+    const crd = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.org}
+spec:
+  group: example.org
+  scope: Namespaced
+  names: {plural: gadgets, singular: gadget, kind: Gadget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        description: A gadget.
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer, description: How big the gadget is.}
+`;
+    await k.ok(['apply', '-f', k.file('gadget-crd.yaml', crd)]);
+    await k.ok(['wait', '--for=condition=established', 'crd/gadgets.example.org', '--timeout=20s']);
+    const gadget = await k.ok(['explain', 'gadgets.spec']);
+    expect(gadget).toMatch(/^KIND:\s+Gadget$/m);
+    expect(gadget).toMatch(/^ {2}size\t<integer>\n\s+How big the gadget is\.$/m);
   });
 
   it('prints server-side tables: get -o wide, --show-labels, selectors, names, jsonpath, yaml', async () => {

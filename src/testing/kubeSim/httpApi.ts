@@ -119,7 +119,7 @@ export class HttpApi {
     }
     if (first === 'openapi' && second === 'v3') {
       const path = seg.slice(2).join('/');
-      const doc = seg.length === 2 ? openApiV3Root(cluster.catalog) : openApiV3Document(cluster.catalog, path);
+      const doc = seg.length === 2 ? openApiV3Root(cluster.catalog) : openApiV3Document(cluster.catalog, path, (t) => crdSchema(cluster, t));
       if (doc === undefined) return this.notFoundPath(res);
       // As the API server does: a document fetched by its current hash may be cached for good.
       const hash = seg.length === 2 ? undefined : openApiV3Hash(cluster.catalog, path);
@@ -450,6 +450,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** The structural schema a CRD declares for one served version of its custom resource. */
+function crdSchema(cluster: SimCluster, t: ResourceType): Record<string, unknown> | undefined {
+  const crd = cluster.store.get('apiextensions.k8s.io/customresourcedefinitions', undefined, `${t.resource}.${t.group}`);
+  const versions = ((crd?.spec ?? {}) as { versions?: { name?: string; schema?: { openAPIV3Schema?: Record<string, unknown> } }[] }).versions ?? [];
+  return versions.find((v) => v.name === t.version)?.schema?.openAPIV3Schema;
 }
 
 function includeObject(q: URLSearchParams): IncludeObject {

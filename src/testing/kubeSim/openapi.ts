@@ -2,7 +2,8 @@
  * The OpenAPI surface: the v3 root index and one v3 document per group-version listing each
  * resource's paths with their operations, query parameters and `x-kubernetes-group-version-kind`
  * (so kubectl knows the server validates fields itself, `fieldValidation`), plus object schemas
- * for the built-in kinds (openapiSchemas.ts; `kubectl explain`). Patch operations declare no
+ * for the built-in kinds (openapiSchemas.ts) and for custom resources whose CRD version carries
+ * an `openAPIV3Schema` (`kubectl explain`). Patch operations declare no
  * request body, so `kubectl apply` computes strategic merge patches from its compiled-in types
  * rather than from these (partial) schemas. `/openapi/v2` is a minimal Swagger 2.0 document
  * without definitions, in JSON or in the protobuf form kubectl asks for (gnostic
@@ -11,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceCatalog, ResourceType } from './resources.js';
 import { kindSchemaName, schemasFor } from './openapiSchemas.js';
+import type { CustomSchemaLookup } from './openapiSchemas.js';
 import { VERSION_INFO } from './discovery.js';
 
 const gvPath = (group: string, version: string): string => (group === '' ? `api/${version}` : `apis/${group}/${version}`);
@@ -69,9 +71,10 @@ export function openApiV3Root(catalog: ResourceCatalog): Record<string, unknown>
   return c.root;
 }
 
-export function openApiV3Document(catalog: ResourceCatalog, path: string): Record<string, unknown> | undefined {
+/** One group-version document; `custom` supplies the schemas of custom resources (from their CRDs). */
+export function openApiV3Document(catalog: ResourceCatalog, path: string, custom?: CustomSchemaLookup): Record<string, unknown> | undefined {
   const c = cached(catalog);
-  if (!c.docs.has(path)) c.docs.set(path, buildDocument(catalog, path));
+  if (!c.docs.has(path)) c.docs.set(path, buildDocument(catalog, path, custom));
   return c.docs.get(path);
 }
 
@@ -81,13 +84,13 @@ function buildRoot(catalog: ResourceCatalog): Record<string, unknown> {
   return { paths };
 }
 
-function buildDocument(catalog: ResourceCatalog, path: string): Record<string, unknown> | undefined {
+function buildDocument(catalog: ResourceCatalog, path: string, custom?: CustomSchemaLookup): Record<string, unknown> | undefined {
   const types = groupVersions(catalog).get(path);
   if (types === undefined) return undefined;
   const paths: Record<string, unknown> = {};
   for (const t of types) {
     const gvk = { group: t.group, version: t.version, kind: t.kind };
-    const schemaName = kindSchemaName(t);
+    const schemaName = kindSchemaName(t, custom);
     const body = schemaName === undefined ? {} : { content: { 'application/json': { schema: { $ref: `#/components/schemas/${schemaName}` } } } };
     const op = (verb: string, parameters: unknown[], withBody = false): Record<string, unknown> => ({
       operationId: `${verb}${t.kind}`,
@@ -114,7 +117,7 @@ function buildDocument(catalog: ResourceCatalog, path: string): Record<string, u
         sub === 'log' ? { get: op('get', []) } : sub === 'token' || sub === 'eviction' ? { post: op('post', WRITE_PARAMS) } : { get: op('get', []), put: op('put', WRITE_PARAMS, true), patch: op('patch', PATCH_PARAMS) };
     }
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: VERSION_INFO.gitVersion }, paths, components: { schemas: schemasFor(types) } };
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: VERSION_INFO.gitVersion }, paths, components: { schemas: schemasFor(types, custom) } };
 }
 
 /** A Swagger 2.0 document without paths or definitions. */

@@ -117,19 +117,45 @@ class SchemaBuilder {
   }
 }
 
+/** A custom resource's structural schema (its CRD version's `openAPIV3Schema`), if it has one. */
+export type CustomSchemaLookup = (t: ResourceType) => Schema | undefined;
+
+/** Custom resources are published as `{reversed group}.{version}.{Kind}`: `com.example.v1.Widget`. */
+const customSchemaName = (t: ResourceType): string => `${t.group.split('.').reverse().join('.')}.${t.version}.${t.kind}`;
+
 /** `components.schemas` of one group-version document: its kinds and every schema they use. */
-export function schemasFor(types: readonly ResourceType[]): Record<string, Schema> {
+export function schemasFor(types: readonly ResourceType[], custom: CustomSchemaLookup = () => undefined): Record<string, Schema> {
   const builder = new SchemaBuilder();
   for (const t of types) {
+    const gvk = { group: t.group, version: t.version, kind: t.kind };
     const def = kindMessage(apiVersionOf(t), t.kind);
-    if (def === undefined) continue;
-    builder.message(def, { group: t.group, version: t.version, kind: t.kind }, t.subresources.includes('status'));
+    if (def !== undefined) {
+      builder.message(def, gvk, t.subresources.includes('status'));
+      continue;
+    }
+    const schema = custom(t);
+    if (schema === undefined) continue;
+    // As the API server publishes CRD schemas: apiVersion, kind and metadata added to the CRD's own.
+    const meta = messageDef('ObjectMeta', 'meta/v1');
+    const metadataRef = meta === undefined ? { type: 'object' } : { allOf: [ref(builder.message(meta))], description: KIND_FIELD_DESCRIPTIONS.metadata };
+    builder.schemas[customSchemaName(t)] = {
+      ...schema,
+      type: 'object',
+      properties: {
+        apiVersion: { type: 'string', description: KIND_FIELD_DESCRIPTIONS.apiVersion },
+        kind: { type: 'string', description: KIND_FIELD_DESCRIPTIONS.kind },
+        metadata: metadataRef,
+        ...((schema.properties ?? {}) as Record<string, Schema>),
+      },
+      'x-kubernetes-group-version-kind': [gvk],
+    };
   }
   return builder.schemas;
 }
 
 /** The schema name of a kind, when the simulator describes it. */
-export function kindSchemaName(t: ResourceType): string | undefined {
+export function kindSchemaName(t: ResourceType, custom: CustomSchemaLookup = () => undefined): string | undefined {
   const def = kindMessage(apiVersionOf(t), t.kind);
-  return def === undefined ? undefined : schemaName(def);
+  if (def !== undefined) return schemaName(def);
+  return custom(t) === undefined ? undefined : customSchemaName(t);
 }
