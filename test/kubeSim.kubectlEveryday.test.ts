@@ -79,13 +79,14 @@ describe.concurrent('everyday kubectl commands against the simulator', { timeout
       k.ok(['create', 'poddisruptionbudget', 'web-pdb', '-n', ns, '--selector=app=web', '--min-available=1']),
       k.ok(['create', 'ingress', 'site', '-n', ns, '--rule=shop.example.com/cart*=backend:5678']),
       k.ok(['create', 'priorityclass', 'gen-high', '--value=1000', '--description=important']),
+      k.ok(['create', 'service', 'loadbalancer', 'edge', '-n', ns, '--tcp=443:8443']),
     ]);
     expect(created.join('')).toMatch(/deployment.apps\/web created[\s\S]*configmap\/settings created[\s\S]*secret\/creds created[\s\S]*job.batch\/once created[\s\S]*priorityclass.scheduling.k8s.io\/gen-high created/);
 
     // One GET of many kinds comes back as a List, in the order asked.
-    const fetched = await k.json<K8sList>(['get', '-n', ns, 'deployment/web', 'configmap/settings', 'secret/creds', 'secret/pull', 'job/once', 'cronjob/nightly', 'service/backend', 'role/reader', 'rolebinding/reader-bob', 'quota/small', 'pdb/web-pdb', 'ingress/site', 'priorityclass/gen-high']);
-    const [dep, cm, secret, pull, job, cron, svc, role, binding, quota, pdb, ing, pc] = fetched.items as [K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject];
-    expect(fetched.items.map((o) => o.kind)).toEqual(['Deployment', 'ConfigMap', 'Secret', 'Secret', 'Job', 'CronJob', 'Service', 'Role', 'RoleBinding', 'ResourceQuota', 'PodDisruptionBudget', 'Ingress', 'PriorityClass']);
+    const fetched = await k.json<K8sList>(['get', '-n', ns, 'deployment/web', 'configmap/settings', 'secret/creds', 'secret/pull', 'job/once', 'cronjob/nightly', 'service/backend', 'role/reader', 'rolebinding/reader-bob', 'quota/small', 'pdb/web-pdb', 'ingress/site', 'priorityclass/gen-high', 'service/edge']);
+    const [dep, cm, secret, pull, job, cron, svc, role, binding, quota, pdb, ing, pc, edge] = fetched.items as [K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject, K8sObject];
+    expect(fetched.items.map((o) => o.kind)).toEqual(['Deployment', 'ConfigMap', 'Secret', 'Secret', 'Job', 'CronJob', 'Service', 'Role', 'RoleBinding', 'ResourceQuota', 'PodDisruptionBudget', 'Ingress', 'PriorityClass', 'Service']);
     const depSpec = dep.spec as unknown as PodSpecLike & { replicas: number; selector: unknown };
     expect(depSpec.replicas).toBe(3);
     expect(depSpec.selector).toEqual({ matchLabels: { app: 'web' } });
@@ -108,6 +109,12 @@ describe.concurrent('everyday kubectl commands against the simulator', { timeout
     expect(JSON.stringify(ing.spec)).toContain('"host":"shop.example.com"');
     expect(JSON.stringify(ing.spec)).toContain('"pathType":"Prefix"');
     expect(pc.value).toBe(1000);
+    // A LoadBalancer Service gets a node port allocated, as the API server's allocator does.
+    const edgePort = (edge.spec?.ports as { port: number; nodePort: number }[] | undefined)?.[0];
+    expect(edge.spec?.type).toBe('LoadBalancer');
+    expect(edgePort?.port).toBe(443);
+    expect(edgePort?.nodePort).toBeGreaterThanOrEqual(30000);
+    expect(edgePort?.nodePort).toBeLessThanOrEqual(32767);
 
     // Generators that read an object first: expose, autoscale, create job --from.
     await k.ok(['rollout', 'status', 'deployment/web', '-n', ns, '--timeout=20s']);

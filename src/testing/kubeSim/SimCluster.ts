@@ -606,7 +606,7 @@ export class SimCluster {
       spec.type ??= 'ClusterIP';
       spec.sessionAffinity ??= 'None';
       if (spec.clusterIP === undefined && old.clusterIP !== undefined) spec.clusterIP = old.clusterIP;
-      serviceSpecDefaults(spec);
+      serviceSpecDefaults(spec, old);
     }
     workloadDefaults(type.resource, next);
   }

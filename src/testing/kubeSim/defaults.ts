@@ -49,8 +49,22 @@ export function workloadDefaults(resource: string, obj: Obj): void {
   if (resource === 'cronjobs' && isObj(spec.jobTemplate) && isObj(spec.jobTemplate.spec) && isObj(spec.jobTemplate.spec.template)) podSpecDefaults(spec.jobTemplate.spec.template.spec);
 }
 
-/** Service port and address-family defaults (the cluster IP itself is allocated on create). */
-export function serviceSpecDefaults(spec: Obj): void {
+/**
+ * Service port and address-family defaults (the cluster IP itself is allocated on create).
+ * NodePort and LoadBalancer ports get a node port from 30000-32767 (kept across updates, by port).
+ */
+export function serviceSpecDefaults(spec: Obj, previous?: Obj): void {
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+    spec.externalTrafficPolicy ??= 'Cluster';
+    if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+    const old = Array.isArray(previous?.ports) ? (previous.ports as unknown[]).filter(isObj) : [];
+    if (Array.isArray(spec.ports)) {
+      for (const p of spec.ports) {
+        if (!isObj(p) || p.nodePort !== undefined) continue;
+        p.nodePort = old.find((o) => o.port === p.port && typeof o.nodePort === 'number')?.nodePort ?? 30000 + Math.floor(Math.random() * 2768);
+      }
+    }
+  }
   if (Array.isArray(spec.ports)) {
     for (const p of spec.ports) {
       if (!isObj(p)) continue;
