@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +32,7 @@ import { InputError } from './core/errors.js';
 import type { TaskRepository } from './core/tasks/TaskRepository.js';
 import type { HealthIndicator } from './observability/Health.js';
 import { Metrics } from './observability/Metrics.js';
+import { EncryptedAccountDefinitionStore } from './stores/EncryptedAccountDefinitionStore.js';
 import { openStores } from './stores/openStores.js';
 
 export interface AppOptions {
@@ -82,7 +84,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const host = hostname();
   const ownerId = `${randomUUID()}@${host}`;
   const metrics = new Metrics();
+  const accountKey = accountStorageKey(config.account.storage.encryption.keyFile);
   const stores = await openStores(config.storage, clock);
+  const accountDefinitions = accountKey === undefined ? stores.accounts : new EncryptedAccountDefinitionStore(stores.accounts, accountKey);
 
   const caches = new Map<string, DefaultProviderCache>();
   const cacheFor = (namespace: string): DefaultProviderCache => {
@@ -176,7 +180,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     for (const provider of providers) {
       for (const account of await accountsFromConfig(provider, config, deps)) await credentials.add(account);
     }
-    if (config.account.storage.enabled) await loadStoredAccounts(stores.accounts, credentials, parseAccount, logger);
+    if (config.account.storage.enabled) await loadStoredAccounts(accountDefinitions, credentials, parseAccount, logger);
   } catch (err) {
     for (const account of credentials.list()) await account.close?.();
     await stores.close();
@@ -203,7 +207,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     credentials,
     ...config.credentials,
     storageEnabled: config.account.storage.enabled,
-    definitions: stores.accounts,
+    definitions: accountDefinitions,
     parseAccount,
   });
   registerArtifactRoutes(server, { kubernetesEnabled: byId.has('kubernetes') });
@@ -242,6 +246,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
       return stopping;
     },
   };
+}
+
+/** The key sealing stored account definitions, if one is configured (environment first, then the key file). */
+function accountStorageKey(keyFile: string | undefined): Buffer | undefined {
+  const encoded = process.env.CLOUDDRIVER_ACCOUNT_STORAGE_KEY ?? (keyFile === undefined ? undefined : readFileSync(keyFile, 'utf8'));
+  if (encoded === undefined) return undefined;
+  const key = Buffer.from(encoded.trim(), 'base64');
+  if (key.length !== 32) throw new ConfigError('the account storage key (CLOUDDRIVER_ACCOUNT_STORAGE_KEY or account.storage.encryption.keyFile) must be base64 of 32 bytes');
+  return key;
 }
 
 /**

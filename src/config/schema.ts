@@ -118,6 +118,11 @@ export const configSchema = z
           .object({
             enabled: z.boolean().default(false),
             /**
+             * Key sealing stored definitions (AES-256-GCM): a file holding base64 of 32 random bytes;
+             * the environment variable CLOUDDRIVER_ACCOUNT_STORAGE_KEY (same form) wins.
+             */
+            encryption: z.object({ keyFile: z.string().min(1).optional() }).strict().default({}),
+            /**
              * What a definition submitted through the API may make the service do (configured
              * accounts are trusted). Everything is refused unless allowed here.
              */
