@@ -54,14 +54,30 @@ describe.concurrent('everyday kubectl commands against the simulator', { timeout
     await sim.stop();
   });
 
-  /** A namespace made with the typed generator, and a ready Deployment in it when asked. */
-  async function namespace(ns: string): Promise<void> {
-    expect(await k.ok(['create', 'namespace', ns])).toBe(`namespace/${ns} created\n`);
+  // Setup steps that are not the command under test go straight to the simulator, sparing a
+  // kubectl process each (the suite's time is mostly kubectl start-up).
+
+  /** A namespace for one test. */
+  function namespace(ns: string): void {
+    const cluster = sim.cluster('sim-1');
+    cluster.create(cluster.type('', 'v1', 'namespaces'), undefined, { metadata: { name: ns } });
+  }
+
+  /** Waits until a Deployment's rollout is complete, as `kubectl rollout status` would report. */
+  async function rolledOut(ns: string, name: string): Promise<void> {
+    const cluster = sim.cluster('sim-1');
+    await waitFor(() => {
+      const d = cluster.get(cluster.type('apps', 'v1', 'deployments'), ns, name);
+      const desired = (d.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+      const status = (d.status ?? {}) as { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number };
+      expect(status.observedGeneration).toBe(d.metadata.generation);
+      expect([status.replicas ?? 0, status.updatedReplicas ?? 0, status.availableReplicas ?? 0]).toEqual([desired, desired, desired]);
+    }, 20_000);
   }
 
   it('creates objects with the typed generators (protobuf bodies)', async () => {
     const ns = 'gen';
-    await namespace(ns);
+    expect(await k.ok(['create', 'namespace', ns])).toBe(`namespace/${ns} created\n`);
     const created = await Promise.all([
       k.ok(['create', 'deployment', 'web', '-n', ns, '--image=nginx:1.25', '--replicas=3', '--port=8080']),
       k.ok(['create', 'configmap', 'settings', '-n', ns, '--from-literal=mode=blue', '--from-literal=level=2']),
@@ -117,7 +133,7 @@ describe.concurrent('everyday kubectl commands against the simulator', { timeout
     expect(edgePort?.nodePort).toBeLessThanOrEqual(32767);
 
     // Generators that read an object first: expose, autoscale, create job --from.
-    await k.ok(['rollout', 'status', 'deployment/web', '-n', ns, '--timeout=20s']);
+    await rolledOut(ns, 'web');
     expect(await k.ok(['expose', 'deployment', 'web', '-n', ns, '--port=80', '--target-port=8080'])).toContain('service/web exposed');
     expect(await k.ok(['autoscale', 'deployment', 'web', '-n', ns, '--min=2', '--max=5', '--cpu-percent=70'])).toContain('horizontalpodautoscaler.autoscaling/web autoscaled');
     expect(await k.ok(['create', 'job', 'manual', '-n', ns, '--from=cronjob/nightly'])).toContain('job.batch/manual created');
@@ -135,7 +151,7 @@ describe.concurrent('everyday kubectl commands against the simulator', { timeout
 
   it('applies a kind: List file, then reports the items unchanged or configured', async () => {
     const ns = 'listed';
-    await namespace(ns);
+    namespace(ns);
     const list = (level: string): string => `
 apiVersion: v1
 kind: List
@@ -174,7 +190,7 @@ items:
 
   it('rolls a generated Deployment forward and back (history --revision, undo, undo --to-revision)', async () => {
     const ns = 'rollouts';
-    await namespace(ns);
+    namespace(ns);
     await k.ok(['create', 'deployment', 'app', '-n', ns, '--image=app:1', '--replicas=2']);
     await k.ok(['rollout', 'status', 'deployment/app', '-n', ns, '--timeout=20s']);
     for (const v of ['2', '3']) {
@@ -204,7 +220,7 @@ items:
 
   it('keeps StatefulSet and DaemonSet history in ControllerRevisions: rollout history and undo', async () => {
     const ns = 'history';
-    await namespace(ns);
+    namespace(ns);
     const workload = (kind: string, name: string): string => `
 apiVersion: apps/v1
 kind: ${kind}
@@ -295,10 +311,10 @@ spec:
 
   it('prints server-side tables: get -o wide, --show-labels, selectors, names, jsonpath, yaml', async () => {
     const ns = 'tables';
-    await namespace(ns);
+    namespace(ns);
     await k.ok(['create', 'deployment', 'web', '-n', ns, '--image=nginx:1.25', '--replicas=2']);
     await k.ok(['expose', 'deployment', 'web', '-n', ns, '--port=80']);
-    await k.ok(['rollout', 'status', 'deployment/web', '-n', ns, '--timeout=20s']);
+    await rolledOut(ns, 'web');
     await k.ok(['label', 'pods', '-n', ns, '-l', 'app=web', 'tier=front']);
     const [deploy, pods, svc, byLabel, names, phases, yaml, all] = await Promise.all([
       k.ok(['get', 'deployments', '-n', ns, '-o', 'wide']),
@@ -327,10 +343,10 @@ spec:
 
   it('describes a deployment, its pods, a service and a node; top shows pod and node usage', async () => {
     const ns = 'described';
-    await namespace(ns);
+    namespace(ns);
     await k.ok(['create', 'deployment', 'web', '-n', ns, '--image=nginx:1.25', '--replicas=2', '--port=80']);
     await k.ok(['expose', 'deployment', 'web', '-n', ns, '--port=80']);
-    await k.ok(['rollout', 'status', 'deployment/web', '-n', ns, '--timeout=20s']);
+    await rolledOut(ns, 'web');
     const [deploy, pods, svc, node] = await Promise.all([
       k.ok(['describe', 'deployment', 'web', '-n', ns]),
       k.ok(['describe', 'pods', '-n', ns, '-l', 'app=web']),
@@ -364,7 +380,7 @@ spec:
 
   it('labels, annotates, scales and sets images, env and resources', async () => {
     const ns = 'edits';
-    await namespace(ns);
+    namespace(ns);
     await k.ok(['create', 'deployment', 'app', '-n', ns, '--image=app:1']);
     expect(await k.ok(['label', 'deployment', 'app', '-n', ns, 'team=red'])).toContain('labeled');
     const clash = await k.run(['label', 'deployment', 'app', '-n', ns, 'team=blue']);
@@ -394,7 +410,7 @@ spec:
 
   it('patches with strategic merge, merge, JSON patch, dry runs and the scale subresource', async () => {
     const ns = 'patches';
-    await namespace(ns);
+    namespace(ns);
     await k.ok(['create', 'deployment', 'app', '-n', ns, '--image=app:1']);
     // Strategic merge: containers merge by name, so the sidecar is added beside the app container.
     await k.ok(['patch', 'deployment', 'app', '-n', ns, '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"proxy:1"}]}}}}']);
@@ -425,9 +441,9 @@ spec:
 
   it('deletes with --cascade background, foreground and orphan, by selector, and as a dry run', async () => {
     const ns = 'deletes';
-    await namespace(ns);
+    namespace(ns);
     await Promise.all(['bg', 'fg', 'orphan'].map((name) => k.ok(['create', 'deployment', name, '-n', ns, '--image=app:1'])));
-    await Promise.all(['bg', 'fg', 'orphan'].map((name) => k.ok(['rollout', 'status', `deployment/${name}`, '-n', ns, '--timeout=20s'])));
+    await Promise.all(['bg', 'fg', 'orphan'].map((name) => rolledOut(ns, name)));
     expect(await k.ok(['delete', 'deployment', 'bg', '-n', ns, '--dry-run=server'])).toContain('deleted (server dry run)');
     expect((await k.json<K8sObject>(['get', 'deployment', 'bg', '-n', ns])).metadata.name).toBe('bg');
     await Promise.all([
@@ -452,7 +468,7 @@ spec:
 
   it('serves logs of pods, deployments and jobs, and waits for conditions, jsonpath values and deletion', async () => {
     const ns = 'logs';
-    await namespace(ns);
+    namespace(ns);
     await k.ok(['create', 'deployment', 'web', '-n', ns, '--image=nginx:1.25', '--replicas=2']);
     await k.ok(['create', 'job', 'task', '-n', ns, '--image=busybox:1.36']);
     expect(await k.ok(['wait', '--for=condition=Available', 'deployment/web', '-n', ns, '--timeout=20s'])).toContain('condition met');
@@ -491,9 +507,9 @@ spec:
 
   it('cordons, drains and uncordons a node; replaces and edits objects; watches as a table', async () => {
     const ns = 'nodes';
-    await namespace(ns);
+    namespace(ns);
     await k.ok(['create', 'deployment', 'drained', '-n', ns, '--image=app:1', '--replicas=3']);
-    await k.ok(['rollout', 'status', 'deployment/drained', '-n', ns, '--timeout=20s']);
+    await rolledOut(ns, 'drained');
     const nodeOf = (p: K8sObject): string => String((p.spec as { nodeName?: string } | undefined)?.nodeName);
     const before = (await k.json<K8sList>(['get', 'pods', '-n', ns, '-l', 'app=drained'])).items;
     const node = nodeOf(before[0] as K8sObject);
@@ -536,7 +552,7 @@ spec:
   });
 
   it('answers auth can-i, auth whoami and create token', async () => {
-    await namespace('auth');
+    namespace('auth');
     await k.ok(['create', 'serviceaccount', 'builder', '-n', 'auth']);
     const [canI, list, whoami, token] = await Promise.all([
       k.ok(['auth', 'can-i', 'delete', 'deployments', '-n', 'auth']),
