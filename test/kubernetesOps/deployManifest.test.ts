@@ -151,7 +151,7 @@ describe('deployManifest', () => {
   it('fails the task when a required artifact is not bound, before anything is deployed', async () => {
     const task = await deploy({ manifests: [configMap({ z: '1' })], requiredArtifacts: [{ type: 'docker/image', name: 'registry.example/other', reference: 'registry.example/other:1' }] });
     expect(task.status.failed).toBe(true);
-    expect(String(task.resultObjects[0]?.message)).toContain("The following required artifacts could not be bound: 'docker/image registry.example/other'");
+    expect(String(task.resultObjects[0]?.message)).toMatch(/^The following required artifacts could not be bound: '\[ArtifactKey\(type=docker\/image, name=registry.example\/other/);
     expect(live('v1', 'ConfigMap', 'default', 'web-config-v002')).toBeUndefined();
   });
 

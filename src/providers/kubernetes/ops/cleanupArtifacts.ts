@@ -5,17 +5,11 @@ import { kindProblem } from '../coordinates.js';
 import { kindOfManifest } from '../KubernetesKind.js';
 import { annotationsOf, manifestNamespace, type KubernetesManifest } from '../model/KubernetesManifest.js';
 import { accountField } from './descriptions.js';
+import { ARTIFACT_ANNOTATION, STRATEGY_ANNOTATION } from './manifestAnnotations.js';
 import { KubernetesValidator, addManifestName, newOperationResult, writerFor, type KubernetesOpsDeps, type OperationResult } from './KubernetesOperationSupport.js';
 
 const OP_NAME = 'CLEANUP_KUBERNETES_ARTIFACTS';
 
-export const ARTIFACT_ANNOTATION = {
-  type: 'artifact.spinnaker.io/type',
-  name: 'artifact.spinnaker.io/name',
-  location: 'artifact.spinnaker.io/location',
-  version: 'artifact.spinnaker.io/version',
-} as const;
-export const MAX_VERSION_HISTORY = 'strategy.spinnaker.io/max-version-history';
 
 /** `KubernetesCleanupArtifactsDescription`: `manifests` as a deploy's result lists them (Orca passes `outputs.manifests`). */
 const schema = z
@@ -81,7 +75,7 @@ export function cleanupArtifacts(deps: KubernetesOpsDeps): OperationDefinition {
           v.reject('invalid', `manifests[${i}].kind`, 'every manifest needs a valid kind');
           return;
         }
-        if (acct === undefined || tryParseInt(annotationsOf(m)[MAX_VERSION_HISTORY]) === undefined || artifactOf(m) === undefined) return;
+        if (acct === undefined || tryParseInt(annotationsOf(m)[STRATEGY_ANNOTATION.maxVersionHistory]) === undefined || artifactOf(m) === undefined) return;
         const kind = kindOfManifest(m);
         if (v.kind(acct, kind) && acct.registry.get(kind).namespaced) v.namespace(acct, locationOf(m));
       });
@@ -92,7 +86,7 @@ export function cleanupArtifacts(deps: KubernetesOpsDeps): OperationDefinition {
       const result = newOperationResult();
       const toDelete: KubeObject[] = [];
       for (const m of d.manifests) {
-        const max = tryParseInt(annotationsOf(m)[MAX_VERSION_HISTORY]);
+        const max = tryParseInt(annotationsOf(m)[STRATEGY_ANNOTATION.maxVersionHistory]);
         const artifact = artifactOf(m);
         if (max === undefined || max < 0 || artifact === undefined) continue;
         const kind = await writer.kind(kindOfManifest(m));

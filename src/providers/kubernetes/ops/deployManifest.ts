@@ -6,25 +6,17 @@ import type { KubeObject } from '../client/KubeClient.js';
 import { kindProblem, nameProblem } from '../coordinates.js';
 import { kubernetesKindName, type KubernetesKindProperties } from '../KubernetesKind.js';
 import { ANNOTATION, trafficLoadBalancers } from '../moniker.js';
-import { apiGroupOf, isObject, labelsOf, type KubernetesManifest } from '../model/KubernetesManifest.js';
+import { annotationsOf, apiGroupOf, isObject, labelsOf, type KubernetesManifest } from '../model/KubernetesManifest.js';
 import { artifactKey, bindArtifacts } from './artifacts.js';
 import { KubernetesOperationError, type ClusterWriter } from './ClusterWriter.js';
 import { accountField, artifactSchema, manifestSchema, monikerSchema, type Artifact } from './descriptions.js';
-import { KubernetesValidator, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
-import { annotateArtifact, annotationsOf, applyMoniker, mapFor, selectableLabels, strategyOf, type ManifestStrategy } from './manifestAnnotations.js';
+import { KubernetesValidator, unboundRequiredArtifactsMessage, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
+import { labelSelectorProblems, labelSelectorsSchema, type LabelSelector } from './labelSelectors.js';
+import { annotateArtifact, applyMoniker, mapFor, selectableLabels, strategyOf, type ManifestStrategy } from './manifestAnnotations.js';
 import { chooseVersion, liveVersions, versionedName } from './versioning.js';
 
 const OP = 'DEPLOY_KUBERNETES_MANIFEST';
 const MANAGED_BY = 'spinnaker';
-
-const selectorSchema = z
-  .object({
-    kind: z.enum(['ANY', 'EQUALS', 'NOT_EQUALS', 'CONTAINS', 'NOT_CONTAINS', 'EXISTS', 'NOT_EXISTS']),
-    key: z.string().min(1),
-    values: z.array(z.string()).default([]),
-  })
-  .passthrough();
-export type LabelSelectorRequirement = z.infer<typeof selectorSchema>;
 
 /** `KubernetesDeployManifestDescription`. */
 export const deployManifestSchema = z
@@ -46,7 +38,7 @@ export const deployManifestSchema = z
       .transform((s) => s.toUpperCase())
       .pipe(z.enum(['RED_BLACK', 'BLUE_GREEN', 'HIGHLANDER', 'NONE']))
       .nullish(),
-    labelSelectors: z.object({ selectors: z.array(selectorSchema).default([]) }).passthrough().nullish(),
+    labelSelectors: labelSelectorsSchema.nullish(),
     skipSpecTemplateLabels: z.boolean().default(false),
     allowNothingSelected: z.boolean().default(false),
   })
@@ -86,6 +78,7 @@ export function validateDeploy(deps: KubernetesOpsDeps, d: DeployManifestDescrip
   const acct = v.account(d.account);
   const raw = requestedManifests(d);
   if (raw.length === 0) v.reject('empty', 'manifests', 'at least one manifest is required');
+  for (const problem of labelSelectorProblems(d.labelSelectors)) v.reject('invalid', 'labelSelectors', problem);
   raw.forEach((m, i) => {
     const at = `manifests[${i}]`;
     for (const problem of manifestProblems(m)) v.reject('invalid', at, problem);
@@ -164,16 +157,8 @@ export async function deployManifests(deps: KubernetesOpsDeps, d: DeployManifest
   }
 
   await status('Checking if all requested artifacts were bound...');
-  if (d.enableArtifactBinding) {
-    const boundKeys = new Set(result.boundArtifacts.map(artifactKey));
-    const unbound = (d.requiredArtifacts ?? []).filter((a) => !boundKeys.has(artifactKey(a)));
-    if (unbound.length > 0) {
-      throw new KubernetesOperationError(
-        `The following required artifacts could not be bound: '${unbound.map((a) => `${a.type} ${a.name ?? ''}`).join(', ')}'. Check that the Docker image name above matches the name used in the image field of your manifest. Failing the stage as this is likely a configuration error.`,
-        0,
-      );
-    }
-  }
+  const unbound = d.enableArtifactBinding ? unboundRequiredArtifactsMessage(d.requiredArtifacts, result.boundArtifacts) : undefined;
+  if (unbound !== undefined) throw new KubernetesOperationError(unbound, 0);
 
   for (const { manifest, kind, strategy, artifact } of prepared) {
     await status(`Submitting manifest ${fullResourceName(manifest)} to kubernetes master...`);
@@ -266,9 +251,11 @@ async function applyTraffic(writer: ClusterWriter, m: KubernetesManifest, d: Dep
   }
 }
 
-function matchesSelectors(labels: Record<string, string>, selectors: readonly LabelSelectorRequirement[]): boolean {
-  return selectors.every(({ kind, key, values }) => {
-    const value = labels[key];
+/** In memory, what `kubectl apply -l` selects (`KubernetesSelector` semantics). */
+function matchesSelectors(labels: Record<string, string>, selectors: readonly LabelSelector[]): boolean {
+  return selectors.every(({ kind, key, values: given }) => {
+    const value = labels[key ?? ''];
+    const values = given ?? [];
     switch (kind) {
       case 'EQUALS':
         return value !== undefined && value === values[0];

@@ -1,5 +1,5 @@
 import { ANNOTATION } from '../moniker.js';
-import { isObject, type JsonObject, type KubernetesManifest } from '../model/KubernetesManifest.js';
+import { annotationsOf, isObject, type JsonObject, type KubernetesManifest } from '../model/KubernetesManifest.js';
 
 /**
  * What a deploy writes into a manifest and reads from it: the artifact annotations
@@ -47,10 +47,6 @@ export interface MonikerValues {
   readonly stack?: string | null | undefined;
   readonly detail?: string | null | undefined;
   readonly sequence?: number | null | undefined;
-}
-
-export function annotationsOf(m: KubernetesManifest): Record<string, string> {
-  return mapAt(m, 'metadata', 'annotations');
 }
 
 /** The strategy annotations of a manifest (`KubernetesManifestStrategy.fromAnnotations`). */
@@ -133,12 +129,4 @@ export function mapFor(root: object, a: string, b: string): Record<string, unkno
   const outer = r[a] as JsonObject;
   if (!isObject(outer[b])) outer[b] = {};
   return outer[b] as Record<string, unknown>;
-}
-
-function mapAt(root: unknown, a: string, b: string): Record<string, string> {
-  const outer = isObject(root) ? root[a] : undefined;
-  const inner = isObject(outer) ? outer[b] : undefined;
-  const out: Record<string, string> = {};
-  if (isObject(inner)) for (const [k, v] of Object.entries(inner)) if (typeof v === 'string') out[k] = v;
-  return out;
 }

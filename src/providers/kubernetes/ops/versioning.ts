@@ -1,8 +1,8 @@
 import type { KubernetesKindProperties } from '../KubernetesKind.js';
 import { ANNOTATION } from '../moniker.js';
-import { isObject, type KubernetesManifest } from '../model/KubernetesManifest.js';
+import { annotationsOf, isObject, type KubernetesManifest } from '../model/KubernetesManifest.js';
 import type { ClusterWriter } from './ClusterWriter.js';
-import { ARTIFACT_ANNOTATION, LABEL, annotationsOf } from './manifestAnnotations.js';
+import { ARTIFACT_ANNOTATION, LABEL } from './manifestAnnotations.js';
 
 /**
  * Versioned resources (`ResourceVersioner`): a versioned object `name` is deployed as
