@@ -339,6 +339,10 @@ spec:
     expect(all).toMatch(/^deployment.apps\/web\s+2\/2/m);
     expect(all).toMatch(/^replicaset.apps\/web-\w+\s+2\s+2\s+2/m);
     expect(all).toMatch(/^service\/web\s+ClusterIP/m);
+
+    // A crash-looping pod (kubectl run with the simulator's behaviour annotation).
+    await k.ok(['run', 'crashy', '-n', ns, '--image=crashy:1', '--annotations=sim.spinnaker.io/behavior=crash', '--labels=app=crashy']);
+    await waitFor(async () => expect(await k.ok(['get', 'pods', '-n', ns, '-l', 'app=crashy', '--no-headers'])).toMatch(/^crashy\s+0\/1\s+CrashLoopBackOff\s+3 \(\d+s ago\)\s+\S+$/m), 20_000);
   });
 
   it('describes a deployment, its pods, a service and a node; top shows pod and node usage', async () => {

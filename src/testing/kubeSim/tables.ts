@@ -61,7 +61,11 @@ function podTemplate(o: KubeObj): Obj {
 const containerNames = (o: KubeObj): string => arr(podTemplate(o).containers).map((c) => str(c.name)).join(',');
 const images = (o: KubeObj): string => arr(podTemplate(o).containers).map((c) => str(c.image)).join(',');
 function selectorText(o: KubeObj): string {
-  const sel = obj(spec(o).selector);
+  return selectorOf(obj(spec(o).selector));
+}
+
+/** metav1.FormatLabelSelector: `a=b,c in (d,e)`, `<none>` for an empty selector. */
+function selectorOf(sel: Obj): string {
   const parts = Object.entries(obj(sel.matchLabels)).map(([k, v]) => `${k}=${String(v)}`);
   for (const e of arr(sel.matchExpressions)) {
     const values = Array.isArray(e.values) ? (e.values as string[]).join(',') : '';
@@ -93,7 +97,13 @@ function podReady(p: KubeObj): string {
   return `${ready}/${containers}`;
 }
 
-const podRestarts = (p: KubeObj): number => arr(status(p).containerStatuses).reduce((n, c) => n + num(c.restartCount), 0);
+/** RESTARTS as kubectl's pod printer shows it: the count, and how long ago the last one ended. */
+function podRestarts(p: KubeObj, now: number): string {
+  const statuses = arr(status(p).containerStatuses);
+  const restarts = statuses.reduce((n, c) => n + num(c.restartCount), 0);
+  const finished = statuses.map((c) => Date.parse(str(obj(obj(c.lastState).terminated).finishedAt))).filter((t) => !Number.isNaN(t));
+  return restarts > 0 && finished.length > 0 ? `${restarts} (${humanDuration(now - Math.max(...finished))} ago)` : String(restarts);
+}
 
 function servicePorts(o: KubeObj): string {
   const ports = arr(spec(o).ports).map((p) => `${num(p.port)}${num(p.nodePort) > 0 ? `:${num(p.nodePort)}` : ''}/${str(p.protocol, 'TCP')}`);
@@ -259,6 +269,25 @@ const COLUMNS: Record<string, readonly Column[]> = {
       const ips = arr(o.endpoints).flatMap((e) => (Array.isArray(e.addresses) ? (e.addresses as string[]) : []));
       return ips.length === 0 ? '<unset>' : ips.length > 3 ? `${ips.slice(0, 3).join(',')} + ${ips.length - 3} more...` : ips.join(',');
     }),
+    AGE,
+  ],
+  'networking.k8s.io/networkpolicies': [NAME, col('Pod-Selector', (o) => selectorOf(obj(spec(o).podSelector))), AGE],
+  'networking.k8s.io/ingressclasses': [NAME, col('Controller', (o) => str(spec(o).controller)), col('Parameters', (o) => (spec(o).parameters === undefined ? '<none>' : str(obj(spec(o).parameters).name))), AGE],
+  'storage.k8s.io/storageclasses': [
+    NAME,
+    col('Provisioner', (o) => str(o.provisioner)),
+    col('ReclaimPolicy', (o) => str(o.reclaimPolicy, 'Delete')),
+    col('VolumeBindingMode', (o) => str(o.volumeBindingMode, 'Immediate')),
+    col('AllowVolumeExpansion', (o) => o.allowVolumeExpansion === true),
+    AGE,
+  ],
+  '/persistentvolumeclaims': [
+    NAME,
+    col('Status', (o) => str(status(o).phase, 'Pending')),
+    col('Volume', (o) => str(spec(o).volumeName)),
+    col('Capacity', (o) => str(obj(status(o).capacity).storage)),
+    col('Access Modes', (o) => (Array.isArray(status(o).accessModes) ? (status(o).accessModes as string[]).map((m) => ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' })[m] ?? m).join(',') : '')),
+    col('StorageClass', (o) => str(spec(o).storageClassName, '<unset>')),
     AGE,
   ],
   '/configmaps': [NAME, col('Data', (o) => countKeys(o.data) + countKeys(o.binaryData), 0, 'integer'), AGE],
