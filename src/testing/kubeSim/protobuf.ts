@@ -6,6 +6,11 @@
  * would have decoded from an equivalent JSON body, driven by the field table in
  * builtinMessages.ts. Only decoding: responses stay JSON, which every client's Accept header
  * (`application/vnd.kubernetes.protobuf,application/json`) allows.
+ *
+ * Why decode rather than steer clients to JSON: client-go's generated clientsets (which kubectl's
+ * typed generators use) force protobuf for built-in kinds whatever discovery or OpenAPI say, and
+ * do not fall back to JSON on 415 (k8s.io/client-go rest/client.go); a real API server accepts
+ * protobuf for every built-in kind.
  */
 import type { FieldDef, MessageDef } from './builtinMessages.js';
 import { isScalar, kindMessage, messageDef } from './builtinMessages.js';
