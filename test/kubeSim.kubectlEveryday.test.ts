@@ -1,8 +1,10 @@
 /**
  * Everyday kubectl commands against the Kubernetes API server simulator: the typed generators
- * (which send protobuf bodies), `kind: List` files, rollouts, explain, server-side tables,
- * describe, label/annotate/scale/set, patch types, delete cascades, logs, wait and the auth
- * commands. Each test works in its own namespace, so the tests run concurrently.
+ * (which send protobuf bodies), `kind: List` files, Deployment, StatefulSet and DaemonSet
+ * rollouts, explain (built-in kinds and CRDs), server-side tables, describe, top,
+ * label/annotate/scale/set, patch types and diff, delete cascades, cordon/drain, replace/edit,
+ * logs, wait and the auth commands. Each test works in its own namespace, so the tests run
+ * concurrently.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
