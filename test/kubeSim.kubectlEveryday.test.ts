@@ -151,7 +151,7 @@ describe.concurrent('everyday kubectl commands against the simulator', { timeout
     expect(again.stderr).toContain('configmaps "settings" already exists');
   });
 
-  it('applies a kind: List file, then reports the items unchanged or configured', async () => {
+  it('applies a kind: List file, then reports the items unchanged, configured or pruned', async () => {
     const ns = 'listed';
     namespace(ns);
     const list = (level: string): string => `
@@ -160,14 +160,14 @@ kind: List
 items:
 - apiVersion: v1
   kind: ConfigMap
-  metadata: {name: first, namespace: ${ns}}
+  metadata: {name: first, namespace: ${ns}, labels: {set: listed}}
   data: {level: "${level}"}
 - apiVersion: v1
   kind: ServiceAccount
   metadata: {name: second, namespace: ${ns}}
 - apiVersion: apps/v1
   kind: Deployment
-  metadata: {name: third, namespace: ${ns}}
+  metadata: {name: third, namespace: ${ns}, labels: {set: listed}}
   spec:
     replicas: 1
     selector: {matchLabels: {app: third}}
@@ -188,6 +188,12 @@ items:
     const yaml = await k.ok(['get', 'configmap/first', 'serviceaccount/second', '-n', ns, '-o', 'yaml']);
     expect(yaml).toMatch(/^kind: List$/m);
     expect(yaml).toContain('name: second');
+    // apply --prune deletes labelled objects of the prunable kinds that the file no longer holds.
+    const withoutFirst = list('2').replace(/^- apiVersion: v1\n {2}kind: ConfigMap\n(?: {2}.*\n)+/m, '');
+    const pruned = await k.ok(['apply', '--prune', '-l', 'set=listed', '-n', ns, '-f', k.file('list3.yaml', withoutFirst)]);
+    expect(pruned).toContain('deployment.apps/third unchanged');
+    expect(pruned).toContain('configmap/first pruned');
+    expect((await k.run(['get', 'configmap', 'first', '-n', ns])).stderr).toContain('configmaps "first" not found');
   });
 
   it('rolls a generated Deployment forward and back (history --revision, undo, undo --to-revision)', async () => {

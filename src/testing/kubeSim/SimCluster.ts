@@ -551,7 +551,15 @@ export class SimCluster {
   /** Server-populated defaults the clients rely on. */
   private defaults(type: ResourceType, obj: KubeObj): void {
     const spec = (obj.spec ?? {}) as Record<string, unknown>;
-    if (['deployments', 'replicasets', 'statefulsets'].includes(type.resource) && spec.replicas === undefined) spec.replicas = 1;
+    if (['deployments', 'replicasets', 'replicationcontrollers', 'statefulsets'].includes(type.resource) && spec.replicas === undefined) spec.replicas = 1;
+    if (type.resource === 'replicationcontrollers') {
+      // SetDefaults_ReplicationController: selector and labels from the template's labels.
+      const templateLabels = ((spec.template ?? {}) as { metadata?: { labels?: Record<string, string> } }).metadata?.labels;
+      if (templateLabels !== undefined) {
+        spec.selector ??= { ...templateLabels };
+        obj.metadata.labels ??= { ...templateLabels };
+      }
+    }
     if (type.resource === 'deployments') {
       spec.revisionHistoryLimit ??= 10;
       spec.progressDeadlineSeconds ??= 600;

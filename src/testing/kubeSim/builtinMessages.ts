@@ -136,7 +136,9 @@ const PACKAGES: Record<string, Record<string, string>> = {
     PodAffinity: '1 requiredDuringSchedulingIgnoredDuringExecution []PodAffinityTerm; 2 preferredDuringSchedulingIgnoredDuringExecution []WeightedPodAffinityTerm',
     PodAffinityTerm: '1 labelSelector* LabelSelector; 2 namespaces []s; 3 topologyKey! s; 4 namespaceSelector* LabelSelector; 5 matchLabelKeys []s; 6 mismatchLabelKeys []s',
     WeightedPodAffinityTerm: '1 weight! i32; 2 podAffinityTerm! PodAffinityTerm',
-    Service: `${OBJECT_META}; 2 spec ServiceSpec`,
+    ReplicationController: `${OBJECT_META}; 2 spec ReplicationControllerSpec`,
+  ReplicationControllerSpec: '1 replicas* i32; 4 minReadySeconds i32; 2 selector {}; 3 template* PodTemplateSpec',
+  Service: `${OBJECT_META}; 2 spec ServiceSpec`,
     ServiceSpec:
       '1 ports []ServicePort@port; 2 selector {}; 3 clusterIP s; 18 clusterIPs []s; 4 type s; 5 externalIPs []s; 7 sessionAffinity s; 8 loadBalancerIP s; 9 loadBalancerSourceRanges []s; 10 externalName s; 11 externalTrafficPolicy s; 12 healthCheckNodePort i32; 13 publishNotReadyAddresses b; 14 sessionAffinityConfig* SessionAffinityConfig; 19 ipFamilies []s; 17 ipFamilyPolicy* s; 20 allocateLoadBalancerNodePorts* b; 21 loadBalancerClass* s; 22 internalTrafficPolicy* s; 23 trafficDistribution* s',
     ServicePort: '1 name s; 2 protocol s; 6 appProtocol* s; 3 port! i32; 4 targetPort ios; 5 nodePort i32',

@@ -104,6 +104,7 @@ export class Controllers {
       nodes: t('', 'v1', 'nodes'),
       deployments: t('apps', 'v1', 'deployments'),
       replicasets: t('apps', 'v1', 'replicasets'),
+      replicationcontrollers: t('', 'v1', 'replicationcontrollers'),
       statefulsets: t('apps', 'v1', 'statefulsets'),
       daemonsets: t('apps', 'v1', 'daemonsets'),
       jobs: t('batch', 'v1', 'jobs'),
@@ -137,10 +138,10 @@ export class Controllers {
     const o = c.object;
     const ns = o.metadata.namespace;
     const resource = c.gr.split('/')[1] ?? '';
-    if (['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs'].includes(resource) && c.type !== 'DELETED') this.enqueue(resource, ns, o.metadata.name ?? '');
+    if (['deployments', 'replicasets', 'replicationcontrollers', 'statefulsets', 'daemonsets', 'jobs'].includes(resource) && c.type !== 'DELETED') this.enqueue(resource, ns, o.metadata.name ?? '');
     for (const r of o.metadata.ownerReferences ?? []) {
       if (r.controller !== true) continue;
-      const ownerResource = { ReplicaSet: 'replicasets', Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs' }[r.kind];
+      const ownerResource = { ReplicaSet: 'replicasets', ReplicationController: 'replicationcontrollers', Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs' }[r.kind];
       if (ownerResource !== undefined) this.enqueue(ownerResource, ns, r.name);
     }
     if (resource === 'services') this.enqueue('endpoints', ns, o.metadata.name ?? '');
@@ -181,7 +182,7 @@ export class Controllers {
     const o = this.cluster.tryGet(type, ns, name);
     if (o === undefined || terminating(o)) return;
     if (resource === 'deployments') this.syncDeployment(o);
-    else if (resource === 'replicasets') this.syncPodsFor(o, num(obj(o.spec).replicas, 1));
+    else if (resource === 'replicasets' || resource === 'replicationcontrollers') this.syncPodsFor(o, num(obj(o.spec).replicas, 1), type);
     else if (resource === 'statefulsets') this.syncStatefulSet(o);
     else if (resource === 'daemonsets') this.syncDaemonSet(o);
     else if (resource === 'jobs') this.syncJob(o);
@@ -325,7 +326,8 @@ export class Controllers {
     });
   }
 
-  private syncPodsFor(rs: KubeObj, desired: number): void {
+  /** The ReplicaSet (and ReplicationController) controller: keeps `desired` pods from the template. */
+  private syncPodsFor(rs: KubeObj, desired: number, type: ResourceType): void {
     const podType = this.types.pods as ResourceType;
     let pods = this.owned(rs, podType).filter((p) => !terminating(p));
     for (let i = pods.length; i < desired; i++) {
@@ -344,7 +346,7 @@ export class Controllers {
     const ready = pods.filter(podReady).length;
     const status: Obj = { replicas: pods.length, fullyLabeledReplicas: pods.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: rs.metadata.generation };
     for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (status[k] === 0) delete status[k];
-    this.writeStatus(this.types.replicasets as ResourceType, rs, status);
+    this.writeStatus(type, rs, status);
   }
 
   /**

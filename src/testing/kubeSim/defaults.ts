@@ -45,7 +45,7 @@ export function workloadDefaults(resource: string, obj: Obj): void {
   const spec = obj.spec;
   if (!isObj(spec)) return;
   if (resource === 'pods') return podSpecDefaults(spec);
-  if (['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs'].includes(resource) && isObj(spec.template)) return podSpecDefaults(spec.template.spec);
+  if (['deployments', 'replicasets', 'replicationcontrollers', 'statefulsets', 'daemonsets', 'jobs'].includes(resource) && isObj(spec.template)) return podSpecDefaults(spec.template.spec);
   if (resource === 'cronjobs' && isObj(spec.jobTemplate) && isObj(spec.jobTemplate.spec) && isObj(spec.jobTemplate.spec.template)) podSpecDefaults(spec.jobTemplate.spec.template.spec);
 }
 

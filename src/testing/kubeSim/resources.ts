@@ -34,6 +34,7 @@ const ROWS: Row[] = [
   ['', 'v1', 'pods', 'Pod', true, ['po'], ['status', 'log', 'eviction']],
   ['', 'v1', 'services', 'Service', true, ['svc'], ['status']],
   ['', 'v1', 'endpoints', 'Endpoints', true, ['ep']],
+  ['', 'v1', 'replicationcontrollers', 'ReplicationController', true, ['rc'], ['status', 'scale']],
   ['', 'v1', 'configmaps', 'ConfigMap', true, ['cm']],
   ['', 'v1', 'secrets', 'Secret', true],
   ['', 'v1', 'events', 'Event', true, ['ev']],
@@ -70,7 +71,8 @@ const ROWS: Row[] = [
   ['apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, ['crd', 'crds'], ['status']],
 ];
 
-const CATEGORY_ALL = new Set(['pods', 'services', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs']);
+/** The `all` category, as the API server assigns it (kubectl get all). */
+const CATEGORY_ALL = new Set(['pods', 'replicationcontrollers', 'services', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'horizontalpodautoscalers']);
 
 export const BUILT_IN_TYPES: readonly ResourceType[] = ROWS.map(([group, version, resource, kind, namespaced, shortNames = [], subresources = [], virtual]) => ({
   group,

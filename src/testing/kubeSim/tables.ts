@@ -209,6 +209,16 @@ const COLUMNS: Record<string, readonly Column[]> = {
     AGE,
     ...WORKLOAD_WIDE,
   ],
+  '/replicationcontrollers': [
+    NAME,
+    col('Desired', (o) => num(spec(o).replicas), 0, 'integer'),
+    col('Current', (o) => num(status(o).replicas), 0, 'integer'),
+    col('Ready', (o) => num(status(o).readyReplicas), 0, 'integer'),
+    AGE,
+    col('Containers', containerNames, 1),
+    col('Images', images, 1),
+    col('Selector', (o) => Object.entries(obj(spec(o).selector)).map(([k, v]) => `${k}=${String(v)}`).join(',') || '<none>', 1),
+  ],
   'apps/statefulsets': [NAME, col('Ready', (o) => `${num(status(o).readyReplicas)}/${num(spec(o).replicas)}`), AGE, col('Containers', containerNames, 1), col('Images', images, 1)],
   'apps/daemonsets': [
     NAME,
