@@ -13,6 +13,7 @@ import { registerOperationsRoutes } from './api/routes/operationsRoutes.js';
 import { registerServiceRoutes } from './api/routes/serviceRoutes.js';
 import { registerTaskRoutes } from './api/routes/taskRoutes.js';
 import { installAuthorization } from './api/authorization.js';
+import { installRateLimit } from './api/rateLimit.js';
 import { createServer } from './api/server.js';
 import { systemClock, type Clock } from './core/Clock.js';
 import type { AccountCredentials } from './core/accounts/AccountCredentials.js';
@@ -141,6 +142,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const deps: ProviderDeps = { logger, clock };
   for (const provider of providers) for (const op of provider.operations) registry.register(provider.id, op);
   const server = createServer({ logger, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
+  if (config.server.rateLimit.enabled) installRateLimit(server, config.server.rateLimit, clock);
   installAuthorization(server, authorizer);
   const runtimes = new Map<string, ProviderRuntime>();
   for (const provider of providers) {
@@ -201,7 +203,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   for (const runtime of runtimes.values()) if (runtime.health !== undefined) health.push(runtime.health);
 
-  registerOperationsRoutes(server, { orchestration, registry, metrics });
+  registerOperationsRoutes(server, { orchestration, registry, metrics, maxOperations: config.server.maxOperationsPerRequest });
   registerTaskRoutes(server, { tasks: stores.tasks, orchestration });
   registerCredentialsRoutes(server, {
     credentials,

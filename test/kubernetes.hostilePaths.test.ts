@@ -114,3 +114,27 @@ describe('a cluster failing a live read', () => {
     }
   });
 });
+
+describe('request limits', () => {
+  let h: KubernetesAppHarness;
+  beforeAll(async () => {
+    h = await startKubernetesApp({ config: { server: { port: 0, host: '127.0.0.1', maxOperationsPerRequest: 2, rateLimit: { enabled: true, requestsPerSecond: 1, burst: 5 } } } });
+  });
+  afterAll(async () => h.stop());
+
+  it('refuses a request with more operations than allowed, before any task exists', async () => {
+    const op = { scaleManifest: { account: 'k8s', manifestName: 'deployment web', location: 'default', replicas: 1 } };
+    const res = await h.request<{ message: string }>('POST', '/kubernetes/ops?clientRequestId=too-many', [op, op, op]);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe('a request may carry at most 2 operations (it has 3)');
+    expect(await h.app.tasks.getByRequestId('too-many')).toBeUndefined();
+  });
+
+  it('limits each caller separately, with a JSON 429', async () => {
+    const as = (user: string) => h.request<{ status: number }>('GET', '/credentials', undefined, { 'x-spinnaker-user': user });
+    const answers = [];
+    for (let i = 0; i < 8; i++) answers.push((await as('greedy')).status);
+    expect(answers.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
+    expect((await as('patient')).status).toBe(200);
+  });
+});

@@ -69,6 +69,18 @@ export const configSchema = z
         host: z.string().min(1).default('0.0.0.0'),
         /** Largest request body accepted (bytes); bigger bodies get 413. */
         bodyLimitBytes: z.number().int().positive().default(10 * 1024 * 1024),
+        /** Operations one `POST /{cloudProvider}/ops` may carry; more is a 400. */
+        maxOperationsPerRequest: z.number().int().positive().default(100),
+        /** Per-caller (X-SPINNAKER-USER, else address) request limit; off unless enabled. */
+        rateLimit: z
+          .object({
+            enabled: z.boolean().default(false),
+            requestsPerSecond: z.number().positive().default(50),
+            burst: z.number().int().positive().default(200),
+            maxCallers: z.number().int().positive().default(10_000),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),

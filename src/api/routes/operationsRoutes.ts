@@ -9,6 +9,8 @@ export interface OperationsRouteDeps {
   readonly orchestration: OrchestrationProcessor;
   readonly registry: OperationRegistry;
   readonly metrics: Metrics;
+  /** Operations one request may carry (`server.maxOperationsPerRequest`). */
+  readonly maxOperations: number;
 }
 
 interface OpsQuery {
@@ -32,13 +34,13 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsR
   };
 
   app.post<{ Params: { cloudProvider: string }; Querystring: OpsQuery }>('/:cloudProvider/ops', (req) =>
-    submit(req.params.cloudProvider, parseOperationList(req.body), req.query, req.headers),
+    submit(req.params.cloudProvider, parseOperationList(req.body, deps.maxOperations), req.query, req.headers),
   );
   app.post<{ Params: { cloudProvider: string; name: string }; Querystring: OpsQuery }>('/:cloudProvider/ops/:name', (req) =>
     submit(req.params.cloudProvider, [{ name: req.params.name, description: requireObject(req.body, 'the request body') }], req.query, req.headers),
   );
   app.post<{ Querystring: OpsQuery }>('/ops', (req) => {
-    const ops = parseOperationList(req.body);
+    const ops = parseOperationList(req.body, deps.maxOperations);
     return submit(providerOf(ops, deps.registry), ops, req.query, req.headers);
   });
   app.post<{ Params: { name: string }; Querystring: OpsQuery }>('/ops/:name', (req) => {
@@ -55,9 +57,11 @@ function requestIdOf(query: OpsQuery): string | undefined {
 }
 
 /** `[{opName: description, ...}, ...]`: every key of every map is one operation, in order. */
-export function parseOperationList(body: unknown): RequestedOperation[] {
+export function parseOperationList(body: unknown, maxOperations: number): RequestedOperation[] {
   if (!Array.isArray(body)) throw new InputError('the request body must be a JSON array of {operationName: description} maps');
   const ops: RequestedOperation[] = [];
+  const total = body.reduce((n: number, entry: unknown) => n + (typeof entry === 'object' && entry !== null ? Object.keys(entry).length : 1), 0);
+  if (total > maxOperations) throw new InputError(`a request may carry at most ${maxOperations} operations (it has ${total})`);
   body.forEach((entry, i) => {
     const map = requireObject(entry, `element ${i}`);
     for (const [name, description] of Object.entries(map)) {
