@@ -30,6 +30,7 @@ import { openAuthorizer, type Authorizer } from './core/security/Authorizer.js';
 import { FiatAuthorizer } from './core/security/FiatAuthorizer.js';
 import type { ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
 import { InputError } from './core/errors.js';
+import { InstanceLiveness } from './core/tasks/InstanceLiveness.js';
 import type { TaskRepository } from './core/tasks/TaskRepository.js';
 import type { HealthIndicator } from './observability/Health.js';
 import { Metrics } from './observability/Metrics.js';
@@ -59,6 +60,9 @@ export interface App {
   /** Ordered shutdown: HTTP intake, scheduling, running tasks (up to the drain limit), stores. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** How often running tasks are checked for an owner that is gone. */
+const ORPHAN_SWEEP_MS = 30_000;
 
 /** Built-in providers, registered explicitly (created per app: they hold live state). */
 function builtinProviders(config: ServiceConfig): ProviderModule[] {
@@ -215,6 +219,18 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerArtifactRoutes(server, { kubernetesEnabled: byId.has('kubernetes') });
   registerServiceRoutes(server, { health, metrics, scheduler, registry });
 
+  // Tasks whose instance is gone (its liveness lease lapsed) are failed, at start and periodically.
+  const liveness = new InstanceLiveness({ leases: stores.leases, ownerId, shared: config.storage.leases !== 'memory', logger });
+  let orphanSweep: NodeJS.Timeout | undefined;
+  const sweepOrphans = async (): Promise<void> => {
+    try {
+      const orphaned = await orchestration.failOrphanedTasks((owner) => liveness.isGone(owner));
+      if (orphaned > 0) logger.warn({ orphaned }, 'failed tasks whose instance stopped before they finished');
+    } catch (err) {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'orphaned task sweep failed');
+    }
+  };
+
   let stopping: Promise<void> | undefined;
   return {
     server,
@@ -225,8 +241,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ownerId,
     cache: cacheFor,
     async start() {
-      const orphaned = await orchestration.failOrphanedTasks((owner) => owner.endsWith(`@${host}`));
-      if (orphaned > 0) logger.warn({ orphaned }, 'failed tasks left running by a previous process on this host');
+      await liveness.start();
+      await sweepOrphans();
+      orphanSweep = setInterval(() => void sweepOrphans(), ORPHAN_SWEEP_MS);
+      orphanSweep.unref();
       scheduler.start();
       await server.listen({ port: config.server.port, host: config.server.host });
       const address = server.server.address();
@@ -241,6 +259,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await scheduler.stop();
         for (const runtime of runtimes.values()) await runtime.stop?.();
         await orchestration.drain(config.admin.tasks.shutdownWaitSeconds * 1000);
+        clearInterval(orphanSweep);
+        await liveness.stop();
         for (const account of credentials.list()) await account.close?.();
         await stores.close();
         logger.info('stopped');

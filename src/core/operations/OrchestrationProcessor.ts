@@ -94,13 +94,13 @@ export class OrchestrationProcessor {
   }
 
   /**
-   * Marks tasks that were running under a process of this host that is gone as failed, so they
-   * never stay "running" forever. Returns how many were failed.
+   * Marks tasks whose owning instance is gone (`isOrphan`) as failed, so they never stay
+   * "running" forever. Returns how many were failed.
    */
-  async failOrphanedTasks(isOrphan: (ownerId: string) => boolean): Promise<number> {
+  async failOrphanedTasks(isOrphan: (ownerId: string) => boolean | Promise<boolean>): Promise<number> {
     let n = 0;
     for (const task of await this.opts.tasks.listRunning()) {
-      if (task.ownerId === this.opts.ownerId || !isOrphan(task.ownerId)) continue;
+      if (task.ownerId === this.opts.ownerId || this.running.has(task.id) || !(await isOrphan(task.ownerId))) continue;
       await this.opts.tasks.appendHistory(task.id, {
         phase: PHASE,
         status: `Orchestration failed: the instance running this task (${task.ownerId}) stopped before it finished; its outcome is unknown`,
