@@ -83,7 +83,9 @@ export function registerCredentialsRoutes(app: FastifyInstance, deps: Credential
   app.put('/credentials', async (req) => {
     await mayManage(req);
     const body = definition(req.body);
-    await stored(String(body.name));
+    // The name is read before the definition is validated (configured accounts are refused first): a string or a 400.
+    if (typeof body.name !== 'string') throw new InputError('an account definition needs a "name" string');
+    await stored(body.name);
     const account = await deps.parseAccount(body);
     await deps.definitions.put(account.name, body);
     await deps.credentials.remove(account.name);

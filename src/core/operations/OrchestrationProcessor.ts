@@ -40,6 +40,20 @@ export interface OrchestrationOptions {
 }
 
 /**
+ * The schema's verdict on a description, or undefined when parsing throws instead of answering:
+ * zod's coercion calls `Number()`/`String()` on the input, which throws for an object whose
+ * `toString`/`valueOf` are data rather than functions. Clouddriver answers 400 when Jackson
+ * cannot convert a description; so does this.
+ */
+function readDescription(definition: OperationDefinition, description: unknown): ReturnType<OperationDefinition['schema']['safeParse']> | undefined {
+  try {
+    return definition.schema.safeParse(description);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Clouddriver's OperationsService + DefaultOrchestrationProcessor: converts and validates every
  * operation of a request synchronously (throwing `ValidationError` before any task exists), then
  * runs them in order under one task. `clientRequestId` makes submission idempotent: a known id
@@ -145,7 +159,11 @@ export class OrchestrationProcessor {
         errors.push(`${name}: no operation named '${name}' for cloud provider '${cloudProvider}'`);
         continue;
       }
-      const parsed = definition.schema.safeParse(description);
+      const parsed = readDescription(definition, description);
+      if (parsed === undefined) {
+        errors.push(`${name}: the description cannot be read`);
+        continue;
+      }
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
           errors.push(`${name}${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`);

@@ -98,12 +98,14 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   );
 
   // ---- server groups ----
-  app.get<{ Params: { app: string }; Querystring: { clusters?: string; cloudProvider?: string } }>('/applications/:app/serverGroups', { config: { readFilter: 'items' } }, async (req, reply) => {
+  // `clusters` given repeated (`clusters=a&clusters=b`) is one list, as Spring binds a repeated String parameter.
+  app.get<{ Params: { app: string }; Querystring: { clusters?: string | string[]; cloudProvider?: string | string[] } }>('/applications/:app/serverGroups', { config: { readFilter: 'items' } }, async (req, reply) => {
     if (req.query.cloudProvider !== undefined && req.query.cloudProvider !== CP) return [];
-    const clusters = req.query.clusters === undefined ? undefined : new Set(req.query.clusters.split(',').map((c) => c.trim()));
+    const names = req.query.clusters === undefined ? undefined : listParam(req.query.clusters);
+    const clusters = names === undefined ? undefined : new Set(names);
     // The memoised body serves callers who see everything; others get objects, filtered on the way out.
     if (!(await req.permissions()).admin) return read.applicationServerGroups(req.params.app, clusters);
-    const body = read.serialized(`appServerGroups|${req.params.app}|${req.query.clusters ?? ''}`, () => read.applicationServerGroups(req.params.app, clusters));
+    const body = read.serialized(`appServerGroups|${req.params.app}|${names?.join(',') ?? ''}`, () => read.applicationServerGroups(req.params.app, clusters));
     return reply.type('application/json; charset=utf-8').send(body);
   });
   // Gate forwards lists as repeated parameters (`ids=a&ids=b`); Spring also accepts `ids=a,b`.

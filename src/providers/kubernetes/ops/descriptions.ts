@@ -35,8 +35,38 @@ export const monikerSchema = z
   .passthrough();
 export type MonikerDescription = z.infer<typeof monikerSchema>;
 
-/** A manifest as sent: any JSON object (checked by the operation, which reports every problem at once). */
-export const manifestSchema = z.record(z.unknown());
+/** How deep `kind: List` manifests may nest (kubectl never nests them; the bound keeps expansion off the stack limit). */
+const MAX_LIST_DEPTH = 16;
+
+/**
+ * A manifest as sent: any JSON object (checked by the operation, which reports every problem at
+ * once), except that `apiVersion` and `kind`, when present, are strings, in the manifest and in the
+ * items of a `kind: List` at any depth: the API server refuses other types when it decodes the
+ * object, and the operation reads both as strings to find the kind.
+ */
+export const manifestSchema = z.record(z.unknown()).superRefine((manifest, ctx) => {
+  const pending: { m: Record<string, unknown>; path: (string | number)[] }[] = [{ m: manifest, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { m, path } = next;
+    for (const field of ['apiVersion', 'kind'] as const) {
+      if (m[field] !== undefined && typeof m[field] !== 'string') ctx.addIssue({ code: 'custom', path: [...path, field], message: `${field} must be a string` });
+    }
+    if (m.kind !== 'List' || !Array.isArray(m.items)) continue;
+    if (path.filter((p) => p === 'items').length >= MAX_LIST_DEPTH) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'items'], message: `Lists may nest at most ${MAX_LIST_DEPTH} deep` });
+      continue;
+    }
+    m.items.forEach((item: unknown, i) => {
+      if (typeof item === 'object' && item !== null && !Array.isArray(item)) pending.push({ m: item as Record<string, unknown>, path: [...path, 'items', i] });
+    });
+  }
+});
+
+/**
+ * The largest replica count: `spec.replicas` is an int32 in the Kubernetes API, and Clouddriver's
+ * descriptions read counts into Java `Integer`s, so Jackson refuses anything larger with a 400.
+ */
+export const MAX_REPLICAS = 2_147_483_647;
 
 /** Every Kubernetes description names its account. */
 export const accountField = z.string().min(1, 'account is required');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperation, type OperationDefinition } from '../../../core/operations/OperationDefinition.js';
-import { accountField, coordinatesSchema } from './descriptions.js';
+import { MAX_REPLICAS, accountField, coordinatesSchema } from './descriptions.js';
 import { KubernetesValidator, applicationsOf, splitManifestName, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
 import { KubernetesOperationError } from './ClusterWriter.js';
 
@@ -22,7 +22,7 @@ export function scaleManifest(deps: KubernetesOpsDeps): OperationDefinition {
   return defineOperation({
     name: 'scaleManifest',
     displayName: 'KubernetesScaleManifestOperation',
-    schema: coordinatesSchema.extend({ replicas: z.coerce.number().int().min(0) }),
+    schema: coordinatesSchema.extend({ replicas: z.coerce.number().int().min(0).max(MAX_REPLICAS) }),
     account: (d) => d.account,
     applications: (d) => applicationsOf(deps, d.account, d.manifestName, d.location),
     validate(d) {
@@ -47,7 +47,9 @@ export function resizeServerGroup(deps: KubernetesOpsDeps): OperationDefinition 
         account: accountField,
         serverGroupName: z.string().min(1),
         region: z.string().default(''),
-        capacity: z.object({ desired: z.coerce.number().int().min(0), min: z.coerce.number().int().nullish(), max: z.coerce.number().int().nullish() }).passthrough(),
+        capacity: z
+          .object({ desired: z.coerce.number().int().min(0).max(MAX_REPLICAS), min: z.coerce.number().int().max(MAX_REPLICAS).nullish(), max: z.coerce.number().int().max(MAX_REPLICAS).nullish() })
+          .passthrough(),
       })
       .passthrough(),
     account: (d) => d.account,
