@@ -265,7 +265,10 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
         const r = (m.spec as { replicas?: unknown } | undefined)?.replicas;
         return typeof r === 'number' ? r : -1;
       };
-      const byNewest = [...all].sort((x, y) => created(y) - created(x));
+      // creationTimestamp has one-second resolution: versions created in the same second are
+      // ordered by their moniker sequence (v001 after v000), as the versions were assigned.
+      const sequence = (m: KubernetesManifest): number => deriveMoniker(m).sequence ?? -1;
+      const byNewest = [...all].sort((x, y) => created(y) - created(x) || sequence(y) - sequence(x));
       const choice: Record<string, KubernetesManifest | undefined> = {
         newest: byNewest[0],
         second_newest: byNewest[1],
