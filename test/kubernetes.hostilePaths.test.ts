@@ -138,3 +138,21 @@ describe('request limits', () => {
     expect((await as('patient')).status).toBe(200);
   });
 });
+
+describe('bounded query fan-out', () => {
+  let h: KubernetesAppHarness;
+  beforeAll(async () => {
+    h = await startKubernetesApp();
+  });
+  afterAll(async () => h.stop());
+
+  it('answers a repeated search type as one, and refuses an unbounded list', async () => {
+    const repeated = `/search?q=a&${Array.from({ length: 300 }, () => 'type=serverGroups').join('&')}`;
+    const once = await h.request<{ results: unknown[] }[]>('GET', '/search?q=a&type=serverGroups');
+    expect(await h.request('GET', repeated)).toEqual(once);
+    const many = `/serverGroups?ids=${Array.from({ length: 501 }, (_, i) => `k8s:default:replicaSet%20x${i}`).join(',')}`;
+    const refused = await h.request<{ message: string }>('GET', many);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe('ids may list at most 500 distinct values');
+  });
+});

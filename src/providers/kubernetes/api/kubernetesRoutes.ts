@@ -23,10 +23,19 @@ export interface KubernetesRouteDeps {
 const TARGETS = new Set(['current', 'previous', 'oldest', 'largest', 'fail']);
 const CP = 'kubernetes';
 
-/** A list query parameter given repeated (`a=x&a=y`), comma-separated (`a=x,y`) or both; blanks dropped. */
-function listParam(value: string | readonly string[] | undefined): string[] {
+/** Distinct values one list parameter may carry: the fan-out of one request stays bounded. */
+const MAX_LIST_VALUES = 500;
+
+/**
+ * A list query parameter given repeated (`a=x&a=y`), comma-separated (`a=x,y`) or both; blanks and
+ * repeats dropped (a request repeating `type=` must not repeat the work); more than
+ * `MAX_LIST_VALUES` distinct values is a 400.
+ */
+function listParam(value: string | readonly string[] | undefined, name = 'a list parameter'): string[] {
   if (value === undefined) return [];
-  return (typeof value === 'string' ? [value] : value).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const values = [...new Set((typeof value === 'string' ? [value] : value).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''))];
+  if (values.length > MAX_LIST_VALUES) throw new InputError(`${name} may list at most ${MAX_LIST_VALUES} distinct values`);
+  return values;
 }
 
 /**
@@ -101,7 +110,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   // `clusters` given repeated (`clusters=a&clusters=b`) is one list, as Spring binds a repeated String parameter.
   app.get<{ Params: { app: string }; Querystring: { clusters?: string | string[]; cloudProvider?: string | string[] } }>('/applications/:app/serverGroups', { config: { readFilter: 'items' } }, async (req, reply) => {
     if (req.query.cloudProvider !== undefined && req.query.cloudProvider !== CP) return [];
-    const names = req.query.clusters === undefined ? undefined : listParam(req.query.clusters);
+    const names = req.query.clusters === undefined ? undefined : listParam(req.query.clusters, 'clusters');
     const clusters = names === undefined ? undefined : new Set(names);
     // The memoised body serves callers who see everything; others get objects, filtered on the way out.
     if (!(await req.permissions()).admin) return read.applicationServerGroups(req.params.app, clusters);
@@ -110,8 +119,8 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   });
   // Gate forwards lists as repeated parameters (`ids=a&ids=b`); Spring also accepts `ids=a,b`.
   app.get<{ Querystring: { applications?: string | string[]; ids?: string | string[] } }>('/serverGroups', { config: { readFilter: 'items' } }, async (req) => {
-    const applications = listParam(req.query.applications);
-    const ids = listParam(req.query.ids);
+    const applications = listParam(req.query.applications, 'applications');
+    const ids = listParam(req.query.ids, 'ids');
     if ((applications.length === 0) === (ids.length === 0)) throw new InputError("Provide either 'applications' or 'ids' parameter (but not both)");
     if (applications.length > 0) return applications.flatMap((a) => read.applicationServerGroups(a));
     return read.serverGroupsByIds(ids);
@@ -167,7 +176,7 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   // Other parameters (Deck's `cloudProvider`, filters) are accepted and ignored, as the Kubernetes search provider does.
   app.get<{ Querystring: { q?: string | string[]; type?: string | string[]; pageSize?: string; page?: string; platform?: string } }>('/search', { config: { readFilter: 'search' } }, async (req) => {
     const q = (Array.isArray(req.query.q) ? req.query.q[0] : req.query.q) ?? '';
-    const types = listParam(req.query.type);
+    const types = listParam(req.query.type, 'type');
     const { platform } = req.query;
     if (types.length === 0) throw new InputError('type is required');
     const pageSize = Math.max(1, Number(req.query.pageSize ?? '10000') || 10000);
