@@ -73,6 +73,24 @@ export function parseUrl(raw: string): Target {
 }
 
 /** Runs `fn` again (up to 3 attempts) when it fails with a deadlock or serialization failure. */
+/** `SqlClient.transaction` over a dialect's pinned sessions: begin, commit or roll back, deadlocks retried. */
+function transactional(dialect: SqlDialect, session: <T>(fn: (conn: SqlExecutor) => Promise<T>) => Promise<T>, begin: string): SqlClient['transaction'] {
+  return (fn) =>
+    withRetries(dialect, () =>
+      session(async (conn) => {
+        await conn.query(begin);
+        try {
+          const out = await fn(conn);
+          await conn.query('COMMIT');
+          return out;
+        } catch (err) {
+          await conn.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      }),
+    );
+}
+
 export async function withRetries<T>(dialect: SqlDialect, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -123,20 +141,7 @@ function openPostgres(settings: SqlSettings, t: Target, user?: string, password?
     dialect: postgresDialect,
     ...exec(pool),
     session,
-    transaction: (fn) =>
-      withRetries(postgresDialect, () =>
-        session(async (conn) => {
-          await conn.query('BEGIN');
-          try {
-            const out = await fn(conn);
-            await conn.query('COMMIT');
-            return out;
-          } catch (err) {
-            await conn.query('ROLLBACK').catch(() => undefined);
-            throw err;
-          }
-        }),
-      ),
+    transaction: transactional(postgresDialect, session, 'BEGIN'),
     close: () => pool.end(),
   };
 }
@@ -173,20 +178,7 @@ function openMysql(settings: SqlSettings, t: Target, user?: string, password?: s
     dialect: mysqlDialect,
     ...exec(pool),
     session,
-    transaction: (fn) =>
-      withRetries(mysqlDialect, () =>
-        session(async (conn) => {
-          await conn.query('START TRANSACTION');
-          try {
-            const out = await fn(conn);
-            await conn.query('COMMIT');
-            return out;
-          } catch (err) {
-            await conn.query('ROLLBACK').catch(() => undefined);
-            throw err;
-          }
-        }),
-      ),
+    transaction: transactional(mysqlDialect, session, 'START TRANSACTION'),
     close: () => pool.end(),
   };
 }
