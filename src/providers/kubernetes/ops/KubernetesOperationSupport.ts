@@ -85,13 +85,6 @@ export class KubernetesValidator {
     return true;
   }
 
-  /** Account, `"kind name"` and namespace of a description acting on one existing object. */
-  coordinates(account: string, manifestName: string, location: string): void {
-    const acct = this.account(account);
-    const parsed = this.manifestName(manifestName);
-    if (acct === undefined || parsed === undefined) return;
-    if (this.kind(acct, parsed.kind) && acct.registry.get(parsed.kind).namespaced) this.namespace(acct, location);
-  }
 
   /**
    * Like `coordinates`, for operations that act in `effectiveNamespace` (a namespaced kind without

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { defineOperation, type OperationDefinition } from '../../../core/operations/OperationDefinition.js';
 import { MAX_REPLICAS, accountField, coordinatesSchema } from './descriptions.js';
-import { KubernetesValidator, applicationsOf, splitManifestName, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
+import { KubernetesValidator, applicationsOf, effectiveNamespace, splitManifestName, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
 import { KubernetesOperationError } from './ClusterWriter.js';
 
 /** Kinds with a scale subresource that Clouddriver's handlers scale (`CanScale`). */
 const SCALABLE = new Set(['deployment', 'replicaSet', 'statefulSet']);
 
-async function scale(deps: KubernetesOpsDeps, account: string, manifestName: string, namespace: string, replicas: number, phase: string, ctx: Parameters<OperationDefinition['operate']>[1]): Promise<void> {
+async function scale(deps: KubernetesOpsDeps, account: string, manifestName: string, location: string, replicas: number, phase: string, ctx: Parameters<OperationDefinition['operate']>[1]): Promise<void> {
   await ctx.task.updateStatus(phase, 'Starting scale operation...');
   const writer = writerFor(deps, account, ctx);
   const target = splitManifestName(manifestName);
   const kind = await writer.kind(target.kind);
+  const namespace = effectiveNamespace(kind, location);
   if (!SCALABLE.has(kind.name)) throw new KubernetesOperationError(`Resource with kind ${kind.name} does not support scale`, 0);
   await ctx.task.updateStatus(phase, `Scaling ${kind.name} ${target.name} in ${namespace} to ${replicas} replicas...`);
   await writer.scale(kind, namespace, target.name, replicas);
@@ -27,7 +28,7 @@ export function scaleManifest(deps: KubernetesOpsDeps): OperationDefinition {
     applications: (d) => applicationsOf(deps, d.account, d.manifestName, d.location),
     validate(d) {
       const v = new KubernetesValidator('scaleKubernetesManifest', deps);
-      v.coordinates(d.account, d.manifestName, d.location);
+      v.target(d.account, d.manifestName, d.location);
       return v.problems;
     },
     async operate(d, ctx) {
@@ -56,7 +57,7 @@ export function resizeServerGroup(deps: KubernetesOpsDeps): OperationDefinition 
     applications: (d) => applicationsOf(deps, d.account, d.serverGroupName, d.region),
     validate(d) {
       const v = new KubernetesValidator('resizeKubernetesServerGroup', deps);
-      v.coordinates(d.account, d.serverGroupName, d.region);
+      v.target(d.account, d.serverGroupName, d.region);
       return v.problems;
     },
     async operate(d, ctx) {
