@@ -94,7 +94,7 @@ export class KubernetesValidator {
     const acct = this.account(account);
     const parsed = this.manifestName(manifestName);
     if (acct === undefined || parsed === undefined || !this.kind(acct, parsed.kind)) return undefined;
-    const namespace = effectiveNamespace(acct.registry.get(parsed.kind), location);
+    const namespace = effectiveNamespace(acct.registry.get(parsed.kind), location, acct);
     return this.namespace(acct, namespace) ? { account: acct, kind: parsed.kind, name: parsed.name, namespace } : undefined;
   }
 }
@@ -152,11 +152,12 @@ export function coordinatesString(kind: string, namespace: string, name: string)
 
 /**
  * The namespace an operation acts in: `location`, or for a namespaced kind with no location the
- * one kubectl falls back to without `--namespace` ("default"); cluster-scoped kinds have none.
+ * one kubectl falls back to without `--namespace` (the kubeconfig context's, else "default");
+ * cluster-scoped kinds have none.
  */
-export function effectiveNamespace(kind: Pick<KubernetesKindProperties, 'namespaced'>, location: string | null | undefined): string {
+export function effectiveNamespace(kind: Pick<KubernetesKindProperties, 'namespaced'>, location: string | null | undefined, account: KubernetesAccountCache): string {
   if (!kind.namespaced) return '';
-  return location === undefined || location === null || location === '' ? 'default' : location;
+  return location === undefined || location === null || location === '' ? account.credentials.client.defaultNamespace : location;
 }
 
 const keyPart = (v: string | null | undefined): string => (v === undefined || v === null ? 'null' : v);

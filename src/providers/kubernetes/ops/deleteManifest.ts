@@ -120,7 +120,7 @@ export function deleteManifest(deps: KubernetesOpsDeps): OperationDefinition {
           v.reject('invalid', 'kinds', problem);
           continue;
         }
-        if (acct !== undefined && v.kind(acct, kind)) v.namespace(acct, effectiveNamespace(acct.registry.get(kind), d.location));
+        if (acct !== undefined && v.kind(acct, kind)) v.namespace(acct, effectiveNamespace(acct.registry.get(kind), d.location, acct));
       }
       // `kubectl delete <kind>` with neither name nor selector refuses to run (it would delete every object of the kind).
       if (d.kinds.length > 0 && selectorProblems.length === 0 && labelSelectorString(d.labelSelectors) === '') {
@@ -140,7 +140,7 @@ export function deleteManifest(deps: KubernetesOpsDeps): OperationDefinition {
       const result = newOperationResult();
       for (const target of targets) {
         const kindProps = writer.account.registry.get(target.kind);
-        const namespace = effectiveNamespace(kindProps, d.location);
+        const namespace = effectiveNamespace(kindProps, d.location, writer.account);
         await status(`Looking up resource properties for ${kindProps.name}...`);
         await status(`Calling delete operation for resource ${coordinatesString(kindProps.name, namespace, target.name ?? '')}...`);
         const deleted = await deleteObjects(writer, target.kind, namespace, target.name, selector, opts);

@@ -10,7 +10,7 @@ import { annotationsOf, apiGroupOf, isObject, labelsOf, type KubernetesManifest 
 import { artifactKey, bindArtifacts } from './artifacts.js';
 import { KubernetesOperationError, type ClusterWriter } from './ClusterWriter.js';
 import { accountField, artifactSchema, manifestSchema, monikerSchema, type Artifact } from './descriptions.js';
-import { KubernetesValidator, unboundRequiredArtifactsMessage, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
+import { KubernetesValidator, effectiveNamespace, unboundRequiredArtifactsMessage, writerFor, type KubernetesOpsDeps } from './KubernetesOperationSupport.js';
 import { labelSelectorProblems, labelSelectorsSchema, type LabelSelector } from './labelSelectors.js';
 import { annotateArtifact, applyMoniker, mapFor, selectableLabels, strategyOf, type ManifestStrategy } from './manifestAnnotations.js';
 import { chooseVersion, liveVersions, versionedName } from './versioning.js';
@@ -311,8 +311,7 @@ function kindNameOf(m: KubernetesManifest): string {
 
 /** The namespace a manifest deploys to: `namespaceOverride`, its own, or the account context's. */
 function namespaceOf(acct: KubernetesAccountCache, d: DeployManifestDescription, m: KubernetesManifest): string {
-  if (!acct.registry.get(kindNameOf(m)).namespaced) return '';
-  return d.namespaceOverride || m.metadata?.namespace || acct.credentials.client.defaultNamespace;
+  return effectiveNamespace(acct.registry.get(kindNameOf(m)), d.namespaceOverride || m.metadata?.namespace, acct);
 }
 
 function withNamespace(acct: KubernetesAccountCache, d: DeployManifestDescription, m: KubernetesManifest): KubernetesManifest {

@@ -99,7 +99,7 @@ function enableDisable(deps: KubernetesOpsDeps, verb: 'enable' | 'disable'): Ope
       const writer = writerFor(deps, d.account, ctx);
       const parsed = splitManifestName(d.manifestName);
       const props = writer.account.registry.get(parsed.kind);
-      const namespace = effectiveNamespace(props, d.location);
+      const namespace = effectiveNamespace(props, d.location, writer.account);
       const coordinates = coordinatesString(props.name, namespace, parsed.name);
       const kind = await writer.kind(props.name);
       let target = await writer.get(kind, namespace, parsed.name);
@@ -120,7 +120,7 @@ function enableDisable(deps: KubernetesOpsDeps, verb: 'enable' | 'disable'): Ope
           throw new KubernetesOperationError(`Failed to perform operation with load balancer '${lbName}'. Load balancers must be specified in the form '{kind} {name}', e.g. 'service my-service'`, 0);
         }
         const lbProps = writer.account.registry.get(parts[0] ?? '');
-        const lbNamespace = effectiveNamespace(lbProps, namespace);
+        const lbNamespace = effectiveNamespace(lbProps, namespace, writer.account);
         if (lbProps.name !== 'service') throw new KubernetesOperationError(`No support for load balancing via ${lbProps.name} exists in Spinnaker`, 0);
         const lbKind = await writer.kind(lbProps.name);
         const service = await writer.get(lbKind, lbNamespace, parts[1] ?? '');

@@ -108,7 +108,7 @@ export function patchManifest(deps: KubernetesOpsDeps): OperationDefinition {
       const writer = writerFor(deps, d.account, ctx);
       const parsed = splitManifestName(d.manifestName);
       const props = writer.account.registry.get(parsed.kind);
-      const namespace = effectiveNamespace(props, d.location);
+      const namespace = effectiveNamespace(props, d.location, writer.account);
       const coordinates = coordinatesString(props.name, namespace, parsed.name);
       await status(`Finding patch handler for ${coordinates}...`);
       const kind = await writer.kind(props.name);

@@ -51,7 +51,7 @@ async function target(deps: KubernetesOpsDeps, d: { account: string; manifestNam
   const writer = writerFor(deps, d.account, ctx);
   const parsed = splitManifestName(d.manifestName);
   const props = writer.account.registry.get(parsed.kind);
-  const namespace = effectiveNamespace(props, d.location);
+  const namespace = effectiveNamespace(props, d.location, writer.account);
   if (!ROLLOUT_KINDS.has(props.name)) {
     throw new KubernetesOperationError(`Resource with ${coordinatesString(props.name, namespace, parsed.name)} does not support ${capability}`, 0);
   }

@@ -12,7 +12,7 @@ async function scale(deps: KubernetesOpsDeps, account: string, manifestName: str
   const writer = writerFor(deps, account, ctx);
   const target = splitManifestName(manifestName);
   const kind = await writer.kind(target.kind);
-  const namespace = effectiveNamespace(kind, location);
+  const namespace = effectiveNamespace(kind, location, writer.account);
   if (!SCALABLE.has(kind.name)) throw new KubernetesOperationError(`Resource with kind ${kind.name} does not support scale`, 0);
   await ctx.task.updateStatus(phase, `Scaling ${kind.name} ${target.name} in ${namespace} to ${replicas} replicas...`);
   await writer.scale(kind, namespace, target.name, replicas);
