@@ -52,6 +52,8 @@ export class ResourceWatcher {
   private state: WatcherState = { phase: 'listing', resourceVersion: undefined, objects: 0, lastSyncMs: undefined, lastError: undefined, consecutiveFailures: 0 };
   private loop: Promise<void> | undefined;
   private readonly known = new Map<string, string>();
+  /** Whether the current watch delivered anything (an event or a bookmark) before it ended. */
+  private watchProgressed = false;
 
   constructor(private readonly opts: ResourceWatcherOptions) {}
 
@@ -79,6 +81,8 @@ export class ResourceWatcher {
     const backoff = this.opts.backoffMs ?? { initial: 250, max: 30_000 };
     let delay = backoff.initial;
     let needList = true;
+    // 410s in a row from watches that delivered nothing: a cluster whose history keeps expiring.
+    let fruitlessGones = 0;
     while (!signal.aborted) {
       try {
         if (needList) {
@@ -105,7 +109,13 @@ export class ResourceWatcher {
         const gone = err instanceof KubeApiError && err.status === 410;
         if (gone) {
           needList = true;
-          this.opts.logger.debug({ collection: this.opts.collection.id }, 'watch expired (410); relisting');
+          fruitlessGones = this.watchProgressed ? 0 : fruitlessGones + 1;
+          // The first 410 relists at once (the normal expiry of an old position); a cluster that
+          // answers 410 again straight after a relist gets relists backed off with jitter instead
+          // of a tight LIST loop.
+          const wait = fruitlessGones <= 1 ? 0 : jittered(Math.min(backoff.initial * 2 ** (fruitlessGones - 2), backoff.max));
+          this.opts.logger.debug({ collection: this.opts.collection.id, retryInMs: wait }, 'watch expired (410); relisting');
+          if (wait > 0) await sleep(wait, signal);
           continue;
         }
         const message = err instanceof Error ? err.message : String(err);
@@ -126,6 +136,7 @@ export class ResourceWatcher {
     };
     if (this.state.resourceVersion) query.resourceVersion = this.state.resourceVersion;
     let gone: KubeApiError | undefined;
+    this.watchProgressed = false;
     await this.opts.client.watch(
       this.opts.collection.path,
       query,
@@ -135,6 +146,7 @@ export class ResourceWatcher {
           gone = new KubeApiError(status.code ?? 500, status.message ?? 'watch error');
           throw gone;
         }
+        this.watchProgressed = true;
         const rv = event.object.metadata.resourceVersion;
         if (event.type !== 'BOOKMARK') {
           const key = keyOf(event.object);
@@ -153,6 +165,11 @@ export class ResourceWatcher {
 
 function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+/** `ms` ± 50 %, so watchers that failed together do not retry together. */
+function jittered(ms: number): number {
+  return Math.round(ms * (0.5 + Math.random()));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
