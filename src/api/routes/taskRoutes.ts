@@ -17,6 +17,11 @@ export function registerTaskRoutes(app: FastifyInstance, deps: TaskRouteDeps): v
     if (!task) throw new NotFoundError(`Task not found (id: ${req.params.id})`);
     return toTaskJson(task);
   });
-  // A literal ':' in a path is written '::' for the router.
-  app.post<{ Params: { id: string } }>('/task/:id::resume', async (req) => toTaskJson(await deps.orchestration.resume(req.params.id)));
+  // `{id}:resume` is one path segment; the router cannot split a parameter on a literal ':', so
+  // the segment is taken whole and split here.
+  app.post<{ Params: { segment: string } }>('/task/:segment', async (req) => {
+    const id = /^(.+):resume$/.exec(req.params.segment)?.[1];
+    if (id === undefined) throw new NotFoundError(`No handler for POST /task/${req.params.segment}`);
+    return toTaskJson(await deps.orchestration.resume(id));
+  });
 }
