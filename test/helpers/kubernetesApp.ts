@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
 import { waitFor } from './waitFor.js';
@@ -11,6 +12,8 @@ export interface KubernetesAppHarness {
   request<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   /** `POST /kubernetes/ops` with one operation; resolves with the finished task's JSON (fails on a 4xx). */
   runOperation(name: string, description: Record<string, unknown>, timeoutMs?: number): Promise<TaskJson>;
+  /** Submits one operation and expects a 400 whose `errors[]` mention `expected`, and no task for it. */
+  expectRefused(name: string, description: unknown, expected: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,11 +68,19 @@ export async function startKubernetesApp(opts: HarnessOptions = {}): Promise<Kub
       return body;
     }, timeoutMs, 20);
   };
+  const expectRefused = async (name: string, description: unknown, expected: string): Promise<void> => {
+    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
+    const res = await request<{ errors?: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ [name]: description }]);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect((res.body.errors ?? []).join('\n')).toContain(expected);
+    expect(await app.tasks.getByRequestId(requestId)).toBeUndefined();
+  };
   return {
     app,
     sim,
     request,
     runOperation,
+    expectRefused,
     async stop() {
       await app.stop();
       await sim.stop();

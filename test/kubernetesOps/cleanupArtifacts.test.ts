@@ -87,11 +87,7 @@ describe('cleanupArtifacts', () => {
     ['not-a-list', 'k8s', 'cleanupArtifacts.manifests'],
     [[], 'nope', 'cleanupArtifacts.account'],
   ])('refuses %j on account %s with a 400 naming %s and creates no task', async (manifests, account, expected) => {
-    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
-    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ cleanupArtifacts: { account, manifests } }]);
-    expect(res.status).toBe(400);
-    expect(res.body.errors.join('\n')).toContain(expected);
-    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
+    await h.expectRefused('cleanupArtifacts', { account, manifests }, expected);
   });
 
   it('fails the task with the cluster’s cause when the API server refuses, and deletes nothing', async () => {

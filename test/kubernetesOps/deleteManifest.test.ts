@@ -132,11 +132,7 @@ describe('deleteManifest', () => {
     [{ manifestName: 'deployment web', labelSelectors: { selectors: [{ kind: 'EXISTS', key: 'a' }] } }, 'name cannot be provided when a selector is specified'],
     [{ manifestName: 'deployment web', options: { cascading: 'sideways' } }, 'deleteKubernetesManifest.options.cascading.invalid: invalid cascade value (sideways)'],
   ])('refuses %j with a 400 naming %s and creates no task', async (description, expected) => {
-    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
-    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ deleteManifest: { account: 'k8s', location: 'default', ...description } }]);
-    expect(res.status).toBe(400);
-    expect(res.body.errors.join('\n')).toContain(expected);
-    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
+    await h.expectRefused('deleteManifest', { account: 'k8s', location: 'default', ...description }, expected);
   });
 
   it('fails the task with the cluster’s cause when the API server refuses, and deletes nothing', async () => {

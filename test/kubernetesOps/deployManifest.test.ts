@@ -172,13 +172,9 @@ describe('deployManifest', () => {
     [{ manifests: [configMap({})], account: 'missing' }, 'deployManifest.account'],
     [{ manifests: [configMap({})], strategy: 'SIDEWAYS' }, 'deployManifest.strategy'],
   ])('refuses %j with a 400 naming %s and creates no task', async (overrides, expected) => {
-    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
     const description: Record<string, unknown> = { account: 'k8s', moniker: { app: 'web' }, ...overrides };
     if ('moniker' in overrides && overrides.moniker === undefined) delete description.moniker;
-    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ deployManifest: description }]);
-    expect(res.status).toBe(400);
-    expect(res.body.errors.join('\n')).toContain(expected);
-    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
+    await h.expectRefused('deployManifest', description, expected);
   });
 
   it('fails with the cluster’s cause when the API server refuses the write', async () => {

@@ -147,11 +147,7 @@ describe('enableManifest and disableManifest', () => {
     ['disableManifest', { manifestName: 'web-v000' }, 'disableKubernetesManifest.manifestName.invalid'],
     ['enableManifest', { manifestName: 'replicaSet web-v000', loadBalancers: 'service web' }, 'enableManifest.loadBalancers'],
   ])('%s refuses %j with a 400 naming %s and creates no task', async (op, description, expected) => {
-    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
-    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ [op]: { account: 'k8s', location: 'default', ...description } }]);
-    expect(res.status).toBe(400);
-    expect(res.body.errors.join('\n')).toContain(expected);
-    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
+    await h.expectRefused(op, { account: 'k8s', location: 'default', ...description }, expected);
   });
 
   it('fails the task with the cluster’s cause when the API server refuses, leaving traffic as it was', async () => {

@@ -129,12 +129,8 @@ describe('patchManifest', () => {
     [{ manifestName: 'deployment/web' }, 'patchKubernetesManifest.manifestName.invalid'],
     [{ allArtifacts: [{ name: 'no-type' }] }, 'patchManifest.allArtifacts.0.type'],
   ])('refuses %j with a 400 naming %s and creates no task', async (description, expected) => {
-    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
     const body = { account: 'k8s', manifestName: 'deployment web', location: 'default', patchBody: { metadata: { labels: { x: 'y' } } }, options: { mergeStrategy: 'strategic', record: false }, ...description };
-    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ patchManifest: body }]);
-    expect(res.status).toBe(400);
-    expect(res.body.errors.join('\n')).toContain(expected);
-    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
+    await h.expectRefused('patchManifest', body, expected);
   });
 
   it('fails the task with the cluster’s cause for a missing object or a refusing API server', async () => {

@@ -195,11 +195,7 @@ describe('undoRolloutManifest, pauseRolloutManifest, resumeRolloutManifest, roll
     ['rollingRestartManifest', { account: 'limited', manifestName: 'deployment web', location: 'kube-system' }, 'rollingRestartKubernetesManifest.kube-system.wrongNamespace'],
     ['rollingRestartManifest', { account: 'nope', manifestName: 'deployment web' }, 'rollingRestartManifest.account'],
   ])('%s refuses %j with a 400 naming %s and creates no task', async (op, description, expected) => {
-    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
-    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ [op]: { account: 'k8s', location: 'default', ...description } }]);
-    expect(res.status).toBe(400);
-    expect(res.body.errors.join('\n')).toContain(expected);
-    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
+    await h.expectRefused(op, { account: 'k8s', location: 'default', ...description }, expected);
   });
 
   it('fails the task with the cluster’s cause when the API server refuses the change', async () => {

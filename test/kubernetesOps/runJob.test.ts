@@ -120,11 +120,7 @@ describe('runJob', () => {
     [{ manifest: job({ name: 'x' }), account: 'limited' }, 'runKubernetesJob.default.wrongNamespace'],
     [{ manifest: job({ name: 'x' }), account: 'nope' }, 'account'],
   ])('refuses %j with a 400 naming %s and creates no task', async (description, expected) => {
-    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
-    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ runJob: { account: 'k8s', application: 'batchapp', ...description } }]);
-    expect(res.status).toBe(400);
-    expect(res.body.errors.join('\n')).toContain(expected);
-    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
+    await h.expectRefused('runJob', { account: 'k8s', application: 'batchapp', ...description }, expected);
   });
   it('fails the task with the cluster’s cause when the API server refuses to create the Job', async () => {
     h.sim.setFaults(h.sim.clusterNames[0] ?? '', { forbidden: { resources: ['jobs'] } });

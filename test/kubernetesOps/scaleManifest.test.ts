@@ -53,11 +53,7 @@ describe('scaleManifest and resizeServerGroup', () => {
     [{ account: 'limited', manifestName: 'deployment web', location: 'default', replicas: 1 }, 'scaleKubernetesManifest.default.wrongNamespace'],
     [{ account: 'k8s', manifestName: 'deployment web', location: 'default', replicas: -1 }, 'scaleManifest.replicas'],
   ])('refuses %j with a 400 naming %s and creates no task', async (description, expected) => {
-    const requestId = `refused-${Math.random().toString(36).slice(2)}`;
-    const res = await h.request<{ errors: string[] }>('POST', `/kubernetes/ops?clientRequestId=${requestId}`, [{ scaleManifest: description }]);
-    expect(res.status).toBe(400);
-    expect(res.body.errors.join('\n')).toContain(expected);
-    expect(await h.app.tasks.getByRequestId(requestId)).toBeUndefined();
+    await h.expectRefused('scaleManifest', description, expected);
   });
 
   it('fails the task with the cluster’s cause when the object is missing or the cluster errors', async () => {

@@ -9,6 +9,7 @@ import type { SimCluster } from './SimCluster.js';
 import type { Controllers } from './controllers.js';
 import { templateHash } from './controllers.js';
 import { z } from 'zod';
+import { prng } from '../prng.js';
 
 export const seedSpecSchema = z
   .object({
@@ -27,17 +28,6 @@ export const seedSpecSchema = z
 
 export type SeedSpec = z.input<typeof seedSpecSchema>;
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function seedCluster(cluster: SimCluster, controllers: Controllers | undefined, input: SeedSpec): { objects: number; resourceVersion: number } {
   const spec = seedSpecSchema.parse(input);
