@@ -61,8 +61,12 @@ export function namespaceAllowed(config: Omit<NamespaceLimits, 'name'>, namespac
   return !config.omitNamespaces.includes(namespace);
 }
 
-/** Throws NotFound when the account may not see `namespace` (the object is not visible through it). */
+/**
+ * Throws InputError when `namespace` is not a namespace name, NotFound when the account may not
+ * see it (objects there are not visible through the account).
+ */
 export function assertNamespaceAllowed(config: NamespaceLimits, namespace: string): void {
+  assertValidNamespace(namespace);
   if (!namespaceAllowed(config, namespace)) throw new NotFoundError(`namespace ${namespace} is not managed by account ${config.name}`);
 }
 

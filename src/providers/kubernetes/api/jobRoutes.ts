@@ -2,7 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { InputError, NotFoundError, ServiceUnavailableError } from '../../../core/errors.js';
 import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
 import { KubeApiError, type KubeObject } from '../client/KubeClient.js';
-import { assertNamespaceAllowed, assertSameObject, assertValidName, assertValidNamespace } from '../coordinates.js';
+import { assertNamespaceAllowed, assertSameObject, assertValidName } from '../coordinates.js';
 import { resourcePath } from '../KubernetesKind.js';
 import { isObject, pathOf } from '../model/KubernetesManifest.js';
 import { kubernetesJobStatus, sortJobPods } from '../model/KubernetesJobStatus.js';
@@ -41,7 +41,6 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
     return acct;
   };
   const namespaceOf = (acct: KubernetesAccountCache, location: string): string => {
-    assertValidNamespace(location);
     assertNamespaceAllowed(acct.credentials.config, location);
     return location;
   };

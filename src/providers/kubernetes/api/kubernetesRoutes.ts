@@ -5,7 +5,7 @@ import type { KubeObject } from '../client/KubeClient.js';
 import { KubeApiError } from '../client/KubeClient.js';
 import { sanitizeManifest } from '../cacheModel.js';
 import { apiVersionOfKind, resourcePath, type KubernetesKindProperties } from '../KubernetesKind.js';
-import { assertNamespaceAllowed, assertSameObject, assertValidKind, assertValidName, assertValidNamespace } from '../coordinates.js';
+import { assertNamespaceAllowed, assertSameObject, assertValidKind, assertValidName } from '../coordinates.js';
 import { manifestStatus } from '../manifestStatus.js';
 import { deriveMoniker } from '../moniker.js';
 import { creationTimestampMillis } from '../model/KubernetesManifest.js';
@@ -62,7 +62,6 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
   const namespaceFor = (acct: KubernetesAccountCache, kind: KubernetesKindProperties, location: string): string => {
     if (!kind.namespaced) return '';
     if (location === '_' || location === '') throw new InputError(`${kind.name} is namespaced: the location must name a namespace`);
-    assertValidNamespace(location);
     assertNamespaceAllowed(acct.credentials.config, location);
     return location;
   };
@@ -306,7 +305,6 @@ export function registerKubernetesRoutes(app: FastifyInstance, deps: KubernetesR
     assertValidName(plain);
     const kind = acct.registry.get(kindName);
     if (kind.namespaced) {
-      assertValidNamespace(location);
       assertNamespaceAllowed(acct.credentials.config, location);
     }
     const key = acct.model.keyFor(kind.name, kind.namespaced ? location : '', plain);
