@@ -1,4 +1,6 @@
+import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import { readArtifact, type ArtifactDownloader } from '../../../core/artifacts/ArtifactDownloader.js';
 import { defineOperation, type OperationContext, type OperationDefinition } from '../../../core/operations/OperationDefinition.js';
 import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
 import { sanitizeManifest, serviceSelector } from '../cacheModel.js';
@@ -41,6 +43,21 @@ export const deployManifestSchema = z
     labelSelectors: labelSelectorsSchema.nullish(),
     skipSpecTemplateLabels: z.boolean().default(false),
     allowNothingSelected: z.boolean().default(false),
+    /**
+     * Where the manifests come from (Orca's `DeployManifestContext`): `text` (`manifests`) or
+     * `artifact`: the YAML or JSON documents of `manifestArtifact`, or of the artifact of
+     * `requiredArtifacts`/`optionalArtifacts` whose `uuid` (or `id`) is `manifestArtifactId`,
+     * downloaded through `manifestArtifactAccount` (else the artifact's own `artifactAccount`).
+     * Orca resolves this itself and sends `text`; here a description may carry it directly.
+     */
+    source: z
+      .string()
+      .transform((s) => s.toLowerCase())
+      .pipe(z.enum(['text', 'artifact']))
+      .nullish(),
+    manifestArtifact: artifactSchema.nullish(),
+    manifestArtifactId: z.string().nullish(),
+    manifestArtifactAccount: z.string().nullish(),
   })
   .passthrough();
 export type DeployManifestDescription = z.infer<typeof deployManifestSchema>;
@@ -60,16 +77,87 @@ export interface DeployResult {
  * writes moniker, artifact and traffic annotations and labels, then submits each manifest with
  * its strategy (create for `generateName`, recreate, replace, server-side apply, apply).
  */
-export function deployManifest(deps: KubernetesOpsDeps): OperationDefinition {
+/** What deployManifest uses besides the accounts: the artifact downloader, for `source: artifact`. */
+export interface DeployManifestDeps extends KubernetesOpsDeps {
+  readonly artifacts?: () => ArtifactDownloader | undefined;
+}
+
+export function deployManifest(deps: DeployManifestDeps): OperationDefinition {
   return defineOperation({
     name: 'deployManifest',
     displayName: 'KubernetesDeployManifestOperation',
     schema: deployManifestSchema,
     account: (d) => d.account,
     applications: (d) => [d.moniker.app],
-    validate: (d) => validateDeploy(deps, d, 'deployKubernetesManifest'),
-    operate: (d, ctx) => deployManifests(deps, d, ctx),
+    validate: (d) => (d.source === 'artifact' ? validateArtifactSource(deps, d) : validateDeploy(deps, d, 'deployKubernetesManifest')),
+    operate: async (d, ctx) => deployManifests(deps, d.source === 'artifact' ? await manifestsFromArtifact(deps, d, ctx) : d, ctx),
   });
+}
+
+/** The manifest artifact with its account (`ManifestEvaluator.getManifestArtifact`), or why there is none. */
+function manifestArtifactOf(d: DeployManifestDescription): { artifact: Artifact; account: string } | string {
+  const id = d.manifestArtifactId;
+  const pool = [...(d.requiredArtifacts ?? []), ...(d.optionalArtifacts ?? [])];
+  const artifact = d.manifestArtifact ?? (id ? pool.find((a) => a.uuid === id || (a as { id?: unknown }).id === id) : undefined);
+  if (artifact === undefined) return id ? `No artifact with id ${id} is among requiredArtifacts or optionalArtifacts.` : 'No manifest artifact was specified.';
+  const account = d.manifestArtifactAccount || artifact.artifactAccount;
+  if (!account) return 'No manifest artifact account was specified.';
+  return { artifact: { ...artifact, artifactAccount: account }, account };
+}
+
+/** `source: artifact`: the artifact resolves, and an artifact account of that name handles its type; before any task. */
+function validateArtifactSource(deps: DeployManifestDeps, d: DeployManifestDescription): string[] {
+  const v = new KubernetesValidator('deployKubernetesManifest', deps);
+  const acct = v.account(d.account);
+  for (const problem of labelSelectorProblems(d.labelSelectors)) v.reject('invalid', 'labelSelectors', problem);
+  if (acct !== undefined && d.namespaceOverride) v.namespace(acct, d.namespaceOverride);
+  const resolved = manifestArtifactOf(d);
+  if (typeof resolved === 'string') {
+    v.reject('empty', 'manifestArtifact', resolved);
+    return v.problems;
+  }
+  const downloader = deps.artifacts?.();
+  if (downloader === undefined) {
+    v.reject('notSupported', 'manifestArtifact', 'artifact downloads are not available in this service');
+    return v.problems;
+  }
+  const { artifact, account } = resolved;
+  if (!downloader.accounts().some((a) => a.name === account && a.types.includes(artifact.type))) {
+    v.reject('notFound', 'manifestArtifactAccount', `Credentials '${account}' supporting artifact type '${artifact.type}' cannot be found`);
+  }
+  return v.problems;
+}
+
+/** Downloads and parses the manifest artifact (every YAML/JSON document; a document may be a list), then checks the manifests as `validateDeploy` does. */
+async function manifestsFromArtifact(deps: DeployManifestDeps, d: DeployManifestDescription, ctx: OperationContext): Promise<DeployManifestDescription> {
+  const resolved = manifestArtifactOf(d);
+  const downloader = deps.artifacts?.();
+  if (typeof resolved === 'string' || downloader === undefined) throw new KubernetesOperationError(typeof resolved === 'string' ? resolved : 'artifact downloads are not available in this service', 0);
+  const { artifact, account } = resolved;
+  const what = `${artifact.type} artifact ${artifact.name ?? artifact.reference ?? ''} (account '${account}')`;
+  await ctx.task.updateStatus(OP, `Downloading manifest from ${what}...`);
+  let text: string;
+  try {
+    text = (await readArtifact(downloader, artifact, ctx.signal)).toString('utf8');
+  } catch (err) {
+    throw new KubernetesOperationError(`Failed to download the manifest ${what}: ${err instanceof Error ? err.message : String(err)}`, 0);
+  }
+  const manifests: Record<string, unknown>[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length > 0) throw new KubernetesOperationError(`The manifest ${what} is not valid YAML or JSON: ${doc.errors[0]?.message ?? ''}`, 0);
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === null || item === undefined) continue;
+      if (!isObject(item)) throw new KubernetesOperationError(`The manifest ${what} must hold objects (or lists of objects), one per document`, 0);
+      manifests.push(item);
+    }
+  }
+  const parsed = deployManifestSchema.safeParse({ ...d, source: 'text', manifests, manifest: undefined });
+  const described = parsed.success ? parsed.data : undefined;
+  const problems = described === undefined ? parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [] : validateDeploy(deps, described, 'deployKubernetesManifest');
+  if (described === undefined || problems.length > 0) throw new KubernetesOperationError(`The manifest ${what} cannot be deployed: ${problems.join('; ')}`, 0);
+  await ctx.task.updateStatus(OP, `Read ${manifests.length} manifest(s) from ${what}`);
+  return described;
 }
 
 /** Validation shared with runJob: every manifest is well formed, of an allowed kind, in an allowed namespace. */
