@@ -1,0 +1,204 @@
+/**
+ * The HTTP front of the simulator: one endpoint for every service. A request is routed by its
+ * protocol (Smithy RPC v2 CBOR path, `X-Amz-Target` for JSON, otherwise Query `Action`/`Version`)
+ * and the SigV4 credential scope's service, authenticated (signature recomputed from the key's
+ * secret), passed through the fault switches, then handed to the service's action handler.
+ * `/_sim/*` is the unauthenticated control API (faults, tick, accounts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeCbor } from './cbor.js';
+import { AwsError } from './errors.js';
+import type { Faults, FaultControl } from './faults.js';
+import { RateLimiter, faultApplies, faultsSchema } from './faults.js';
+import { parseQueryParams } from './params.js';
+import type { Params } from './params.js';
+import { renderError, renderResult } from './protocols.js';
+import type { WireProtocol, WireResponse } from './protocols.js';
+import type { RequestContext, ServiceDefinition } from './service.js';
+import { parseAuthorization, signatureMatches } from './sigv4.js';
+import type { AwsWorld } from './world.js';
+
+export interface ControlHooks {
+  /** One convergence step; returns how many changes it made. */
+  tick(): number;
+  /** Steps until nothing changes. */
+  converge(): number;
+}
+
+interface RoutedRequest {
+  readonly protocol: WireProtocol;
+  readonly service?: ServiceDefinition;
+  readonly action: string;
+  readonly params: Params;
+}
+
+export class AwsSimServer {
+  private faults: Faults = {};
+  private readonly limiter = new RateLimiter();
+  private readonly random: () => number;
+  private readonly pending = new Set<ServerResponse>();
+
+  constructor(
+    private readonly world: AwsWorld,
+    private readonly services: readonly ServiceDefinition[],
+    private readonly hooks: ControlHooks,
+    faults: Faults | undefined,
+    random: () => number,
+  ) {
+    this.random = random;
+    this.setFaults(faults ?? {});
+  }
+
+  readonly faultControl: FaultControl = {
+    get: () => this.faults,
+    set: (f) => this.setFaults(f),
+    clear: () => this.setFaults({}),
+  };
+
+  private setFaults(f: Faults): void {
+    this.faults = faultsSchema.parse(f);
+    this.world.eventualConsistency = this.faults.eventualConsistency === true;
+    this.limiter.clear();
+  }
+
+  /** Ends requests held by a black-hole fault (on close). */
+  closeAll(): void {
+    for (const res of this.pending) res.destroy();
+    this.pending.clear();
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', 'http://sim');
+    if (url.pathname.startsWith('/_sim/')) return this.control(req.method ?? 'GET', url.pathname, body, res);
+    const requestId = this.world.requestId();
+    let routed: RoutedRequest = { protocol: 'query', action: '', params: {} };
+    try {
+      routed = this.route(req, url, body);
+      const response = await this.dispatch(req, url, body, routed, requestId);
+      if (response === undefined) {
+        this.pending.add(res);
+        res.on('close', () => this.pending.delete(res));
+        return;
+      }
+      send(res, response);
+    } catch (e) {
+      const error = e instanceof AwsError ? e : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
+      if (!(e instanceof AwsError)) process.stderr.write(`aws-sim: ${(e as Error).stack ?? String(e)}\n`);
+      send(res, renderError(routed.protocol, routed.service, error, requestId));
+    }
+  }
+
+  private route(req: IncomingMessage, url: URL, body: Buffer): RoutedRequest {
+    const cborPath = /^\/service\/([^/]+)\/operation\/([^/]+)$/.exec(url.pathname);
+    if (cborPath !== null && String(req.headers['smithy-protocol'] ?? '') === 'rpc-v2-cbor') {
+      const service = this.services.find((s) => s.smithyName === cborPath[1]);
+      const decoded = decodeCbor(body);
+      return { protocol: 'cbor', service, action: cborPath[2] ?? '', params: (decoded ?? {}) as Params };
+    }
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string') {
+      const dot = target.lastIndexOf('.');
+      const service = this.services.find((s) => s.smithyName === target.slice(0, dot));
+      let params: Params = {};
+      try {
+        params = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Params);
+      } catch {
+        throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
+      }
+      return { protocol: 'json', service, action: target.slice(dot + 1), params };
+    }
+    const form = req.method === 'POST' ? new URLSearchParams(body.toString('utf8')) : url.searchParams;
+    const action = form.get('Action') ?? '';
+    const version = form.get('Version') ?? '';
+    const scope = parseAuthorization(header(req, 'authorization'));
+    const signingName = scope?.service ?? url.searchParams.get('X-Amz-Credential')?.split('/')[3];
+    const candidates = this.services.filter((s) => s.signingName === signingName);
+    const service = candidates.find((s) => s.version === version) ?? candidates[0];
+    return { protocol: service?.protocol ?? 'query', service, action, params: parseQueryParams(form) };
+  }
+
+  /** Returns undefined when a black-hole fault swallows the request. */
+  private async dispatch(req: IncomingMessage, url: URL, body: Buffer, routed: RoutedRequest, requestId: string): Promise<WireResponse | undefined> {
+    const { service, protocol } = routed;
+    const ec2 = protocol === 'ec2';
+    const scope = parseAuthorization(header(req, 'authorization'));
+    if (scope === undefined) {
+      throw ec2 ? new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401) : new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+    }
+    if (service === undefined) throw new AwsError('UnknownOperationException', `No service is simulated for ${scope.service}`, 400);
+    const credentials = this.world.credentials.get(scope.accessKeyId);
+    if (credentials === undefined) {
+      throw ec2 ? new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401) : new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+    }
+    const signed = { method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), headers: req.headers, body };
+    if (!signatureMatches(signed, scope, credentials.secretAccessKey)) {
+      throw ec2
+        ? new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401)
+        : new AwsError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.', 403);
+    }
+    if (credentials.sessionToken !== undefined) {
+      if (header(req, 'x-amz-security-token') !== credentials.sessionToken) throw ec2 ? new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401) : new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+      if (credentials.expiresAt !== undefined && credentials.expiresAt <= this.world.clock.now()) throw new AwsError('ExpiredToken', 'The security token included in the request is expired', ec2 ? 401 : 403);
+    }
+    // IAM is global (signed for us-east-1); every other service must be in a simulated region.
+    const regionName = service.signingName === 'iam' ? (this.world.regionNames[0] ?? 'us-east-1') : scope.region;
+    if (!this.world.regionNames.includes(regionName)) {
+      throw ec2 ? new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401) : new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+    }
+    const account = this.world.account(credentials.accountId);
+    if (account === undefined) throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+
+    const f = this.faults;
+    if (faultApplies(f, { service: service.signingName, action: routed.action, accountId: account.id })) {
+      if (f.blackHole === true) return undefined;
+      if (f.latencyMs !== undefined && f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
+      const limited = f.rateLimit !== undefined && !this.limiter.take(`${account.id}/${service.signingName}`, f.rateLimit, this.world.clock.now());
+      if (limited || (f.throttleRate !== undefined && this.random() < f.throttleRate)) {
+        throw ec2 ? new AwsError('RequestLimitExceeded', 'Request limit exceeded.', 503, 'Receiver') : new AwsError('Throttling', 'Rate exceeded', 400);
+      }
+      if (f.errorRate !== undefined && this.random() < f.errorRate) {
+        const status = f.errorStatus ?? 500;
+        throw new AwsError(f.errorCode ?? (ec2 ? 'InternalError' : 'InternalFailure'), 'An internal error has occurred', status);
+      }
+    }
+    const handler = Object.hasOwn(service.actions, routed.action) ? service.actions[routed.action] : undefined;
+    if (handler === undefined) {
+      throw ec2 ? new AwsError('InvalidAction', `The action ${routed.action} is not valid for this web service.`) : new AwsError('InvalidAction', `Could not find operation ${routed.action} for version ${service.version}`);
+    }
+    const ctx: RequestContext = { world: this.world, account, region: account.region(regionName), credentials, action: routed.action, requestId };
+    return renderResult(protocol, service, routed.action, handler(ctx, routed.params), requestId);
+  }
+
+  private control(method: string, path: string, body: Buffer, res: ServerResponse): void {
+    const json = (status: number, v: unknown): void => send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
+    try {
+      if (path === '/_sim/faults' && method === 'GET') return json(200, this.faults);
+      if (path === '/_sim/faults' && method === 'PUT') {
+        this.setFaults(JSON.parse(body.toString('utf8') || '{}') as Faults);
+        return json(200, this.faults);
+      }
+      if (path === '/_sim/tick' && method === 'POST') return json(200, { changes: this.hooks.tick(), tick: this.world.tickCount });
+      if (path === '/_sim/converge' && method === 'POST') return json(200, { steps: this.hooks.converge(), tick: this.world.tickCount });
+      if (path === '/_sim/accounts' && method === 'GET') {
+        return json(200, this.world.accountKeys().map((c) => ({ accountId: c.accountId, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey })));
+      }
+      return json(404, { message: `no control endpoint ${method} ${path}` });
+    } catch (e) {
+      return json(400, { message: (e as Error).message });
+    }
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function send(res: ServerResponse, r: WireResponse): void {
+  const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
+  res.writeHead(r.status, { ...r.headers, 'content-length': String(body.length), date: new Date().toUTCString() });
+  res.end(body);
+}
