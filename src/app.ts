@@ -10,6 +10,7 @@ import type { ServiceConfig } from './config/schema.js';
 import { registerArtifactRoutes } from './api/routes/artifactRoutes.js';
 import { registerCredentialsRoutes } from './api/routes/credentialsRoutes.js';
 import { registerOperationsRoutes } from './api/routes/operationsRoutes.js';
+import { registerReadRoutes } from './api/routes/read/readRoutes.js';
 import { registerServiceRoutes } from './api/routes/serviceRoutes.js';
 import { registerTaskRoutes } from './api/routes/taskRoutes.js';
 import { installAuthorization } from './api/authorization.js';
@@ -26,6 +27,7 @@ import { DefaultProviderCache } from './core/cache/DefaultProviderCache.js';
 import { createKubernetesProvider, kubernetesProviderSettings } from './providers/kubernetes/KubernetesProvider.js';
 import { OperationRegistry } from './core/operations/OperationRegistry.js';
 import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor.js';
+import { ReadLayer } from './core/read/ReadLayer.js';
 import { openAuthorizer, type Authorizer } from './core/security/Authorizer.js';
 import { FiatAuthorizer } from './core/security/FiatAuthorizer.js';
 import type { ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
@@ -209,6 +211,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   registerOperationsRoutes(server, { orchestration, registry, metrics, maxOperations: config.server.maxOperationsPerRequest });
   registerTaskRoutes(server, { tasks: stores.tasks, orchestration });
+  const contributors = [...runtimes.values()].flatMap((r) => (r.read === undefined ? [] : [r.read]));
+  registerReadRoutes(server, { read: new ReadLayer(() => contributors), accountExists: (cloudProvider, name) => credentials.find(cloudProvider, name) !== undefined });
   registerCredentialsRoutes(server, {
     credentials,
     ...config.credentials,

@@ -18,6 +18,12 @@ export class NotFoundError extends ServiceError {
   readonly code = 'NOT_FOUND';
 }
 
+/** The value, or a `NotFoundError` naming what was not found. */
+export function found<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new NotFoundError(`${what} not found`);
+  return value;
+}
+
 /** The request conflicts with current state (HTTP 409). */
 export class ConflictError extends ServiceError {
   readonly code = 'CONFLICT';

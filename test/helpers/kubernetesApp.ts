@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
+import type { ProviderModule } from '../../src/core/providers/ProviderModule.js';
 import { waitFor } from './waitFor.js';
 import { startKubeSim, type KubeSim, type KubeSimOptions } from '../../src/testing/kubeSim/index.js';
 
@@ -31,6 +32,8 @@ export interface HarnessOptions {
   readonly sim?: KubeSimOptions;
   /** Extra top-level config (merged shallowly). */
   readonly config?: Record<string, unknown>;
+  /** Providers besides the built-in ones (their accounts come from `config`). */
+  readonly providers?: readonly ProviderModule[];
 }
 
 /**
@@ -47,7 +50,7 @@ export async function startKubernetesApp(opts: HarnessOptions = {}): Promise<Kub
     kubernetes: { accounts: names.map((name) => ({ name, kubeconfigContents: sim.kubeconfig, ...(opts.accounts?.[name] ?? {}) })) },
     ...opts.config,
   });
-  const app = await createApp({ config, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
+  const app = await createApp({ config, ...(opts.providers === undefined ? {} : { providers: opts.providers }), logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
   await app.server.ready();
   app.scheduler.start();
   const request = async <T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }> => {

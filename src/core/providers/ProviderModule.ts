@@ -7,6 +7,7 @@ import type { Logger } from '../Logger.js';
 import type { AccountCredentials } from '../accounts/AccountCredentials.js';
 import type { CachingAgent } from '../agents/CachingAgent.js';
 import type { OperationDefinition } from '../operations/OperationDefinition.js';
+import type { ReadContributor } from '../read/ReadContributor.js';
 
 /** `account.storage.allow`: what a definition submitted through the API may do. */
 export interface SubmittedDefinitionPolicy {
@@ -62,6 +63,8 @@ export interface ProviderAttachContext {
 
 export interface ProviderRuntime {
   readonly health?: HealthIndicator;
+  /** This provider's part of the provider-neutral read API (applications, clusters, search, ...). */
+  readonly read?: ReadContributor;
   /** Runs when an account of this provider is removed, before its agents are unscheduled and its items evicted. */
   onAccountRemoved?(credentials: AccountCredentials): Promise<void>;
   stop?(): Promise<void>;

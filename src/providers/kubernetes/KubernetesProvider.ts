@@ -9,7 +9,8 @@ import type { KubernetesAccountConfig } from './account/KubernetesAccountConfig.
 import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccountCache.js';
 import { APPLICATIONS, CLUSTERS } from './keys.js';
 import { KubernetesReadService } from './read/KubernetesReadService.js';
-import { registerKubernetesRoutes } from './api/kubernetesRoutes.js';
+import { registerManifestRoutes } from './api/manifestRoutes.js';
+import { kubernetesReadContributor } from './read/KubernetesReadContributor.js';
 import { registerJobRoutes } from './api/jobRoutes.js';
 import { kubernetesOperations } from './ops/kubernetesOperations.js';
 
@@ -132,9 +133,9 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     submittedDefinitionProblems: kubernetesDefinitionProblems,
     attach(ctx) {
       providerCache = ctx.cache;
-      registerKubernetesRoutes(ctx.server, { read, accounts: () => caches });
+      registerManifestRoutes(ctx.server, { read, accounts: () => caches });
       registerJobRoutes(ctx.server, { accounts: () => caches });
-      return runtime;
+      return { ...runtime, read: kubernetesReadContributor(read, () => caches, ctx.deps.clock) };
     },
     buildCachingAgents(credentials: KubernetesCredentials, deps: ProviderDeps): CachingAgent[] {
       if (providerCache === undefined) throw new Error('kubernetes provider used before attach()');

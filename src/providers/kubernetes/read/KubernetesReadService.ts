@@ -1,4 +1,5 @@
 import type { CacheData } from '../../../core/cache/CacheData.js';
+import type { ClusterRef, TargetCoordinate } from '../../../core/read/ReadContributor.js';
 import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
 import type { SpinnakerKind } from '../KubernetesKind.js';
 import { APPLICATIONS, CLUSTERS, applicationKey, clusterKey, infrastructureKey, parseKey, type InfrastructureKey } from '../keys.js';
@@ -27,17 +28,10 @@ import type {
   ServerGroupView,
 } from '../readModels.js';
 
-export interface ClusterRef {
-  readonly name: string;
-  readonly provider: string;
-  readonly loadBalancers: string[];
-  readonly serverGroups: string[];
-}
 
 /** Memo keys are `{view prefix}{cache key}`; a change to a key drops every view of it. */
 const VIEW_PREFIXES = ['', 'summary|', 'lb|'] as const;
 
-export type TargetCoordinate = 'current' | 'previous' | 'oldest' | 'largest' | 'fail';
 
 /**
  * The Kubernetes read API's answers, computed from the accounts' in-memory cache models.
@@ -49,21 +43,11 @@ export class KubernetesReadService {
 
   constructor(private readonly accounts: () => ReadonlyMap<string, KubernetesAccountCache>) {}
 
-  /** Bumped on every change in any account: serialized responses are valid for one generation. */
-  private generation = 0;
-  private readonly responses = new Map<string, { generation: number; body: string }>();
+  /** Bumped on every change in any account (the read layer keys memoised responses on it). */
+  private changes = 0;
 
-  /**
-   * A JSON response body memoised until the next cache change, so a large response is
-   * serialized once per change rather than once per request.
-   */
-  serialized(cacheKey: string, build: () => unknown): string {
-    const hit = this.responses.get(cacheKey);
-    if (hit !== undefined && hit.generation === this.generation) return hit.body;
-    const body = JSON.stringify(build());
-    if (this.responses.size > 1000) this.responses.clear();
-    this.responses.set(cacheKey, { generation: this.generation, body });
-    return body;
+  generation(): number {
+    return this.changes;
   }
 
   /** Accounts whose namespace list was asked for (see `invalidate`). */
@@ -79,7 +63,7 @@ export class KubernetesReadService {
       this.namespacesWarmed.add(account);
       void this.accounts().get(account)?.credentials.refreshNamespaces();
     }
-    this.generation++;
+    this.changes++;
     const m = this.memo.get(account);
     if (m === undefined) return;
     for (const k of keys) for (const prefix of VIEW_PREFIXES) m.delete(prefix + k);
@@ -87,7 +71,7 @@ export class KubernetesReadService {
 
   forgetAccount(account: string): void {
     this.namespacesWarmed.delete(account);
-    this.generation++;
+    this.changes++;
     this.memo.delete(account);
   }
 

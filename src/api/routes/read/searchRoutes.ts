@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { InputError } from '../../../core/errors.js';
+import type { ReadLayer } from '../../../core/read/ReadLayer.js';
+import { firstParam, listParam } from '../../listParam.js';
+
+/**
+ * `SearchController`: `type` is required (one or more); `pageSize` defaults to 10000 and `page`
+ * to 1; `platform` limits the providers asked. Other parameters (Deck's `cloudProvider`, filters)
+ * are accepted and ignored, as the Kubernetes search provider does.
+ */
+export function registerSearchRoutes(app: FastifyInstance, read: ReadLayer): void {
+  app.get<{ Querystring: { q?: string | string[]; type?: string | string[]; pageSize?: string; page?: string; platform?: string | string[] } }>(
+    '/search',
+    { config: { readFilter: 'search' } },
+    async (req) => {
+      const types = listParam(req.query.type, 'type');
+      if (types.length === 0) throw new InputError('type is required');
+      const pageSize = Math.max(1, Number(req.query.pageSize ?? '10000') || 10000);
+      const page = Math.max(1, Number(req.query.page ?? '1') || 1);
+      return read.search(firstParam(req.query.q) ?? '', types, page, pageSize, firstParam(req.query.platform));
+    },
+  );
+}
