@@ -5,6 +5,7 @@ import type { HealthIndicator } from '../../observability/Health.js';
 import type { Clock } from '../Clock.js';
 import type { Logger } from '../Logger.js';
 import type { AccountCredentials } from '../accounts/AccountCredentials.js';
+import type { ArtifactDownloader } from '../artifacts/ArtifactDownloader.js';
 import type { CachingAgent } from '../agents/CachingAgent.js';
 import type { OperationDefinition } from '../operations/OperationDefinition.js';
 import type { ReadContributor } from '../read/ReadContributor.js';
@@ -22,6 +23,8 @@ export interface SubmittedDefinitionPolicy {
 export interface ProviderDeps {
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Artifact downloads through the configured artifact accounts (manifests from artifacts). */
+  readonly artifacts?: ArtifactDownloader;
 }
 
 /**
