@@ -8,6 +8,7 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import { ConfigError, formatZodError } from './config/loadConfig.js';
 import type { ServiceConfig } from './config/schema.js';
 import { registerArtifactRoutes } from './api/routes/artifactRoutes.js';
+import { createArtifactRegistry } from './artifacts/createArtifactRegistry.js';
 import { registerCredentialsRoutes } from './api/routes/credentialsRoutes.js';
 import { registerOperationsRoutes } from './api/routes/operationsRoutes.js';
 import { registerReadRoutes } from './api/routes/read/readRoutes.js';
@@ -145,7 +146,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const providers = [...builtinProviders(config), ...(opts.providers ?? []), ...(await loadPlugins(config.plugins))];
   const byId = new Map(providers.map((p) => [p.id, p]));
-  const deps: ProviderDeps = { logger, clock };
+  const artifacts = createArtifactRegistry(config as Record<string, unknown>, { logger, kubernetesEnabled: byId.has('kubernetes') });
+  const deps: ProviderDeps = { logger, clock, artifacts };
   for (const provider of providers) for (const op of provider.operations) registry.register(provider.id, op);
   const server = createServer({ logger, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
   if (config.server.rateLimit.enabled) installRateLimit(server, config.server.rateLimit, clock);
@@ -220,7 +222,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     definitions: accountDefinitions,
     parseAccount,
   });
-  registerArtifactRoutes(server, { kubernetesEnabled: byId.has('kubernetes') });
+  registerArtifactRoutes(server, { artifacts });
   registerServiceRoutes(server, { health, metrics, scheduler, registry });
 
   // Tasks whose instance is gone (its liveness lease lapsed) are failed, at start and periodically.
