@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProviderCache } from '../../core/cache/Cache.js';
 import type { CachingAgent } from '../../core/agents/CachingAgent.js';
+import type { ArtifactDownloader } from '../../core/artifacts/ArtifactDownloader.js';
 import type { ProviderDeps, ProviderModule, ProviderRuntime } from '../../core/providers/ProviderModule.js';
 import { KubernetesCredentials } from './account/KubernetesCredentials.js';
 import { kubernetesAccountSchema } from './account/KubernetesAccountConfig.js';
@@ -81,6 +82,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
   const starter = new StartQueue(options.startConcurrency ?? 32, (a) => caches.get(a.account) === a);
   const read = new KubernetesReadService(() => caches);
   let providerCache: ProviderCache | undefined;
+  let artifacts: ArtifactDownloader | undefined;
 
   const snapshotAgent = (account: KubernetesAccountCache, credentials: KubernetesCredentials, agentType: string): CachingAgent => ({
     agentType,
@@ -128,11 +130,13 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     cacheNamespace: KUBERNETES,
     configKey: KUBERNETES,
     accountSchema: kubernetesAccountSchema,
-    operations: kubernetesOperations({ account: (name) => caches.get(name) }),
+    // Artifact downloads arrive with attach(); deployManifest reads manifests from artifacts through them.
+    operations: kubernetesOperations({ account: (name) => caches.get(name), artifacts: () => artifacts }),
     createCredentials: async (definition) => new KubernetesCredentials(definition),
     submittedDefinitionProblems: kubernetesDefinitionProblems,
     attach(ctx) {
       providerCache = ctx.cache;
+      artifacts = ctx.deps.artifacts;
       registerManifestRoutes(ctx.server, { read, accounts: () => caches });
       registerJobRoutes(ctx.server, { accounts: () => caches });
       return { ...runtime, read: kubernetesReadContributor(read, () => caches, ctx.deps.clock) };
