@@ -62,6 +62,13 @@ const MIGRATIONS: readonly ((d: SqlDialect) => string[])[] = [
       last_modified_by varchar(255) NOT NULL
     )${d.tableOptions}`,
   ],
+  // Cache sharding membership (SqlCachingPodsObserver).
+  (d) => [
+    `CREATE TABLE caching_replicas (
+      pod_id varchar(255) NOT NULL PRIMARY KEY,
+      last_heartbeat_time bigint NOT NULL
+    )${d.tableOptions}`,
+  ],
 ];
 
 export async function migrate(client: SqlClient): Promise<void> {
