@@ -69,6 +69,14 @@ const MIGRATIONS: readonly ((d: SqlDialect) => string[])[] = [
       last_heartbeat_time bigint NOT NULL
     )${d.tableOptions}`,
   ],
+  // What a task needs to run again on any instance (sealed operations and identity), beside
+  // clouddriver-sql's own `tasks` table so a Java reader of that table sees it unchanged.
+  (d) => [
+    `CREATE TABLE task_executions (
+      task_id varchar(36) NOT NULL PRIMARY KEY,
+      body ${d.longText} NOT NULL
+    )${d.tableOptions}`,
+  ],
 ];
 
 export async function migrate(client: SqlClient): Promise<void> {

@@ -81,6 +81,10 @@ const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // What a task needs to run again on any instance (sealed operations and identity).
+  `
+  ALTER TABLE tasks ADD COLUMN execution TEXT;
+  `,
 ];
 
 /** Opens (creating the file and its directory) a SQLite database in WAL mode, migrated to the latest schema. */
