@@ -241,6 +241,11 @@ describe.each([
       expect(res.body.message).toContain(`account.storage.allow.${setting}`);
     }
 
+    const replaced = await request<Record<string, unknown>>('PUT', '/credentials', { ...def, repositories: ['apps/worker'] });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    await cycle();
+    expect((await find('account=runtime')).map((i) => `${i.repository}:${i.tag}`)).toEqual(['apps/worker:1.0.0', 'apps/worker:1.1.0']);
+
     expect((await request('DELETE', '/credentials/runtime')).status).toBe(204);
     expect(await find('account=runtime')).toEqual([]);
     expect((await app.cache('dockerRegistry').filterIdentifiers('taggedImage', 'dockerRegistry:taggedImage:runtime:*')).length).toBe(0);

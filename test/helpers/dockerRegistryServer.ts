@@ -2,6 +2,7 @@ import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_pro
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,9 @@ import { stringify as toYaml } from 'yaml';
  * service, issuer, rootcertbundle) and this helper runs the token server too: it checks HTTP
  * basic credentials and issues RS256 JWTs whose key id is the libtrust fingerprint of a key
  * whose self-signed certificate (made with `openssl`) is the registry's root bundle.
+ *
+ * With `tls: true` it serves HTTPS with a self-signed certificate for 127.0.0.1 (what
+ * `insecureRegistry` is for).
  *
  * Images are pushed over the registry HTTP API (monolithic blob uploads and a schema 2
  * manifest), never through a Docker engine.
@@ -46,7 +50,7 @@ export interface TokenServerState {
 }
 
 export interface DockerRegistryServer {
-  /** `http://127.0.0.1:{port}`. */
+  /** `http://127.0.0.1:{port}` (`https://` with `tls`). */
   readonly address: string;
   /** `127.0.0.1:{port}` (Clouddriver's `registry`). */
   readonly registry: string;
@@ -71,11 +75,11 @@ export function ensureDockerRegistryBinary(): void {
   execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry', { stdio: 'inherit', shell: '/bin/bash' });
 }
 
-export async function startDockerRegistry(opts: { auth?: 'none' | 'token'; username?: string; password?: string } = {}): Promise<DockerRegistryServer> {
+export async function startDockerRegistry(opts: { auth?: 'none' | 'token'; username?: string; password?: string; tls?: boolean } = {}): Promise<DockerRegistryServer> {
   ensureDockerRegistryBinary();
   const dir = mkdtempSync(join(tmpdir(), 'docker-registry-'));
   const port = await freePort();
-  const address = `http://127.0.0.1:${port}`;
+  const address = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   let tokenServer: { state: TokenServerState; signer: TokenSigner; close(): Promise<void> } | undefined;
   const config: Record<string, unknown> = {
     version: 0.1,
@@ -83,6 +87,15 @@ export async function startDockerRegistry(opts: { auth?: 'none' | 'token'; usern
     storage: { filesystem: { rootdirectory: join(dir, 'data') }, delete: { enabled: true }, maintenance: { uploadpurging: { enabled: false } } },
     http: { addr: `127.0.0.1:${port}`, secret: randomBytes(16).toString('hex') },
   };
+  let ca: Buffer | undefined;
+  if (opts.tls) {
+    const key = join(dir, 'tls.key');
+    const certificate = join(dir, 'tls.crt');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certificate, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    (config.http as Record<string, unknown>).tls = { certificate, key };
+    ca = readFileSync(certificate);
+  }
+  const call = (method: string, url: string | URL, headers: Record<string, string> = {}, body?: Buffer | string) => exchange(method, url, headers, body, ca);
   if (opts.auth === 'token') {
     const signer = makeSigner(dir);
     tokenServer = await startTokenServer(signer, opts.username ?? 'ci-user', opts.password ?? `pw-${randomBytes(9).toString('hex')}`);
@@ -102,7 +115,7 @@ export async function startDockerRegistry(opts: { auth?: 'none' | 'token'; usern
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilServing(address, child, () => output);
+    await waitUntilServing(address, child, () => output, call);
   } catch (e) {
     await stop();
     throw e;
@@ -114,12 +127,12 @@ export async function startDockerRegistry(opts: { auth?: 'none' | 'token'; usern
 
   const uploadBlob = async (repository: string, content: Buffer): Promise<string> => {
     const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
-    const start = await fetch(`${address}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: headersFor(repository) });
-    if (start.status !== 202) throw new Error(`blob upload start for ${repository}: ${start.status} ${await start.text()}`);
-    const location = new URL(start.headers.get('location') ?? '', address);
+    const start = await call('POST', `${address}/v2/${repository}/blobs/uploads/`, headersFor(repository));
+    if (start.status !== 202) throw new Error(`blob upload start for ${repository}: ${start.status} ${start.body}`);
+    const location = new URL(start.headers.location ?? '', address);
     location.searchParams.set('digest', digest);
-    const put = await fetch(location, { method: 'PUT', headers: { ...headersFor(repository), 'content-type': 'application/octet-stream' }, body: content });
-    if (put.status !== 201) throw new Error(`blob upload for ${repository}: ${put.status} ${await put.text()}`);
+    const put = await call('PUT', location, { ...headersFor(repository), 'content-type': 'application/octet-stream' }, content);
+    if (put.status !== 201) throw new Error(`blob upload for ${repository}: ${put.status} ${put.body}`);
     return digest;
   };
 
@@ -146,13 +159,14 @@ export async function startDockerRegistry(opts: { auth?: 'none' | 'token'; usern
         config: { mediaType: CONFIG_V1, size: imageConfig.length, digest: configDigest },
         layers: [{ mediaType: LAYER, size: layer.length, digest: layerDigest }],
       });
-      const res = await fetch(`${address}/v2/${repository}/manifests/${tag}`, { method: 'PUT', headers: { ...headersFor(repository), 'content-type': MANIFEST_V2 }, body: manifest });
-      if (res.status !== 201) throw new Error(`manifest PUT ${repository}:${tag}: ${res.status} ${await res.text()}`);
-      return { digest: res.headers.get('docker-content-digest') ?? '', configDigest };
+      const res = await call('PUT', `${address}/v2/${repository}/manifests/${tag}`, { ...headersFor(repository), 'content-type': MANIFEST_V2 }, manifest);
+      if (res.status !== 201) throw new Error(`manifest PUT ${repository}:${tag}: ${res.status} ${res.body}`);
+      const digest = res.headers['docker-content-digest'];
+      return { digest: typeof digest === 'string' ? digest : '', configDigest };
     },
     async deleteManifest(repository, digest) {
-      const res = await fetch(`${address}/v2/${repository}/manifests/${digest}`, { method: 'DELETE', headers: headersFor(repository) });
-      if (res.status !== 202) throw new Error(`manifest DELETE ${repository}@${digest}: ${res.status} ${await res.text()}`);
+      const res = await call('DELETE', `${address}/v2/${repository}/manifests/${digest}`, headersFor(repository));
+      if (res.status !== 202) throw new Error(`manifest DELETE ${repository}@${digest}: ${res.status} ${res.body}`);
     },
     output: () => output,
     stop,
@@ -260,12 +274,27 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, output: () => string): Promise<void> {
+/** One HTTP(S) exchange; with `ca`, the registry's self-signed certificate is trusted. */
+function exchange(method: string, url: string | URL, headers: Record<string, string>, body: Buffer | string | undefined, ca: Buffer | undefined): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = (target.protocol === 'https:' ? https : http).request(target, { method, headers, ...(ca === undefined ? {} : { ca }) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.once('error', reject);
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+async function waitUntilServing(address: string, child: ChildProcess, output: () => string, call: (method: string, url: string) => Promise<{ status: number }>): Promise<void> {
   const end = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}): ${output()}`);
     try {
-      const res = await fetch(`${address}/v2/`);
+      const res = await call('GET', `${address}/v2/`);
       if (res.status === 200 || res.status === 401) return;
     } catch {
       // not listening yet
