@@ -1,9 +1,17 @@
 /**
  * The simulator's clockwork: each tick moves every region of every account one step closer to
- * what was asked. EC2 instances go pending -> running, shutting-down -> terminated,
- * stopping -> stopped. Ticks are driven by tests (`sim.tick()`) or by a timer in the CLI, so
- * nothing depends on wall-clock sleeps.
+ * what was asked, in this order:
+ * 1. EC2: pending -> running, shutting-down -> terminated, stopping -> stopped;
+ * 2. load balancing: provisioning -> active; targets `initial` -> `healthy` (or `unhealthy` when
+ *    the instance is not running, `unused` when no listener forwards to the group), `draining`
+ *    targets leave; classic ELB instances OutOfService -> InService;
+ * 3. Auto Scaling groups converge on their desired capacity (autoScaling/reconcile.ts).
+ * So a group of N behind a target group is InService after two ticks and healthy after three.
+ * Ticks are driven by tests (`sim.tick()`, `sim.converge()`) or by a timer in the CLI, so nothing
+ * depends on wall-clock sleeps.
  */
+import { reconcileGroup } from './services/autoScaling/reconcile.js';
+import { loadBalancersOf } from './services/elbv2/common.js';
 import type { RegionState } from './state.js';
 import type { AwsWorld, SimAccount } from './world.js';
 
@@ -28,7 +36,50 @@ export class Convergence {
     return steps;
   }
 
-  private stepRegion(_account: SimAccount, region: RegionState): number {
+  private stepRegion(account: SimAccount, region: RegionState): number {
+    let changes = this.stepInstances(region);
+    changes += this.stepLoadBalancing(region);
+    for (const g of [...region.autoScaling.groups.values()]) changes += reconcileGroup(this.world, account, region, g);
+    return changes;
+  }
+
+  private stepLoadBalancing(region: RegionState): number {
+    let changes = 0;
+    for (const lb of region.elbv2.loadBalancers.values()) {
+      if (lb.state === 'provisioning') {
+        lb.state = 'active';
+        changes++;
+      }
+    }
+    for (const tg of region.elbv2.targetGroups.values()) {
+      const used = loadBalancersOf(region.elbv2, tg.arn).length > 0;
+      for (const [key, t] of tg.targets) {
+        const running = region.ec2.instances.get(t.id)?.state === 'running' || tg.targetType !== 'instance';
+        const next = t.state === 'draining' ? undefined : !used ? 'unused' : t.state === 'unused' ? 'initial' : running ? 'healthy' : 'unhealthy';
+        if (next === undefined) {
+          tg.targets.delete(key);
+          changes++;
+        } else if (next !== t.state) {
+          t.state = next;
+          t.since = this.world.tickCount;
+          changes++;
+        }
+      }
+    }
+    for (const lb of region.elb.loadBalancers.values()) {
+      for (const [id, reg] of lb.instances) {
+        const next = region.ec2.instances.get(id)?.state === 'running' ? 'InService' : 'OutOfService';
+        if (next !== reg.state) {
+          reg.state = next;
+          reg.since = this.world.tickCount;
+          changes++;
+        }
+      }
+    }
+    return changes;
+  }
+
+  private stepInstances(region: RegionState): number {
     let changes = 0;
     const now = this.world.clock.now();
     for (const i of region.ec2.instances.values()) {

@@ -12,14 +12,19 @@ import { Convergence } from './convergence.js';
 import type { Faults, FaultControl } from './faults.js';
 import { AwsSimServer } from './server.js';
 import type { ServiceDefinition } from './service.js';
+import { autoScaling } from './services/autoScaling.js';
+import { cloudWatch } from './services/cloudWatch.js';
 import { ec2 } from './services/ec2.js';
+import { elb } from './services/elb.js';
+import { elbv2 } from './services/elbv2.js';
+import { iam } from './services/iam.js';
 import { sts } from './services/sts.js';
 import { AwsWorld } from './world.js';
 
 export type { Faults } from './faults.js';
 export { AwsWorld } from './world.js';
 
-export const SERVICES: readonly ServiceDefinition[] = [sts, ec2];
+export const SERVICES: readonly ServiceDefinition[] = [sts, ec2, autoScaling, elbv2, elb, cloudWatch, iam];
 
 export interface AwsSimOptions {
   /** 0 (default) picks a free port. */
