@@ -32,6 +32,12 @@ export interface TaskRecord {
   readonly resultObjects: readonly unknown[];
   readonly outputs: readonly TaskOutput[];
   readonly sagaIds: readonly SagaId[];
+  /**
+   * What is needed to run the task again on any instance (its operations and the identity that
+   * authorized them), sealed by `TaskExecutionSealer`; absent when none is stored. Opaque to
+   * repositories, never part of the `/task` JSON.
+   */
+  readonly execution?: string;
 }
 
 export function currentEntry(task: TaskRecord): TaskStatusEntry {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SagaId, TaskOutput, TaskRecord, TaskStatusEntry } from '../../core/tasks/Task.js';
-import type { NewTask, TaskRepository } from '../../core/tasks/TaskRepository.js';
+import { UnknownTaskError, type NewTask, type TaskExpectation, type TaskRepository } from '../../core/tasks/TaskRepository.js';
 
 interface MutableTask {
   id: string;
@@ -11,6 +11,7 @@ interface MutableTask {
   resultObjects: unknown[];
   outputs: TaskOutput[];
   sagaIds: SagaId[];
+  execution?: string;
 }
 
 /** Tasks in process memory (lost on restart). Returned records are snapshots. */
@@ -30,6 +31,7 @@ export class InMemoryTaskRepository implements TaskRepository {
       resultObjects: [],
       outputs: [],
       sagaIds: [],
+      ...(input.execution === undefined ? {} : { execution: input.execution }),
     };
     this.tasks.set(task.id, task);
     this.byRequestId.set(task.requestId, task.id);
@@ -66,6 +68,20 @@ export class InMemoryTaskRepository implements TaskRepository {
     this.mustGet(id).ownerId = ownerId;
   }
 
+  async setExecution(id: string, execution: string | undefined): Promise<void> {
+    const t = this.mustGet(id);
+    if (execution === undefined) delete t.execution;
+    else t.execution = execution;
+  }
+
+  async transition(id: string, expect: TaskExpectation, ownerId: string, entry: TaskStatusEntry): Promise<boolean> {
+    const t = this.mustGet(id);
+    if (t.history[t.history.length - 1]?.state !== expect.state || (expect.ownerId !== undefined && t.ownerId !== expect.ownerId)) return false;
+    t.ownerId = ownerId;
+    t.history.push({ ...entry });
+    return true;
+  }
+
   async listRunning(): Promise<TaskRecord[]> {
     return [...this.tasks.values()]
       .filter((t) => t.history[t.history.length - 1]?.state === 'STARTED')
@@ -77,7 +93,7 @@ export class InMemoryTaskRepository implements TaskRepository {
 
   private mustGet(id: string): MutableTask {
     const t = this.tasks.get(id);
-    if (!t) throw new Error(`unknown task ${id}`);
+    if (!t) throw new UnknownTaskError(id);
     return t;
   }
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { SagaId, TaskOutput, TaskRecord, TaskStatusEntry } from '../../core/tasks/Task.js';
-import type { NewTask, TaskRepository } from '../../core/tasks/TaskRepository.js';
+import { UnknownTaskError, type NewTask, type TaskExpectation, type TaskRepository } from '../../core/tasks/TaskRepository.js';
 import { newTaskId } from '../memory/InMemoryTaskRepository.js';
 import { execPipeline } from './openRedis.js';
 
@@ -8,7 +8,8 @@ import { execPipeline } from './openRedis.js';
 const TASK_TTL_SECONDS = 12 * 60 * 60;
 
 /*
- * KEYS: taskmap, task, history, running. ARGV: id, requestId, ownerId, startTimeMs, first entry JSON, ttl.
+ * KEYS: taskmap, task, history, running. ARGV: id, requestId, ownerId, startTimeMs, first entry JSON,
+ * ttl, task key prefix, sealed execution ('' for none).
  * Returns the id of the task for the request: the new one, or the existing one when the map
  * names a task that still exists (a mapping whose task expired is taken over).
  */
@@ -17,6 +18,7 @@ local existing = redis.call('GET', KEYS[1])
 if existing and redis.call('EXISTS', ARGV[7] .. existing) == 1 then return {existing, 0} end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], 'id', ARGV[1], 'requestId', ARGV[2], 'ownerId', ARGV[3], 'startTimeMs', ARGV[4], 'sagaIds', '[]')
+if ARGV[8] ~= '' then redis.call('HSET', KEYS[2], 'execution', ARGV[8]) end
 redis.call('EXPIRE', KEYS[2], ARGV[6])
 redis.call('RPUSH', KEYS[3], ARGV[5])
 redis.call('EXPIRE', KEYS[3], ARGV[6])
@@ -29,6 +31,21 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local sagas = cjson.decode(redis.call('HGET', KEYS[1], 'sagaIds') or '[]')
 table.insert(sagas, cjson.decode(ARGV[1]))
 redis.call('HSET', KEYS[1], 'sagaIds', cjson.encode(sagas))
+return 1`;
+
+/*
+ * KEYS: task, history, running. ARGV: expected state, expected owner ('' for any), new owner,
+ * entry JSON, ttl, id. Returns -1 for an unknown task, 0 when the expectation does not hold, 1 done.
+ */
+const TRANSITION = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local last = redis.call('LINDEX', KEYS[2], -1)
+if not last or cjson.decode(last).state ~= ARGV[1] then return 0 end
+if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'ownerId') ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'ownerId', ARGV[3])
+redis.call('RPUSH', KEYS[2], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+if cjson.decode(ARGV[4]).state == 'STARTED' then redis.call('SADD', KEYS[3], ARGV[6]) else redis.call('SREM', KEYS[3], ARGV[6]) end
 return 1`;
 
 /**
@@ -72,6 +89,7 @@ export class RedisTaskRepository implements TaskRepository {
       JSON.stringify(historyJson(task.first)),
       TASK_TTL_SECONDS,
       this.taskKey(''),
+      task.execution ?? '',
     )) as [string, number];
     const record = await this.get(taskId);
     if (!record) throw new Error(`task ${taskId} for request ${task.requestId} vanished`);
@@ -100,6 +118,7 @@ export class RedisTaskRepository implements TaskRepository {
       resultObjects: results.map((r) => JSON.parse(r) as unknown),
       outputs: outputs.map((o) => JSON.parse(o) as TaskOutput),
       sagaIds: JSON.parse(hash.sagaIds ?? '[]') as SagaId[],
+      ...(hash.execution === undefined ? {} : { execution: hash.execution }),
     };
   }
 
@@ -140,12 +159,36 @@ export class RedisTaskRepository implements TaskRepository {
 
   async addSagaId(id: string, sagaId: SagaId): Promise<void> {
     const ok = await this.opts.redis.eval(ADD_SAGA, 1, this.taskKey(id), JSON.stringify({ name: sagaId.name, id: sagaId.id }));
-    if (ok !== 1) throw new Error(`unknown task ${id}`);
+    if (ok !== 1) throw new UnknownTaskError(id);
   }
 
   async setOwner(id: string, ownerId: string): Promise<void> {
     await this.mustExist(id);
     await this.opts.redis.hset(this.taskKey(id), 'ownerId', ownerId);
+  }
+
+  async setExecution(id: string, execution: string | undefined): Promise<void> {
+    await this.mustExist(id);
+    if (execution === undefined) await this.opts.redis.hdel(this.taskKey(id), 'execution');
+    else await this.opts.redis.hset(this.taskKey(id), 'execution', execution);
+  }
+
+  async transition(id: string, expect: TaskExpectation, ownerId: string, entry: TaskStatusEntry): Promise<boolean> {
+    const done = await this.opts.redis.eval(
+      TRANSITION,
+      3,
+      this.taskKey(id),
+      this.historyKey(id),
+      this.running,
+      expect.state,
+      expect.ownerId ?? '',
+      ownerId,
+      JSON.stringify(historyJson(entry)),
+      TASK_TTL_SECONDS,
+      id,
+    );
+    if (done === -1) throw new UnknownTaskError(id);
+    return done === 1;
   }
 
   async listRunning(): Promise<TaskRecord[]> {
@@ -160,7 +203,7 @@ export class RedisTaskRepository implements TaskRepository {
   async close(): Promise<void> {}
 
   private async mustExist(id: string): Promise<void> {
-    if ((await this.opts.redis.exists(this.taskKey(id))) === 0) throw new Error(`unknown task ${id}`);
+    if ((await this.opts.redis.exists(this.taskKey(id))) === 0) throw new UnknownTaskError(id);
   }
 }
 

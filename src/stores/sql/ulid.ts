@@ -38,3 +38,10 @@ function increment(bytes: Uint8Array): void {
     if (v <= 0xff) return;
   }
 }
+
+/** The millisecond time a ULID was made at (its first ten characters). */
+export function ulidTime(id: string): number {
+  let t = 0;
+  for (const c of id.slice(0, 10)) t = t * 32 + ALPHABET.indexOf(c);
+  return t;
+}

@@ -1,5 +1,5 @@
 import type { SagaId, TaskOutput, TaskRecord, TaskState, TaskStatusEntry } from '../../core/tasks/Task.js';
-import type { NewTask, TaskRepository } from '../../core/tasks/TaskRepository.js';
+import { UnknownTaskError, type NewTask, type TaskExpectation, type TaskRepository } from '../../core/tasks/TaskRepository.js';
 import { newTaskId } from '../memory/InMemoryTaskRepository.js';
 import type { SqliteDatabase } from './openSqliteDatabase.js';
 
@@ -8,6 +8,8 @@ interface TaskRow {
   request_id: string;
   owner_id: string;
   start_time_ms: number;
+  state: TaskState;
+  execution: string | null;
 }
 
 /**
@@ -22,12 +24,12 @@ export class SqliteTaskRepository implements TaskRepository {
     const db = opts.db;
     this.s = {
       insertTask: db.prepare(
-        'INSERT INTO tasks (id, request_id, owner_id, start_time_ms, state) VALUES (?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING',
+        'INSERT INTO tasks (id, request_id, owner_id, start_time_ms, state, execution) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING',
       ),
-      byId: db.prepare<[string], TaskRow>('SELECT id, request_id, owner_id, start_time_ms FROM tasks WHERE id = ?'),
-      byRequestId: db.prepare<[string], TaskRow>('SELECT id, request_id, owner_id, start_time_ms FROM tasks WHERE request_id = ?'),
+      byId: db.prepare<[string], TaskRow>('SELECT id, request_id, owner_id, start_time_ms, state, execution FROM tasks WHERE id = ?'),
+      byRequestId: db.prepare<[string], TaskRow>('SELECT id, request_id, owner_id, start_time_ms, state, execution FROM tasks WHERE request_id = ?'),
       running: db.prepare<[], TaskRow>(
-        "SELECT id, request_id, owner_id, start_time_ms FROM tasks WHERE state = 'STARTED' ORDER BY start_time_ms, id",
+        "SELECT id, request_id, owner_id, start_time_ms, state, execution FROM tasks WHERE state = 'STARTED' ORDER BY start_time_ms, id",
       ),
       history: db.prepare<[string], TaskStatusEntry>('SELECT phase, status, state FROM task_history WHERE task_id = ? ORDER BY seq'),
       results: db.prepare<[string], { body: string }>('SELECT body FROM task_results WHERE task_id = ? ORDER BY seq'),
@@ -47,13 +49,14 @@ export class SqliteTaskRepository implements TaskRepository {
         'INSERT INTO task_sagas (task_id, seq, name, saga_id) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_sagas WHERE task_id = ?), ?, ?)',
       ),
       setOwner: db.prepare('UPDATE tasks SET owner_id = ? WHERE id = ?'),
+      setExecution: db.prepare('UPDATE tasks SET execution = ? WHERE id = ?'),
     };
   }
 
   async create(input: NewTask): Promise<{ task: TaskRecord; created: boolean }> {
     const id = newTaskId();
     const created = this.opts.db.transaction(() => {
-      const inserted = this.s.insertTask.run(id, input.requestId, input.ownerId, input.startTimeMs, input.first.state).changes === 1;
+      const inserted = this.s.insertTask.run(id, input.requestId, input.ownerId, input.startTimeMs, input.first.state, input.execution ?? null).changes === 1;
       if (inserted) this.s.appendHistory.run(id, id, input.first.phase, input.first.status, input.first.state);
       return inserted;
     })();
@@ -98,7 +101,23 @@ export class SqliteTaskRepository implements TaskRepository {
   }
 
   async setOwner(id: string, ownerId: string): Promise<void> {
-    if (this.s.setOwner.run(ownerId, id).changes === 0) throw new Error(`unknown task ${id}`);
+    if (this.s.setOwner.run(ownerId, id).changes === 0) throw new UnknownTaskError(id);
+  }
+
+  async setExecution(id: string, execution: string | undefined): Promise<void> {
+    if (this.s.setExecution.run(execution ?? null, id).changes === 0) throw new UnknownTaskError(id);
+  }
+
+  async transition(id: string, expect: TaskExpectation, ownerId: string, entry: TaskStatusEntry): Promise<boolean> {
+    return this.opts.db.transaction(() => {
+      const row = this.s.byId.get(id);
+      if (!row) throw new UnknownTaskError(id);
+      if (row.state !== expect.state || (expect.ownerId !== undefined && row.owner_id !== expect.ownerId)) return false;
+      this.s.setOwner.run(ownerId, id);
+      this.s.appendHistory.run(id, id, entry.phase, entry.status, entry.state);
+      this.s.setState.run(entry.state, id);
+      return true;
+    }).immediate();
   }
 
   async listRunning(): Promise<TaskRecord[]> {
@@ -108,7 +127,7 @@ export class SqliteTaskRepository implements TaskRepository {
   async close(): Promise<void> {}
 
   private mustExist(id: string): void {
-    if (!this.s.byId.get(id)) throw new Error(`unknown task ${id}`);
+    if (!this.s.byId.get(id)) throw new UnknownTaskError(id);
   }
 
   private load(row: TaskRow): TaskRecord {
@@ -121,6 +140,7 @@ export class SqliteTaskRepository implements TaskRepository {
       resultObjects: this.s.results.all(row.id).map((r) => JSON.parse(r.body) as unknown),
       outputs: this.s.outputs.all(row.id).map((r) => JSON.parse(r.body) as TaskOutput),
       sagaIds: this.s.sagas.all(row.id).map((r) => ({ name: r.name, id: r.id })),
+      ...(row.execution === null ? {} : { execution: row.execution }),
     };
   }
 }

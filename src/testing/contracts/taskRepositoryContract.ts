@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskStatusEntry } from '../../core/tasks/Task.js';
-import type { NewTask, TaskRepository } from '../../core/tasks/TaskRepository.js';
+import { UnknownTaskError, type NewTask, type TaskRepository } from '../../core/tasks/TaskRepository.js';
 
 export interface TaskRepositoryFixture {
   readonly repo: TaskRepository;
@@ -98,9 +98,58 @@ export function describeTaskRepositoryContract(name: string, factory: () => Prom
       expect((await repo.get(task.id))?.ownerId).toBe('new@host');
     });
 
-    it('rejects updates to unknown tasks', async () => {
-      await expect(repo.appendHistory('ghost', started('x'))).rejects.toThrow();
-      await expect(repo.addResultObjects('ghost', [{}])).rejects.toThrow();
+    it('rejects updates to unknown tasks with UnknownTaskError', async () => {
+      await expect(repo.appendHistory('ghost', started('x'))).rejects.toThrow(UnknownTaskError);
+      await expect(repo.addResultObjects('ghost', [{}])).rejects.toThrow(UnknownTaskError);
+      await expect(repo.addOutput('ghost', { manifest: 'm', phase: 'P', stdOut: null, stdError: null })).rejects.toThrow(UnknownTaskError);
+      await expect(repo.addSagaId('ghost', { name: 'n', id: 'i' })).rejects.toThrow(UnknownTaskError);
+      await expect(repo.setOwner('ghost', 'o@h')).rejects.toThrow(UnknownTaskError);
+      await expect(repo.setExecution('ghost', 'sealed')).rejects.toThrow(UnknownTaskError);
+      await expect(repo.transition('ghost', { state: 'STARTED' }, 'o@h', started('x'))).rejects.toThrow(UnknownTaskError);
+    });
+
+    it('stores the sealed execution with the task, replaces and removes it', async () => {
+      const sealed = `aes-256-gcm:v1:${'QUJD+/='.repeat(300)}`;
+      const { task } = await repo.create({ ...newTask('exec'), execution: sealed });
+      expect(task.execution).toBe(sealed);
+      expect((await repo.get(task.id))?.execution).toBe(sealed);
+      expect((await repo.getByRequestId('exec'))?.execution).toBe(sealed);
+      expect((await repo.listRunning()).find((t) => t.id === task.id)?.execution).toBe(sealed);
+      await repo.setExecution(task.id, 'replaced');
+      expect((await repo.get(task.id))?.execution).toBe('replaced');
+      await repo.setExecution(task.id, undefined);
+      expect((await repo.get(task.id))?.execution).toBeUndefined();
+      const { task: plain } = await repo.create(newTask('no-exec'));
+      expect(plain.execution).toBeUndefined();
+      await repo.setExecution(plain.id, undefined); // removing what is not there is no error
+    });
+
+    it('transitions only when the expected state (and owner) hold', async () => {
+      const { task } = await repo.create(newTask('tr'));
+      const failed = { phase: 'ORCHESTRATION', status: 'Orchestration failed', state: 'FAILED_RETRYABLE' } as const;
+      expect(await repo.transition(task.id, { state: 'FAILED_RETRYABLE' }, 'b@h', started('nope'))).toBe(false);
+      expect(await repo.transition(task.id, { state: 'STARTED', ownerId: 'someone-else@h' }, 'b@h', failed)).toBe(false);
+      let t = await repo.get(task.id);
+      expect([t?.ownerId, t?.history.length]).toEqual(['owner@host', 1]);
+      expect(await repo.transition(task.id, { state: 'STARTED', ownerId: 'owner@host' }, 'a@h', failed)).toBe(true);
+      expect((await repo.listRunning()).map((r) => r.id)).not.toContain(task.id);
+      expect(await repo.transition(task.id, { state: 'FAILED_RETRYABLE' }, 'b@h', started('Resuming'))).toBe(true);
+      t = await repo.get(task.id);
+      expect(t?.ownerId).toBe('b@h');
+      expect(t?.history.map((h) => h.state)).toEqual(['STARTED', 'FAILED_RETRYABLE', 'STARTED']);
+      expect((await repo.listRunning()).map((r) => r.id)).toContain(task.id);
+    });
+
+    it('lets exactly one of concurrent transitions with the same expectation through', async () => {
+      const { task } = await repo.create(newTask('tr-race'));
+      const outcomes = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => repo.transition(task.id, { state: 'STARTED', ownerId: 'owner@host' }, `taker-${i}@h`, started(`taken by ${i}`))),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const winner = outcomes.indexOf(true);
+      const t = await repo.get(task.id);
+      expect(t?.ownerId).toBe(`taker-${winner}@h`);
+      expect(t?.history.map((h) => h.status)).toEqual(['Initializing Orchestration Task', `taken by ${winner}`]);
     });
   });
 }
