@@ -3,6 +3,11 @@ import type { ServiceConfig } from '../config/schema.js';
 import type { Clock } from '../core/Clock.js';
 import type { AccountDefinitionStore } from '../core/accounts/AccountDefinitionStore.js';
 import type { LeaseStore } from '../core/agents/LeaseStore.js';
+import type { ReplicaRegistry } from '../core/agents/ReplicaRegistry.js';
+import { InMemoryReplicaRegistry } from './memory/InMemoryReplicaRegistry.js';
+import { RedisReplicaRegistry } from './redis/RedisReplicaRegistry.js';
+import { SqlReplicaRegistry } from './sql/SqlReplicaRegistry.js';
+import { SqliteReplicaRegistry } from './sqlite/SqliteReplicaRegistry.js';
 import type { CacheStoreDriver } from '../core/cache/CacheStore.js';
 import type { TaskRepository } from '../core/tasks/TaskRepository.js';
 import { InMemoryAccountDefinitionStore } from './memory/InMemoryAccountDefinitionStore.js';
@@ -33,6 +38,8 @@ export interface Stores {
   readonly cache: CacheStoreDriver;
   readonly tasks: TaskRepository;
   readonly leases: LeaseStore;
+  /** Caching replicas (cache sharding membership), on the leases backend. */
+  readonly replicas: ReplicaRegistry;
   readonly accounts: AccountDefinitionStore;
   /** Closes every store, then the shared connections. */
   close(): Promise<void>;
@@ -50,7 +57,7 @@ interface Connections {
  * SQLite file, one Redis client, one SQL pool (migrated before use). Throws, closing whatever it
  * opened, when a server is unreachable.
  */
-export async function openStores(storage: Storage, clock: Clock): Promise<Stores> {
+export async function openStores(storage: Storage, clock: Clock, opts: { replicaTtlMs?: number } = {}): Promise<Stores> {
   const chosen: Driver[] = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks];
   let sqlite: ReturnType<typeof openSqliteDatabase> | undefined;
   const conn: Connections = { sqlite: () => (sqlite ??= openSqliteDatabase(storage.sqlite.path)), redis: undefined, sql: undefined };
@@ -76,14 +83,17 @@ export async function openStores(storage: Storage, clock: Clock): Promise<Stores
   const cache = cacheDriver(storage, conn, clock);
   const tasks = taskRepository(storage.tasks, conn);
   const leases = leaseStore(storage.leases, conn, clock);
+  const replicas = replicaRegistry(storage.leases, conn, clock, opts.replicaTtlMs ?? 60_000);
   const accounts = accountStore(storage.accounts ?? storage.tasks, conn);
   return {
     cache,
     tasks,
     leases,
+    replicas,
     accounts,
     async close() {
       await accounts.close();
+      await replicas.close();
       await leases.close();
       await tasks.close();
       await cache.close();
@@ -157,6 +167,20 @@ function leaseStore(driver: Driver, conn: Connections, clock: Clock): LeaseStore
       return new SqlLeaseStore({ client: need(conn.sql, 'sql'), clock });
     case 'memory':
       return new InMemoryLeaseStore({ clock });
+  }
+}
+
+function replicaRegistry(driver: Driver, conn: Connections, clock: Clock, ttlMs: number): ReplicaRegistry {
+  switch (driver) {
+    case 'sqlite':
+      return new SqliteReplicaRegistry({ db: conn.sqlite(), clock, ttlMs });
+    case 'redis':
+      return new RedisReplicaRegistry({ redis: need(conn.redis, 'redis'), clock, ttlMs });
+    case 'postgres':
+    case 'mysql':
+      return new SqlReplicaRegistry({ client: need(conn.sql, 'sql'), clock, ttlMs });
+    case 'memory':
+      return new InMemoryReplicaRegistry({ clock, ttlMs });
   }
 }
 
