@@ -7,6 +7,8 @@ import { DefaultProviderCache } from '../../core/cache/DefaultProviderCache.js';
 import { describeAccountDefinitionStoreContract } from '../../testing/contracts/accountDefinitionStoreContract.js';
 import { describeCacheStoreContract } from '../../testing/contracts/cacheStoreContract.js';
 import { describeLeaseStoreContract } from '../../testing/contracts/leaseStoreContract.js';
+import { describeReplicaRegistryContract } from '../../testing/contracts/replicaRegistryContract.js';
+import { RedisReplicaRegistry } from './RedisReplicaRegistry.js';
 import { describeTaskRepositoryContract } from '../../testing/contracts/taskRepositoryContract.js';
 import { ManualClock } from '../../testing/ManualClock.js';
 import { openRedis } from './openRedis.js';
@@ -69,6 +71,14 @@ describeLeaseStoreContract('redis', async () => {
   const { redis: r, keyPrefix, cleanup } = await isolated();
   const clock = new ManualClock(1_000_000);
   return { leases: new RedisLeaseStore({ redis: r, clock, keyPrefix }), clock, cleanup };
+});
+
+describeReplicaRegistryContract('redis', async () => {
+  const { redis: r, keyPrefix, cleanup } = await isolated();
+  const clock = new ManualClock(1_000_000);
+  const ttlMs = 60_000;
+  const registry = () => new RedisReplicaRegistry({ redis: r, clock, ttlMs, keyPrefix });
+  return { a: registry(), b: registry(), clock, ttlMs, cleanup };
 });
 
 describeAccountDefinitionStoreContract('redis', async () => {

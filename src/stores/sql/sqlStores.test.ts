@@ -4,6 +4,7 @@ import { ensureServer } from '../../../test/helpers/ensureServers.js';
 import { describeAccountDefinitionStoreContract } from '../../testing/contracts/accountDefinitionStoreContract.js';
 import { describeCacheStoreContract } from '../../testing/contracts/cacheStoreContract.js';
 import { describeLeaseStoreContract } from '../../testing/contracts/leaseStoreContract.js';
+import { describeReplicaRegistryContract } from '../../testing/contracts/replicaRegistryContract.js';
 import { describeTaskRepositoryContract } from '../../testing/contracts/taskRepositoryContract.js';
 import { ManualClock } from '../../testing/ManualClock.js';
 import { migrate } from './migrations.js';
@@ -13,6 +14,7 @@ import { SqlCacheStoreDriver } from './SqlCacheStoreDriver.js';
 import { openSqlClient, parseUrl, type SqlClient } from './SqlClient.js';
 import type { SqlDialect } from './SqlDialect.js';
 import { SqlLeaseStore } from './SqlLeaseStore.js';
+import { SqlReplicaRegistry } from './SqlReplicaRegistry.js';
 import { agentColumnValue, SqlNames } from './SqlNames.js';
 import { SqlTaskRepository } from './SqlTaskRepository.js';
 import { ulid } from './ulid.js';
@@ -96,7 +98,7 @@ let tableNamespaces = 0;
 async function emptied(dialect: SqlDialect['name']) {
   const { client } = await runSchema(dialect);
   const clear = async () => {
-    for (const table of ['tasks', 'task_states', 'task_results', 'task_outputs', 'cats_agent_locks', 'accounts']) await client.query(`DELETE FROM ${table}`);
+    for (const table of ['tasks', 'task_states', 'task_results', 'task_outputs', 'cats_agent_locks', 'accounts', 'caching_replicas']) await client.query(`DELETE FROM ${table}`);
   };
   await clear();
   return { client, cleanup: clear };
@@ -132,6 +134,13 @@ for (const dialect of ['postgres', 'mysql'] as const) {
     const { client, cleanup } = await emptied(dialect);
     const clock = new ManualClock(1_000_000);
     return { leases: new SqlLeaseStore({ client, clock }), clock, cleanup };
+  });
+
+  describeReplicaRegistryContract(dialect, async () => {
+    const { client, cleanup } = await emptied(dialect);
+    const clock = new ManualClock(1_000_000);
+    const ttlMs = 60_000;
+    return { a: new SqlReplicaRegistry({ client, clock, ttlMs }), b: new SqlReplicaRegistry({ client, clock, ttlMs }), clock, ttlMs, cleanup };
   });
 
   describeAccountDefinitionStoreContract(dialect, async () => {

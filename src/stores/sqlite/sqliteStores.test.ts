@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { describeAccountDefinitionStoreContract } from '../../testing/contracts/accountDefinitionStoreContract.js';
 import { describeCacheStoreContract } from '../../testing/contracts/cacheStoreContract.js';
 import { describeLeaseStoreContract } from '../../testing/contracts/leaseStoreContract.js';
+import { describeReplicaRegistryContract } from '../../testing/contracts/replicaRegistryContract.js';
+import { SqliteReplicaRegistry } from './SqliteReplicaRegistry.js';
 import { describeTaskRepositoryContract } from '../../testing/contracts/taskRepositoryContract.js';
 import { ManualClock } from '../../testing/ManualClock.js';
 import { openSqliteDatabase } from './openSqliteDatabase.js';
@@ -42,6 +44,23 @@ describeLeaseStoreContract('sqlite', async () => {
   const { db, cleanup } = tempDb();
   const clock = new ManualClock(1_000_000);
   return { leases: new SqliteLeaseStore({ db, clock }), clock, cleanup };
+});
+
+describeReplicaRegistryContract('sqlite (two connections to one file)', async () => {
+  const { db, path, cleanup } = tempDb();
+  const other = openSqliteDatabase(path);
+  const clock = new ManualClock(1_000_000);
+  const ttlMs = 60_000;
+  return {
+    a: new SqliteReplicaRegistry({ db, clock, ttlMs }),
+    b: new SqliteReplicaRegistry({ db: other, clock, ttlMs }),
+    clock,
+    ttlMs,
+    cleanup: async () => {
+      other.close();
+      await cleanup();
+    },
+  };
 });
 
 describeAccountDefinitionStoreContract('sqlite', async () => {
