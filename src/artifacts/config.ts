@@ -23,8 +23,18 @@ const tokenAuth = { token: optionalText, tokenFile: optionalText };
 
 /** `HttpArtifactAccount`. */
 export const httpAccountSchema = z.object({ name, ...basicAuth }).passthrough();
+/**
+ * Spring binds `use-content-api` to `useContentAPI`; the config loader camelises it to
+ * `useContentApi`, so both spellings are read (likewise `github-api-version`).
+ */
+function acronymAliases(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const { useContentApi, githubApiVersion, ...rest } = value as Record<string, unknown>;
+  return { ...(useContentApi === undefined ? {} : { useContentAPI: useContentApi }), ...(githubApiVersion === undefined ? {} : { githubAPIVersion: githubApiVersion }), ...rest };
+}
+
 /** `GitHubArtifactAccount`. */
-export const githubAccountSchema = z
+const githubAccountObject = z
   .object({
     name,
     ...basicAuth,
@@ -35,6 +45,7 @@ export const githubAccountSchema = z
     useContentAPI: z.boolean().default(false),
   })
   .passthrough();
+export const githubAccountSchema = z.preprocess(acronymAliases, githubAccountObject);
 /** `GitlabArtifactAccount`. */
 export const gitlabAccountSchema = z.object({ name, ...tokenAuth }).passthrough();
 /** `BitbucketArtifactAccount`. */
