@@ -196,6 +196,17 @@ describe.each([
     expect((await request<string[]>('GET', '/dockerRegistry/images/tags?account=listed&repository=apps/worker')).body).toEqual(['1.0.0', '1.1.0']);
   });
 
+  it('forgets a tag deleted from the registry after the next agent cycle', async () => {
+    const digest = pushed.get('apps/worker:1.1.0')?.digest ?? '';
+    await registry.deleteManifest('apps/worker', digest);
+    expect((await find('account=listed')).map((i) => i.tag)).toEqual(['1.0.0', '1.1.0']);
+    await cycle();
+    expect((await find('account=listed')).map((i) => i.tag)).toEqual(['1.0.0']);
+    expect((await find('account=docker&repository=apps/worker')).map((i) => i.tag)).toEqual(['1.0.0']);
+    await registry.push('apps/worker', '1.1.0', { labels: { commitId: 'again' } });
+    await cycle();
+  });
+
   it('finds by q across image ids, and counts after filtering', async () => {
     const byQ = await find('q=worker&account=docker');
     expect(byQ.map((i) => `${i.repository}:${i.tag}`)).toEqual(['apps/worker:1.0.0', 'apps/worker:1.1.0']);

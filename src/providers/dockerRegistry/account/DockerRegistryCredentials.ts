@@ -81,16 +81,18 @@ export class DockerRegistryCredentials implements AccountCredentials {
   /**
    * The repositories to cache (`DockerRegistryCredentials.getRepositories`): the configured list,
    * else the `catalogFile`, else the registry catalog filtered by `repositoriesRegex` (the whole
-   * name must match). Shards of one account asking within 10 s share one catalog listing.
+   * name must match). Shards of one account asking within 10 s share one catalog listing; it
+   * is not tied to one shard's run (a shard's timeout must not fail the others), each of its
+   * requests being bounded by `clientTimeoutMillis`.
    */
-  repositories(signal?: AbortSignal): Promise<string[]> {
+  repositories(): Promise<string[]> {
     const c = this.config;
     if (c.repositories.length > 0) return Promise.resolve([...c.repositories]);
     if (c.catalogFile !== undefined) return readCatalogFile(c.catalogFile);
     const now = this.clock.now();
     if (this.catalogMemo === undefined || now - this.catalogMemo.at >= CATALOG_REUSE_MS) {
       const regex = c.repositoriesRegex === undefined ? undefined : new RegExp(`^(?:${c.repositoriesRegex})$`);
-      const list = this.client.catalog(signal).then((all) => (regex === undefined ? all : all.filter((r) => regex.test(r))));
+      const list = this.client.catalog().then((all) => (regex === undefined ? all : all.filter((r) => regex.test(r))));
       this.catalogMemo = { at: now, list };
       list.catch(() => {
         if (this.catalogMemo?.list === list) this.catalogMemo = undefined;

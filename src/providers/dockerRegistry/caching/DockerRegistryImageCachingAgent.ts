@@ -71,7 +71,7 @@ export class DockerRegistryImageCachingAgent implements CachingAgent {
     const { signal } = ctx;
     const account = this.credentials.name;
     const skip = new Set(this.credentials.config.skip);
-    const all = await this.credentials.repositories(signal);
+    const all = await this.credentials.repositories();
     const mine = [...new Set(all)].filter((r) => (this.threadCount === 1 || shardOf(r, this.threadCount) === this.index) && !skip.has(r));
     const tagged: CacheData[] = [];
     const ids: CacheData[] = [];
