@@ -69,6 +69,7 @@ function accountsConfig(): Record<string, unknown> {
         accounts: [
           { name: 's3', apiEndpoint: s3.endpoint, apiRegion: 'us-east-1', awsAccessKeyId: S3_KEYS.accessKeyId, awsSecretAccessKey: S3_KEYS.secretAccessKey },
           { name: 's3-wrong', apiEndpoint: s3.endpoint, apiRegion: 'us-east-1', awsAccessKeyId: 'WRONGKEYID', awsSecretAccessKey: 'wrong-secret-6' },
+          { name: 's3-stalled', apiEndpoint: `${origin.url}/hang`, apiRegion: 'us-east-1', awsAccessKeyId: S3_KEYS.accessKeyId, awsSecretAccessKey: S3_KEYS.secretAccessKey },
         ],
       },
       helm: { enabled: true, accounts: [{ name: 'helm', repository: `${origin.url}/helm`, ...userPass }, { name: 'helm-wrong', repository: `${origin.url}/helm`, username: SECRETS.user, password: 'wrong-password-7' }] },
@@ -394,9 +395,9 @@ describe('helm/chart and helm/index', () => {
     expectOk(await fetchArtifact({ type: 'helm/chart', artifactAccount: 'helm', name: 'app', version: '1.9.0' }), chart('1.9.0'));
     expectOk(await fetchArtifact({ type: 'helm/chart', artifactAccount: 'helm', name: 'app', version: '1.0.0' }), chart('1.0.0'));
     expectOk(await fetchArtifact({ type: 'helm/chart', artifactAccount: 'helm', name: 'app', version: '' }), chart('1.10.0'));
-    // The first URL of 1.10.0 is on /public (another path, no auth needed) and is gone; no credentials went there.
-    const gone = origin.requests.findLast((r) => r.url.startsWith('/public/gone/'));
-    expect(gone).toBeDefined();
+    // The first URL listed for 1.10.0 is gone (404); the chart came from the second.
+    const tried = origin.requests.map((r) => r.url).filter((u) => u.includes('app-1.10.0.tgz'));
+    expect(tried.slice(-2)).toEqual(['/public/gone/app-1.10.0.tgz', '/helm/charts/app-1.10.0.tgz']);
   });
 
   it('lists chart names and versions', async () => {
@@ -429,6 +430,10 @@ describe('s3/object', () => {
     expect(await fetchArtifact({ type: 's3/object', artifactAccount: 's3', reference: 's3://deploy/bin/big' })).toMatchObject({ status: 400, message: expect.stringContaining('more than the limit') });
     expect(await fetchArtifact({ type: 's3/object', artifactAccount: 's3', reference: 's3://just-a-bucket' })).toMatchObject({ status: 400 });
   });
+
+  it('answers 504 when the endpoint does not answer within the time limit', async () => {
+    expect(await timedOut({ type: 's3/object', artifactAccount: 's3-stalled', reference: 's3://deploy/bin/blob' })).toMatchObject({ status: 504, message: expect.stringContaining("'s3-stalled' timed out") });
+  });
 });
 
 describe('git/repo', () => {
@@ -453,11 +458,12 @@ describe('git/repo', () => {
     expect(readFileSync(join(out, 'deploy/app.yml'))).toEqual(manifestYaml);
   });
 
-  it('answers 404 for an unknown branch, SHA or path, 502 naming the account for refused credentials', async () => {
+  it('answers 404 for an unknown branch, SHA or path, 504 after the time limit, 502 naming the account for refused credentials', async () => {
     expect(await repo({ version: 'no-such-branch' })).toMatchObject({ status: 404 });
     expect(await repo({ version: 'abcdef1234567' })).toMatchObject({ status: 404 });
     expect(await repo({ version: 'v1.0', location: 'no/such/dir' })).toMatchObject({ status: 404 });
     expect(await fetchArtifact({ type: 'git/repo', artifactAccount: 'git', reference: gitServer.repoUrl.replace('app.git', 'other.git') })).toMatchObject({ status: 404 });
+    expect(await timedOut({ type: 'git/repo', artifactAccount: 'git', reference: `${origin.url}/hang/app.git` })).toMatchObject({ status: 504, message: expect.stringContaining("'git' timed out") });
     const refused = await fetchArtifact({ type: 'git/repo', artifactAccount: 'git-wrong', reference: gitServer.repoUrl });
     expect(refused).toMatchObject({ status: 502, message: expect.stringMatching(/'git-wrong'.*authentication failed/) });
   });

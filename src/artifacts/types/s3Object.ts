@@ -19,7 +19,6 @@ export function s3ObjectCredentials(account: S3AccountConfig): ArtifactCredentia
       ...(account.awsAccessKeyId !== undefined && account.awsSecretAccessKey !== undefined
         ? { credentials: { accessKeyId: account.awsAccessKeyId, secretAccessKey: account.awsSecretAccessKey } }
         : {}),
-      maxAttempts: 1,
     }));
 
   return {
