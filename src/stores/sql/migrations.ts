@@ -77,6 +77,15 @@ const MIGRATIONS: readonly ((d: SqlDialect) => string[])[] = [
       body ${d.longText} NOT NULL
     )${d.tableOptions}`,
   ],
+  // The polled change feed (SqlChangeFeed; PostgreSQL is served by LISTEN/NOTIFY unless polling is chosen).
+  (d) => [
+    `CREATE TABLE cdts_change_feed (
+      id ${d.name === 'postgres' ? 'bigserial' : 'bigint NOT NULL AUTO_INCREMENT'} PRIMARY KEY,
+      topic varchar(255) NOT NULL,
+      message text NOT NULL,
+      created_at bigint NOT NULL
+    )${d.tableOptions}`,
+  ],
 ];
 
 export async function migrate(client: SqlClient): Promise<void> {

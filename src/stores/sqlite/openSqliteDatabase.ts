@@ -85,6 +85,15 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE tasks ADD COLUMN execution TEXT;
   `,
+  // The change feed (SqliteChangeFeed): rows polled by id; AUTOINCREMENT never reuses an id.
+  `
+  CREATE TABLE cdts_change_feed (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    topic TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Opens (creating the file and its directory) a SQLite database in WAL mode, migrated to the latest schema. */
