@@ -24,11 +24,10 @@ export function javaHashCode(s: string): number {
 
 /**
  * The index of the replica that owns `account` among `count` replicas
- * (`abs(account.hashCode()) % podCount`; Java's `Math.abs(Integer.MIN_VALUE)` stays negative,
- * and so does its remainder, which no replica matches — as upstream).
+ * (`abs(account.hashCode()) % podCount`). Java's `Math.abs(Integer.MIN_VALUE)` stays negative,
+ * so upstream caches such an account on no replica; here replica 0 takes it.
  */
 export function shardOf(account: string, count: number): number {
   const h = javaHashCode(account);
-  const abs = h === -2147483648 ? h : Math.abs(h);
-  return abs % count;
+  return h === -2147483648 ? 0 : Math.abs(h) % count;
 }
