@@ -91,13 +91,28 @@ export const configSchema = z
         leases: storeDriver.default('memory'),
         /** Account definitions added through the account storage API; defaults to the tasks driver. */
         accounts: storeDriver.optional(),
+        /**
+         * The task store being moved away from (Clouddriver's DualTaskRepository): new tasks go to
+         * `tasks`; reads, lists and clientRequestId look-ups fall back to this one, and a task found
+         * only here is updated here until it ends. Must differ from `tasks`.
+         */
+        tasksPrevious: storeDriver.optional(),
+        /**
+         * Key sealing what a task needs to run again (operations, identity) in the task store
+         * (AES-256-GCM): a file holding base64 of 32 random bytes; the environment variable
+         * CLOUDDRIVER_TASK_STORAGE_KEY (same form) wins. Without one, tasks resume only where they ran.
+         */
+        taskEncryption: z.object({ keyFile: z.string().min(1).optional() }).strict().default({}),
         sqlite: z.object({ path: z.string().min(1).default('data/clouddriver.db') }).strict().default({}),
         redis: redisStorage.optional(),
         sql: sqlStorage.optional(),
       })
       .strict()
       .superRefine((storage, ctx) => {
-        const used = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks];
+        const used = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks, ...(storage.tasksPrevious === undefined ? [] : [storage.tasksPrevious])];
+        if (storage.tasksPrevious !== undefined && storage.tasksPrevious === storage.tasks) {
+          ctx.addIssue({ code: 'custom', path: ['tasksPrevious'], message: 'must differ from storage.tasks (one connection per backend: the two would be the same store)' });
+        }
         const dialects = new Set(used.filter((d) => d === 'postgres' || d === 'mysql'));
         if (dialects.size > 1) ctx.addIssue({ code: 'custom', path: ['sql'], message: 'postgres and mysql cannot both be used: there is one sql connection' });
         if (dialects.size > 0 && storage.sql?.url === undefined && Object.keys(storage.sql?.connectionPools ?? {}).length === 0) {
