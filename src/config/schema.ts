@@ -128,8 +128,22 @@ export const configSchema = z
         /** Agents whose lower-cased type fully matches run here (regular expression). */
         enabledPattern: z.string().default('.*'),
         agentLockAcquisitionIntervalSeconds: z.number().positive().default(1),
+        /**
+         * Lease on an account's live cache (a Kubernetes account's watch): its owner renews it every
+         * third of this; when the owner dies another instance takes the account over this long after
+         * the owner left the replica set (`cacheSharding.replicaTtlSeconds`).
+         */
+        accountLeaseSeconds: z.number().positive().default(30),
       })
       .strict()
+      .default({}),
+    /** Membership of the caching replicas (Clouddriver `cache-sharding.*`), which decides who keeps which account. */
+    cacheSharding: z
+      .object({
+        /** A replica that has not heartbeated for this long is gone (`replica-ttl-seconds`). */
+        replicaTtlSeconds: z.number().positive().default(60),
+      })
+      .passthrough()
       .default({}),
     credentials: z
       .object({
