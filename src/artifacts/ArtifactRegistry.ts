@@ -65,7 +65,9 @@ export class ArtifactRegistry implements ArtifactDownloader {
       download = await account.download(artifact, ctx);
     } catch (err) {
       deadline.cancel();
-      throw timedOut() ?? err;
+      const failure = timedOut() ?? err;
+      log.info({ reason: failure instanceof Error ? failure.message : String(failure) }, 'artifact download failed');
+      throw failure;
     }
     const done = (): void => {
       deadline.cancel();

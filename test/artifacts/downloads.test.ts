@@ -25,6 +25,8 @@ const binary = randomBytes(100_000);
 const manifestYaml = Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-artifact\ndata:\n  k: v\n');
 
 let origin: ArtifactOrigin;
+/** Another origin (another port): chart URLs pointing there must not get the helm account's credentials. */
+let mirror: ArtifactOrigin;
 let gitServer: GitServer;
 let s3: S3Server;
 let server: FastifyInstance;
@@ -125,7 +127,7 @@ function expectOk(r: Fetched, expected: Buffer): void {
 
 beforeAll(async () => {
   workdir = mkdtempSync(join(tmpdir(), 'artifact-test-'));
-  [origin, gitServer, s3] = await Promise.all([startArtifactOrigin(), startGitServer(), startS3Server(['deploy'])]);
+  [origin, mirror, gitServer, s3] = await Promise.all([startArtifactOrigin(), startArtifactOrigin(), startGitServer(), startS3Server(['deploy'])]);
 
   origin.repo.set('master', new Map([['deploy/app.yml', manifestYaml], ['bin/blob', binary]]));
   origin.repo.set('v2', new Map([['deploy/app.yml', Buffer.from('version: two\n')], ['bin/blob', binary]]));
@@ -173,6 +175,7 @@ ${mavenVersions.map((v) => `      <version>${v}</version>`).join('\n')}
 
   const chart = (v: string) => Buffer.concat([Buffer.from(`chart ${v}`), binary.subarray(0, 1000)]);
   for (const v of ['1.0.0', '1.9.0', '1.10.0']) origin.files.set(`/helm/charts/app-${v}.tgz`, chart(v));
+  mirror.files.set('/public/mirrored-2.0.0.tgz', chart('mirrored'));
   origin.files.set(
     '/helm/index.yaml',
     Buffer.from(`apiVersion: v1
@@ -189,6 +192,10 @@ entries:
   - name: app
     version: 1.0.0
     urls: [${origin.url}/helm/charts/app-1.0.0.tgz]
+  mirrored:
+  - name: mirrored
+    version: 2.0.0
+    urls: [${mirror.url}/public/mirrored-2.0.0.tgz]
   other:
   - name: other
     version: 0.1.0
@@ -214,7 +221,7 @@ generated: "2024-01-02T03:04:05Z"
 afterAll(async () => {
   await server?.close();
   await streaming?.close();
-  await Promise.all([origin?.close(), gitServer?.close(), s3?.close()]);
+  await Promise.all([origin?.close(), mirror?.close(), gitServer?.close(), s3?.close()]);
   rmSync(workdir, { recursive: true, force: true });
 });
 
@@ -398,10 +405,17 @@ describe('helm/chart and helm/index', () => {
     // The first URL listed for 1.10.0 is gone (404); the chart came from the second.
     const tried = origin.requests.map((r) => r.url).filter((u) => u.includes('app-1.10.0.tgz'));
     expect(tried.slice(-2)).toEqual(['/public/gone/app-1.10.0.tgz', '/helm/charts/app-1.10.0.tgz']);
+    expect(origin.requests.findLast((r) => r.url === '/helm/charts/app-1.10.0.tgz')?.headers.authorization).toBeDefined();
+  });
+
+  it('sends the basic auth only to the repository origin, not to chart URLs elsewhere', async () => {
+    expectOk(await fetchArtifact({ type: 'helm/chart', artifactAccount: 'helm', name: 'mirrored' }), Buffer.concat([Buffer.from('chart mirrored'), binary.subarray(0, 1000)]));
+    expect(mirror.requests.map((r) => r.url)).toEqual(['/public/mirrored-2.0.0.tgz']);
+    expect(mirror.requests[0]?.headers.authorization).toBeUndefined();
   });
 
   it('lists chart names and versions', async () => {
-    expect(await get('/artifacts/account/helm/names?type=helm/chart')).toEqual({ status: 200, body: ['app', 'other'] });
+    expect(await get('/artifacts/account/helm/names?type=helm/chart')).toEqual({ status: 200, body: ['app', 'mirrored', 'other'] });
     expect(await get('/artifacts/account/helm/versions?type=helm/chart&artifactName=app')).toEqual({ status: 200, body: ['1.9.0', '1.10.0', '1.0.0'] });
     expect((await get('/artifacts/account/helm/versions?type=helm/chart')).status).toBe(400);
     expect((await get('/artifacts/account/helm/names')).status).toBe(400);
