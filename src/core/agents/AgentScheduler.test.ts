@@ -176,4 +176,19 @@ describe('AgentScheduler', () => {
     await sleep(30);
     expect(ran).not.toContain('skip');
   });
+
+  it('skips an agent that is not active here without taking its lease, and runs it once it is', async () => {
+    const { scheduler, leases } = setup();
+    let active = false;
+    const ran: string[] = [];
+    scheduler.schedule(agent('owned/A', async () => (ran.push('owned'), []), { isActive: () => active }));
+    scheduler.schedule(agent('other/A', async () => (ran.push('other'), [])));
+    scheduler.start();
+    // The same poll that ran the active agent passed over the inactive one.
+    await until(() => ran.includes('other'));
+    expect(ran).not.toContain('owned');
+    expect(await leases.holder('owned/A')).toBeUndefined();
+    active = true;
+    await until(() => ran.includes('owned'));
+  });
 });

@@ -165,7 +165,7 @@ export class AgentScheduler {
     const now = this.opts.clock.now();
     const due = shuffle(
       [...this.entries.values()].filter(
-        (e) => !e.run && e.nextDueMs <= now && this.enabled.test(e.agent.agentType.toLowerCase()),
+        (e) => !e.run && e.nextDueMs <= now && this.enabled.test(e.agent.agentType.toLowerCase()) && e.agent.isActive?.() !== false,
       ),
     );
     for (const entry of due) {

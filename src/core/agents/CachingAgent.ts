@@ -34,6 +34,12 @@ export interface CachingAgent {
   /** Authoritative types with a glob: matching ids absent from a result are evicted too. */
   readonly cacheKeyPatterns?: Readonly<Record<string, string>>;
   readonly schedule?: AgentSchedule;
+  /**
+   * Whether this instance should run the agent at all right now (it keeps the account's live
+   * cache, say); when false the scheduler skips it without taking its lease, so the instance
+   * that should run it can. Absent: always.
+   */
+  isActive?(): boolean;
   loadData(ctx: AgentContext): Promise<CacheResult>;
   /** Live state shown in `/cache/introspection` `details` (e.g. a watch's health). */
   introspectionDetails?(): Record<string, unknown>;
