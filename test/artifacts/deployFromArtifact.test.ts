@@ -91,6 +91,13 @@ describe('deployManifest from a manifest artifact', () => {
     expect(body.map((a) => a.name)).toEqual(['embedded-artifact', 'custom-artifact', 'docker-registry', 'kubernetes', 'http', 'github', 's3']);
   });
 
+  it('serves PUT /artifacts/fetch through the service', async () => {
+    const res = await h.app.server.inject({ method: 'PUT', url: '/artifacts/fetch', payload: { type: 's3/object', reference: 's3://manifests/app/config.yml', artifactAccount: 's3' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    expect(res.body).toBe(s3Yaml);
+  });
+
   it('deploys a github/file manifest (two YAML documents) with its image bound from a docker/image artifact', async () => {
     const task = await deploy({
       manifestArtifact: { type: 'github/file', name: 'deploy/api.yml', reference: `${origin.url}/repos/acme/api/contents/deploy/api.yml`, version: 'release-1', artifactAccount: 'github' },
