@@ -30,6 +30,7 @@ import { SqliteAccountDefinitionStore } from './sqlite/SqliteAccountDefinitionSt
 import { SqliteCacheStoreDriver } from './sqlite/SqliteCacheStoreDriver.js';
 import { SqliteLeaseStore } from './sqlite/SqliteLeaseStore.js';
 import { SqliteTaskRepository } from './sqlite/SqliteTaskRepository.js';
+import { DualTaskRepository } from './DualTaskRepository.js';
 
 type Storage = ServiceConfig['storage'];
 type Driver = Storage['cache'];
@@ -58,7 +59,7 @@ interface Connections {
  * opened, when a server is unreachable.
  */
 export async function openStores(storage: Storage, clock: Clock, opts: { replicaTtlMs?: number } = {}): Promise<Stores> {
-  const chosen: Driver[] = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks];
+  const chosen: Driver[] = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks, ...(storage.tasksPrevious === undefined ? [] : [storage.tasksPrevious])];
   let sqlite: ReturnType<typeof openSqliteDatabase> | undefined;
   const conn: Connections = { sqlite: () => (sqlite ??= openSqliteDatabase(storage.sqlite.path)), redis: undefined, sql: undefined };
   const closeConnections = async () => {
@@ -81,7 +82,8 @@ export async function openStores(storage: Storage, clock: Clock, opts: { replica
     throw err;
   }
   const cache = cacheDriver(storage, conn, clock);
-  const tasks = taskRepository(storage.tasks, conn);
+  // `storage.tasksPrevious`: Clouddriver's dual-task-repository (primary = storage.tasks).
+  const tasks = storage.tasksPrevious === undefined ? taskRepository(storage.tasks, conn) : new DualTaskRepository(taskRepository(storage.tasks, conn), taskRepository(storage.tasksPrevious, conn));
   const leases = leaseStore(storage.leases, conn, clock);
   const replicas = replicaRegistry(storage.leases, conn, clock, opts.replicaTtlMs ?? 60_000);
   const accounts = accountStore(storage.accounts ?? storage.tasks, conn);
