@@ -51,4 +51,13 @@ describe('insecureRegistry', () => {
     expect((await find('trusting')).map((i) => `${i.repository}:${i.tag}`)).toEqual(['secure/app:1.0']);
     expect(await find('strict')).toEqual([]);
   });
+
+  it('shows each account’s state in /health and stays UP while one registry fails', async () => {
+    const health = JSON.parse((await app.server.inject({ method: 'GET', url: '/health' })).body) as { components: Record<string, { status: string; details: Record<string, { state: string; taggedImages: number; lastError?: string }> }> };
+    const docker = health.components.dockerRegistry;
+    expect(docker?.status).toBe('UP');
+    expect(docker?.details.trusting).toEqual({ state: 'ok', taggedImages: 1 });
+    expect(docker?.details.strict).toMatchObject({ state: 'failing', taggedImages: 0 });
+    expect(docker?.details.strict?.lastError).toMatch(/_catalog failed/);
+  });
 });

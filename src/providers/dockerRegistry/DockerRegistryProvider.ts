@@ -17,13 +17,22 @@ import { DockerImageLookup } from './read/DockerImageLookup.js';
 export function createDockerRegistryProvider(): ProviderModule<DockerRegistryAccountConfig, DockerRegistryCredentials> {
   /** Accounts whose agents are scheduled (added on `buildCachingAgents`, removed with the account). */
   const accounts = new Map<string, DockerRegistryCredentials>();
+  const agents = new Map<string, DockerRegistryImageCachingAgent[]>();
 
   const runtime: ProviderRuntime = {
+    health: {
+      name: DOCKER_REGISTRY,
+      // One unreachable registry must not take the service out of rotation: always UP, per-account detail.
+      check: async () => ({ status: 'UP', details: Object.fromEntries([...agents].map(([name, list]) => [name, accountHealth(list)])) }),
+    },
     async onAccountRemoved(credentials) {
-      if (accounts.get(credentials.name) === credentials) accounts.delete(credentials.name);
+      if (accounts.get(credentials.name) !== credentials) return;
+      accounts.delete(credentials.name);
+      agents.delete(credentials.name);
     },
     async stop() {
       accounts.clear();
+      agents.clear();
     },
   };
 
@@ -42,7 +51,22 @@ export function createDockerRegistryProvider(): ProviderModule<DockerRegistryAcc
     buildCachingAgents(credentials): CachingAgent[] {
       accounts.set(credentials.name, credentials);
       const threads = credentials.config.cacheThreads;
-      return Array.from({ length: threads }, (_, i) => new DockerRegistryImageCachingAgent(credentials, i, threads));
+      const list = Array.from({ length: threads }, (_, i) => new DockerRegistryImageCachingAgent(credentials, i, threads));
+      agents.set(credentials.name, list);
+      return list;
     },
   };
+}
+
+/**
+ * One account in `/health`: `pending` until every shard has run once, `failing` while any
+ * shard's last run failed (with its error, which names no secret), else `ok`; with the images
+ * cached by the last runs.
+ */
+function accountHealth(list: readonly DockerRegistryImageCachingAgent[]): Record<string, unknown> {
+  const outcomes = list.map((a) => a.lastOutcome());
+  const failed = outcomes.filter((o) => o !== undefined && !o.ok);
+  const state = failed.length > 0 ? 'failing' : outcomes.some((o) => o === undefined) ? 'pending' : 'ok';
+  const taggedImages = outcomes.reduce((n, o) => n + (typeof o?.taggedImages === 'number' ? o.taggedImages : 0), 0);
+  return { state, taggedImages, ...(failed[0]?.error === undefined ? {} : { lastError: failed[0].error }) };
 }

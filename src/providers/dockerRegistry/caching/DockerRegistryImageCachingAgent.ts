@@ -10,6 +10,15 @@ const REPOSITORY_CONCURRENCY = 4;
 /** Manifest / config reads at once per repository (trackDigests, inspectDigests, sortTagsByDate). */
 const TAG_CONCURRENCY = 8;
 
+/** The end of one agent run, as the health component shows it. */
+export interface AgentOutcome {
+  /** Epoch ms the run started (injected clock). */
+  readonly at: number;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly [detail: string]: unknown;
+}
+
 /**
  * Java's `String.hashCode` (UTF-16 code units, 32-bit overflow), so repositories fall in the same
  * shard as in Clouddriver (`(repository.hashCode() % threadCount).abs() == index`).
@@ -52,6 +61,7 @@ export class DockerRegistryImageCachingAgent implements CachingAgent {
   ];
   readonly schedule: { readonly intervalMs: number };
   private last: Record<string, unknown> = {};
+  private outcome: AgentOutcome | undefined;
 
   constructor(
     private readonly credentials: DockerRegistryCredentials,
@@ -67,7 +77,24 @@ export class DockerRegistryImageCachingAgent implements CachingAgent {
     return { ...this.last };
   }
 
+  /** How the last finished run went (for the provider's health component); undefined before the first. */
+  lastOutcome(): AgentOutcome | undefined {
+    return this.outcome;
+  }
+
   async loadData(ctx: AgentContext): Promise<CacheResult> {
+    const startedAt = ctx.clock.now();
+    try {
+      const result = await this.load(ctx);
+      this.outcome = { at: startedAt, ok: true, ...this.last };
+      return result;
+    } catch (e) {
+      if (!ctx.signal.aborted) this.outcome = { at: startedAt, ok: false, error: messageOf(e) };
+      throw e;
+    }
+  }
+
+  private async load(ctx: AgentContext): Promise<CacheResult> {
     const { signal } = ctx;
     const account = this.credentials.name;
     const skip = new Set(this.credentials.config.skip);
