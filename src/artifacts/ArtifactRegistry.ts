@@ -1,6 +1,6 @@
 import { Transform, type Readable } from 'node:stream';
 import type { ArtifactAccountSummary, ArtifactDownloader, ArtifactRequest } from '../core/artifacts/ArtifactDownloader.js';
-import { DependencyError, InputError, NotFoundError } from '../core/errors.js';
+import { DependencyError, InputError, NotFoundError, ServiceError } from '../core/errors.js';
 import type { Logger } from '../core/Logger.js';
 import type { ArtifactCredentials, DownloadContext } from './ArtifactCredentials.js';
 import { tooLarge } from './httpGet.js';
@@ -20,6 +20,13 @@ export interface ArtifactRegistryOptions {
   readonly logger: Logger;
   /** Starts a time limit; defaults to a timer. */
   readonly deadline?: (ms: number) => Deadline;
+}
+
+/** A failure while reading the remote's body (a reset connection, ...): a 502 naming the account, not a 500. */
+function readFailure(account: string, err: Error): Error {
+  if (err instanceof ServiceError) return err;
+  const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
+  return new DependencyError(502, `Download from artifact account '${account}' failed while reading: ${typeof code === 'string' ? code : err.name}`);
 }
 
 const timerDeadline = (ms: number): Deadline => {
@@ -73,6 +80,12 @@ export class ArtifactRegistry implements ArtifactDownloader {
       deadline.cancel();
       void download.cleanup?.().catch(() => undefined);
     };
+    const late = timedOut();
+    if (late !== undefined) {
+      download.stream.destroy();
+      done();
+      throw late;
+    }
     if (download.size !== undefined && download.size > this.opts.maxBytes) {
       download.stream.destroy();
       done();
@@ -91,7 +104,7 @@ export class ArtifactRegistry implements ArtifactDownloader {
       limited.destroy(timedOut() ?? new DependencyError(0, `Download from artifact account '${account.name}' was cancelled`));
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    download.stream.on('error', (err) => limited.destroy(timedOut() ?? err));
+    download.stream.on('error', (err) => limited.destroy(timedOut() ?? readFailure(account.name, err)));
     limited.on('close', () => {
       ctx.signal.removeEventListener('abort', onAbort);
       download.stream.destroy();

@@ -200,6 +200,9 @@ entries:
   - name: other
     version: 0.1.0
     urls: [charts/other-0.1.0.tgz]
+  - name: other
+    version: 1.10
+    urls: [charts/other-0.1.0.tgz]
 generated: "2024-01-02T03:04:05Z"
 `),
   );
@@ -260,6 +263,7 @@ describe('embedded/base64 and remote/base64', () => {
   it('decode the reference exactly', async () => {
     expectOk(await fetchArtifact({ type: 'embedded/base64', artifactAccount: 'embedded-artifact', reference: binary.toString('base64') }), binary);
     expectOk(await fetchArtifact({ type: 'remote/base64', artifactAccount: 'embedded-artifact', reference: manifestYaml.toString('base64') }), manifestYaml);
+    expectOk(await fetchArtifact({ type: 'embedded/base64', artifactAccount: 'embedded-artifact', reference: '' }), Buffer.alloc(0));
     expect(await fetchArtifact({ type: 'embedded/base64', artifactAccount: 'embedded-artifact', reference: 'not base64!' })).toMatchObject({ status: 400 });
   });
 });
@@ -416,6 +420,8 @@ describe('helm/chart and helm/index', () => {
 
   it('lists chart names and versions', async () => {
     expect(await get('/artifacts/account/helm/names?type=helm/chart')).toEqual({ status: 200, body: ['app', 'mirrored', 'other'] });
+    // An unquoted `version: 1.10` is the version "1.10", not the number 1.1.
+    expect(await get('/artifacts/account/helm/versions?type=helm/chart&artifactName=other')).toEqual({ status: 200, body: ['0.1.0', '1.10'] });
     expect(await get('/artifacts/account/helm/versions?type=helm/chart&artifactName=app')).toEqual({ status: 200, body: ['1.9.0', '1.10.0', '1.0.0'] });
     expect((await get('/artifacts/account/helm/versions?type=helm/chart')).status).toBe(400);
     expect((await get('/artifacts/account/helm/names')).status).toBe(400);

@@ -59,20 +59,20 @@ async function downloadRepo(account: GitRepoAccountConfig, options: GitRepoOptio
     await git(['init', '--quiet', '--bare', repo], dir);
     await git(['config', 'remote.origin.url', repoUrl]);
     let commit = 'FETCH_HEAD';
-    const shallow = await git(['fetch', '--quiet', '--no-tags', '--depth', '1', 'origin', version]).catch((err: unknown) => err as GitFailure);
+    const shallow = await git(['fetch', '--quiet', '--no-tags', '--depth', '1', 'origin', version]).catch(failureOnly);
     if (shallow instanceof GitFailure) {
       if (ctx.signal.aborted) throw shallow;
       // Servers that refuse unadvertised objects, or an abbreviated SHA: fetch everything, then look it up.
       if (!FULL_SHA.test(version) && !SHORT_SHA.test(version)) throw gitError(account.name, where, version, shallow);
       ctx.logger.info({ account: account.name, repository: where }, 'git/repo: direct fetch of the commit refused; fetching the whole repository');
-      const full = await git(['fetch', '--quiet', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*']).catch((err: unknown) => err as GitFailure);
+      const full = await git(['fetch', '--quiet', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*']).catch(failureOnly);
       if (full instanceof GitFailure) throw ctx.signal.aborted ? full : gitError(account.name, where, version, full);
       const found = await git(['rev-parse', '--verify', '--quiet', `${version}^{commit}`]).catch(() => undefined);
       if (found === undefined) throw new NotFoundError(`git/repo ${where} has no commit ${version} (account '${account.name}')`);
       commit = found.trim();
     }
     const output = join(dir, `${repoBasename(repoUrl)}.tgz`);
-    const archived = await git(['archive', '--format=tar.gz', `--output=${output}`, commit, ...(subPath === '' ? [] : [subPath])]).catch((err: unknown) => err as GitFailure);
+    const archived = await git(['archive', '--format=tar.gz', `--output=${output}`, commit, ...(subPath === '' ? [] : [subPath])]).catch(failureOnly);
     if (archived instanceof GitFailure) {
       if (ctx.signal.aborted) throw archived;
       throw new NotFoundError(`git/repo ${where} at ${version} has no path '${subPath}' (account '${account.name}')`);
@@ -136,6 +136,12 @@ class GitFailure extends Error {
   constructor(readonly stderr: string) {
     super('git failed');
   }
+}
+
+/** A failed git command as a value to inspect; anything else (the time limit killed git) propagates. */
+function failureOnly(err: unknown): GitFailure {
+  if (err instanceof GitFailure) return err;
+  throw err;
 }
 
 function runGit(executable: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal, secrets: readonly string[]): Promise<string> {

@@ -79,7 +79,8 @@ export function helmCredentials(account: HelmAccountConfig): ArtifactCredentials
 function parseIndex(text: string, repository: string): Map<string, IndexEntry[]> {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // Every scalar as a string, so `version: 1.10` stays "1.10" rather than the number 1.1.
+    doc = parseYaml(text, { schema: 'failsafe' });
   } catch {
     doc = undefined;
   }
