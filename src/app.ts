@@ -16,7 +16,7 @@ import { registerServiceRoutes } from './api/routes/serviceRoutes.js';
 import { registerTaskRoutes } from './api/routes/taskRoutes.js';
 import { installAuthorization } from './api/authorization.js';
 import { installRateLimit } from './api/rateLimit.js';
-import { createServer } from './api/server.js';
+import { captureInput, captureLogger, captureStoreFile, createServer } from './api/server.js';
 import { systemClock, type Clock } from './core/Clock.js';
 import type { AccountCredentials } from './core/accounts/AccountCredentials.js';
 import type { AccountDefinitionStore } from './core/accounts/AccountDefinitionStore.js';
@@ -31,9 +31,11 @@ import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor
 import { ReadLayer } from './core/read/ReadLayer.js';
 import { openAuthorizer, type Authorizer } from './core/security/Authorizer.js';
 import { FiatAuthorizer } from './core/security/FiatAuthorizer.js';
-import type { ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
+import type { ClusterServices, ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
+import { AccountOwnership } from './core/agents/AccountOwnership.js';
 import { InputError } from './core/errors.js';
 import { InstanceLiveness } from './core/tasks/InstanceLiveness.js';
+import { TaskExecutionSealer } from './core/tasks/TaskExecutionSealer.js';
 import type { TaskRepository } from './core/tasks/TaskRepository.js';
 import type { HealthIndicator } from './observability/Health.js';
 import { Metrics } from './observability/Metrics.js';
@@ -83,17 +85,20 @@ function builtinProviders(config: ServiceConfig): ProviderModule[] {
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
-  const logger =
+  const logger = captureLogger(
     opts.logger ??
-    pino({
-      level: config.logging.level,
-      redact: { paths: ['req.headers.authorization', '*.password', '*.token', '*.kubeconfigContents'], censor: '[secret]' },
-    });
+      pino({
+        level: config.logging.level,
+        redact: { paths: ['req.headers.authorization', '*.password', '*.token', '*.kubeconfigContents'], censor: '[secret]' },
+      }),
+  );
+  captureInput('config', config);
   const host = hostname();
   const ownerId = `${randomUUID()}@${host}`;
   const metrics = new Metrics();
-  const accountKey = accountStorageKey(config.account.storage.encryption.keyFile);
-  const stores = await openStores(config.storage, clock);
+  const accountKey = storageKey('CLOUDDRIVER_ACCOUNT_STORAGE_KEY', config.account.storage.encryption.keyFile, 'account.storage.encryption.keyFile');
+  const taskKey = storageKey('CLOUDDRIVER_TASK_STORAGE_KEY', config.storage.taskEncryption.keyFile, 'storage.taskEncryption.keyFile');
+  const stores = await openStores(config.storage, clock, { replicaTtlMs: config.cacheSharding.replicaTtlSeconds * 1000 });
   const accountDefinitions = accountKey === undefined ? stores.accounts : new EncryptedAccountDefinitionStore(stores.accounts, accountKey);
 
   const caches = new Map<string, DefaultProviderCache>();
@@ -142,6 +147,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     authorizer,
     accountRestricted: (cloudProvider, name) => Object.values(credentials.find(cloudProvider, name)?.permissions ?? {}).some((roles) => (roles?.length ?? 0) > 0),
     onTaskFinished: (cloudProvider, state) => metrics.tasks.inc({ cloudProvider, state }),
+    ...(taskKey === undefined ? {} : { sealer: new TaskExecutionSealer(taskKey) }),
   });
 
   const providers = [...builtinProviders(config), ...(opts.providers ?? []), ...(await loadPlugins(config.plugins))];
@@ -152,9 +158,25 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const server = createServer({ logger, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
   if (config.server.rateLimit.enabled) installRateLimit(server, config.server.rateLimit, clock);
   installAuthorization(server, authorizer);
+  const cluster: ClusterServices = {
+    replicaId: ownerId,
+    changes: stores.changes,
+    accountOwnership: (keyPrefix, handlers) =>
+      new AccountOwnership({
+        leases: stores.leases,
+        replicas: stores.replicas,
+        replicaId: ownerId,
+        clock,
+        logger,
+        keyPrefix,
+        leaseTtlMs: config.caching.accountLeaseSeconds * 1000,
+        caching: config.caching.writeEnabled,
+        ...handlers,
+      }),
+  };
   const runtimes = new Map<string, ProviderRuntime>();
   for (const provider of providers) {
-    const runtime = provider.attach?.({ server, cache: cacheFor(provider.cacheNamespace), deps });
+    const runtime = provider.attach?.({ server, cache: cacheFor(provider.cacheNamespace), deps, cluster });
     if (runtime !== undefined) runtimes.set(provider.id, runtime);
   }
 
@@ -225,13 +247,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerArtifactRoutes(server, { artifacts });
   registerServiceRoutes(server, { health, metrics, scheduler, registry });
 
-  // Tasks whose instance is gone (its liveness lease lapsed) are failed, at start and periodically.
+  // Tasks whose instance is gone (its liveness lease lapsed) are resumed here or failed (the
+  // orphan rule of OrchestrationProcessor.recoverOrphanedTasks), at start and periodically.
   const liveness = new InstanceLiveness({ leases: stores.leases, ownerId, shared: config.storage.leases !== 'memory', logger });
   let orphanSweep: NodeJS.Timeout | undefined;
   const sweepOrphans = async (): Promise<void> => {
     try {
-      const orphaned = await orchestration.failOrphanedTasks((owner) => liveness.isGone(owner));
-      if (orphaned > 0) logger.warn({ orphaned }, 'failed tasks whose instance stopped before they finished');
+      const { failed, resumed } = await orchestration.recoverOrphanedTasks((owner) => liveness.isGone(owner));
+      if (failed + resumed > 0) logger.warn({ failed, resumed }, 'recovered tasks whose instance stopped before they finished');
     } catch (err) {
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'orphaned task sweep failed');
     }
@@ -269,6 +292,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await liveness.stop();
         for (const account of credentials.list()) await account.close?.();
         await stores.close();
+        if (Object.values(config.storage).includes('sqlite')) captureStoreFile(config.storage.sqlite.path);
         logger.info('stopped');
       })();
       return stopping;
@@ -276,12 +300,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
   };
 }
 
-/** The key sealing stored account definitions, if one is configured (environment first, then the key file). */
-function accountStorageKey(keyFile: string | undefined): Buffer | undefined {
-  const encoded = process.env.CLOUDDRIVER_ACCOUNT_STORAGE_KEY ?? (keyFile === undefined ? undefined : readFileSync(keyFile, 'utf8'));
+/**
+ * A sealing key, if one is configured (the environment variable first, then the key file): the
+ * account storage key (stored account definitions) or the task storage key (task executions).
+ */
+function storageKey(variable: string, keyFile: string | undefined, setting: string): Buffer | undefined {
+  const encoded = process.env[variable] ?? (keyFile === undefined ? undefined : readFileSync(keyFile, 'utf8'));
   if (encoded === undefined) return undefined;
   const key = Buffer.from(encoded.trim(), 'base64');
-  if (key.length !== 32) throw new ConfigError('the account storage key (CLOUDDRIVER_ACCOUNT_STORAGE_KEY or account.storage.encryption.keyFile) must be base64 of 32 bytes');
+  if (key.length !== 32) throw new ConfigError(`the key in ${variable} or ${setting} must be base64 of 32 bytes`);
   return key;
 }
 

@@ -1,5 +1,7 @@
+import { appendFileSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
-import type { Logger as PinoLogger } from 'pino';
+import { pino, type Logger as PinoLogger } from 'pino';
 import { InputError, ServiceError, ValidationError } from '../core/errors.js';
 import type { Metrics } from '../observability/Metrics.js';
 import { errorBody, statusOf } from './errorBody.js';
@@ -22,6 +24,58 @@ function deeperThan(body: unknown, limit: number): boolean {
     for (const child of Array.isArray(value) ? value : Object.values(value)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
   return false;
+}
+
+/**
+ * Capture mode, for the test suite's whole-run secret audit (test/secretAudit.globalSetup.ts):
+ * with `CLOUDDRIVER_CAPTURE_DIR` set — read here and nowhere else — every response body, every
+ * log line (at debug, whatever level the logger was given) and every SQLite store file a service
+ * closes are appended or copied under that directory, one set of files per process; what the
+ * service was given (its configuration, request bodies) goes to `inputs-*` files, so the audit
+ * knows the secret values to look for. Unset (always, in production), nothing is installed.
+ */
+const CAPTURE_DIR = process.env.CLOUDDRIVER_CAPTURE_DIR || undefined;
+const captured = new WeakSet<object>();
+
+function capture(file: string, text: string): void {
+  if (CAPTURE_DIR === undefined) return;
+  mkdirSync(CAPTURE_DIR, { recursive: true });
+  appendFileSync(join(CAPTURE_DIR, `${file}-${process.pid}.log`), text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/**
+ * In capture mode, makes `logger` also write every line from debug up to the capture directory
+ * (its own destination still gets only what its level lets through); otherwise returns it as is.
+ */
+export function captureLogger<L extends PinoLogger>(logger: L): L {
+  if (CAPTURE_DIR === undefined || captured.has(logger)) return logger;
+  captured.add(logger);
+  const slots = logger as unknown as Record<symbol, { write(line: string): unknown }>;
+  const destination = slots[pino.symbols.streamSym];
+  const threshold = logger.levelVal;
+  slots[pino.symbols.streamSym] = {
+    write(line: string) {
+      capture('log', line);
+      const level = Number(/"level":(\d+)/.exec(line)?.[1] ?? Infinity);
+      if (destination !== undefined && level >= threshold) destination.write(line);
+    },
+  };
+  if (threshold > pino.levels.values.debug!) logger.level = 'debug';
+  return logger;
+}
+
+/** In capture mode, records what the service was given (configuration, request bodies) for the audit's list of secrets. */
+export function captureInput(what: string, value: unknown): void {
+  if (CAPTURE_DIR !== undefined) capture('inputs', JSON.stringify({ what, value }));
+}
+
+/** In capture mode, keeps a copy of a closed SQLite store file (and its WAL) for the audit. */
+export function captureStoreFile(path: string): void {
+  if (CAPTURE_DIR === undefined || path === ':memory:') return;
+  const dir = join(CAPTURE_DIR, 'stores');
+  mkdirSync(dir, { recursive: true });
+  const stamp = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  for (const file of [path, `${path}-wal`]) if (existsSync(file)) copyFileSync(file, join(dir, `${stamp}-${basename(file)}`));
 }
 
 export interface ServerOptions {
@@ -66,6 +120,16 @@ export function createServer(opts: ServerOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(errorBody(404, `No handler for ${request.method} ${request.url.split('?')[0] ?? ''}`)),
   );
+
+  if (CAPTURE_DIR !== undefined) {
+    app.addHook('preHandler', async (request) => {
+      if (request.body !== undefined) captureInput(`${request.method} ${request.url}`, request.body);
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (typeof payload === 'string' || Buffer.isBuffer(payload)) capture('responses', `${request.method} ${request.url} ${reply.statusCode}\n${payload.toString()}`);
+      return payload;
+    });
+  }
 
   app.addHook('onResponse', (request, reply, done) => {
     opts.metrics.httpDuration.observe(
