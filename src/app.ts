@@ -31,8 +31,7 @@ import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor
 import { ReadLayer } from './core/read/ReadLayer.js';
 import { openAuthorizer, type Authorizer } from './core/security/Authorizer.js';
 import { FiatAuthorizer } from './core/security/FiatAuthorizer.js';
-import type { ClusterServices, ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
-import { AccountOwnership } from './core/agents/AccountOwnership.js';
+import type { ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
 import { InputError } from './core/errors.js';
 import { InstanceLiveness } from './core/tasks/InstanceLiveness.js';
 import { TaskExecutionSealer } from './core/tasks/TaskExecutionSealer.js';
@@ -98,7 +97,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const metrics = new Metrics();
   const accountKey = storageKey('CLOUDDRIVER_ACCOUNT_STORAGE_KEY', config.account.storage.encryption.keyFile, 'account.storage.encryption.keyFile');
   const taskKey = storageKey('CLOUDDRIVER_TASK_STORAGE_KEY', config.storage.taskEncryption.keyFile, 'storage.taskEncryption.keyFile');
-  const stores = await openStores(config.storage, clock, { replicaTtlMs: config.cacheSharding.replicaTtlSeconds * 1000 });
+  const stores = await openStores(config.storage, clock);
   const accountDefinitions = accountKey === undefined ? stores.accounts : new EncryptedAccountDefinitionStore(stores.accounts, accountKey);
 
   const caches = new Map<string, DefaultProviderCache>();
@@ -158,25 +157,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const server = createServer({ logger, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
   if (config.server.rateLimit.enabled) installRateLimit(server, config.server.rateLimit, clock);
   installAuthorization(server, authorizer);
-  const cluster: ClusterServices = {
-    replicaId: ownerId,
-    changes: stores.changes,
-    accountOwnership: (keyPrefix, handlers) =>
-      new AccountOwnership({
-        leases: stores.leases,
-        replicas: stores.replicas,
-        replicaId: ownerId,
-        clock,
-        logger,
-        keyPrefix,
-        leaseTtlMs: config.caching.accountLeaseSeconds * 1000,
-        caching: config.caching.writeEnabled,
-        ...handlers,
-      }),
-  };
   const runtimes = new Map<string, ProviderRuntime>();
   for (const provider of providers) {
-    const runtime = provider.attach?.({ server, cache: cacheFor(provider.cacheNamespace), deps, cluster });
+    const runtime = provider.attach?.({ server, cache: cacheFor(provider.cacheNamespace), deps });
     if (runtime !== undefined) runtimes.set(provider.id, runtime);
   }
 
