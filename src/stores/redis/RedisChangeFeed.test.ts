@@ -22,7 +22,7 @@ afterAll(async () => {
 
 /** Kills the connections named `name` (CLIENT KILL by id, so other runs' subscribers are untouched). */
 async function killConnection(r: Redis, name: string): Promise<number> {
-  const list = (await r.client('LIST', 'TYPE', 'pubsub')) as string;
+  const list = String(await r.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
   const ids = list
     .split('\n')
     .filter((line) => line.includes(` name=${name} `))
@@ -73,7 +73,7 @@ describe('RedisChangeFeed', () => {
       expect(seen.messages).toEqual([`${keyPrefix}cdts:changes:0:apps hello`]);
       expect(await killConnection(r, name)).toBe(0);
       await feed.subscribe('apps', new Received().handlers);
-      expect(String(await r.client('LIST', 'TYPE', 'pubsub'))).toContain(` name=${name} `);
+      expect(String(await r.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))).toContain(` name=${name} `);
     } finally {
       raw.disconnect();
       await feed.close();
