@@ -60,13 +60,16 @@ export function createDockerRegistryProvider(): ProviderModule<DockerRegistryAcc
 
 /**
  * One account in `/health`: `pending` until every shard has run once, `failing` while any
- * shard's last run failed (with its error, which names no secret), else `ok`; with the images
- * cached by the last runs.
+ * shard's last run failed, `degraded` while a shard kept some repositories' previous tags
+ * because they could not be listed, else `ok`; with the images cached by the last runs and the
+ * first error (errors name no secret).
  */
 function accountHealth(list: readonly DockerRegistryImageCachingAgent[]): Record<string, unknown> {
   const outcomes = list.map((a) => a.lastOutcome());
-  const failed = outcomes.filter((o) => o !== undefined && !o.ok);
-  const state = failed.length > 0 ? 'failing' : outcomes.some((o) => o === undefined) ? 'pending' : 'ok';
+  const failed = outcomes.find((o) => o !== undefined && !o.ok);
+  const degraded = outcomes.find((o) => typeof o?.listingError === 'string');
+  const state = failed ? 'failing' : degraded ? 'degraded' : outcomes.some((o) => o === undefined) ? 'pending' : 'ok';
   const taggedImages = outcomes.reduce((n, o) => n + (typeof o?.taggedImages === 'number' ? o.taggedImages : 0), 0);
-  return { state, taggedImages, ...(failed[0]?.error === undefined ? {} : { lastError: failed[0].error }) };
+  const lastError = failed?.error ?? degraded?.listingError;
+  return { state, taggedImages, ...(typeof lastError === 'string' ? { lastError } : {}) };
 }

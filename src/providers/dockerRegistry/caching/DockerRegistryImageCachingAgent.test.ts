@@ -71,6 +71,23 @@ describe('DockerRegistryImageCachingAgent', () => {
     await expect(run()).rejects.toThrow('/v2/_catalog: HTTP 503');
   });
 
+  it('fails the run (evicting nothing) when no repository can be listed, and reports it as failing', async () => {
+    let refuse = false;
+    const address = await registry((path) => {
+      if (path === '/v2/_catalog') return { status: 200, body: { repositories: ['a', 'b'] } };
+      if (refuse) return { status: 401, body: { errors: [{ code: 'UNAUTHORIZED' }] }, headers: { 'www-authenticate': 'Basic realm="r"' } };
+      return { status: 200, body: { name: path.split('/')[2], tags: ['1'] } };
+    });
+    const { run, cache, agent } = setup(address, { username: 'u', password: 'refused-pw-1' });
+    expect(await run()).toHaveLength(2);
+    refuse = true;
+    await expect(run()).rejects.toThrow('no repository could be listed (2 failed), first: ');
+    expect(await cache.getIdentifiers('taggedImage')).toHaveLength(2);
+    expect(agent.lastOutcome()).toMatchObject({ ok: false });
+    expect(agent.lastOutcome()?.error).toContain('refused the account credentials');
+    expect(agent.lastOutcome()?.error).not.toContain('refused-pw-1');
+  });
+
   it('with trackDigests leaves out a tag whose manifest is gone; with sortTagsByDate reads schema 1 history', async () => {
     const digest = `sha256:${'e'.repeat(64)}`;
     const address = await registry((path) => {

@@ -49,7 +49,7 @@ export function shardOf(repository: string, threadCount: number): number {
  * skipped with a warning, so its tags are evicted. Where upstream differs: a repository whose
  * tags cannot be listed for another reason keeps the entries of the previous run instead of
  * losing them, and a catalog that cannot be read fails the run (nothing is evicted) instead of
- * counting as empty.
+ * counting as empty, and so does a run in which no repository could be listed at all.
  */
 export class DockerRegistryImageCachingAgent implements CachingAgent {
   readonly agentType: string;
@@ -104,6 +104,8 @@ export class DockerRegistryImageCachingAgent implements CachingAgent {
     const ids: CacheData[] = [];
     const missing: string[] = [];
     const kept: string[] = [];
+    let listed = 0;
+    let firstError: string | undefined;
     await mapLimit(mine, REPOSITORY_CONCURRENCY, async (repository) => {
       if (!isRepositoryName(repository)) {
         ctx.logger.warn({ account, repository: repository.slice(0, 255) }, 'not a valid repository name; skipped');
@@ -120,6 +122,7 @@ export class DockerRegistryImageCachingAgent implements CachingAgent {
           return;
         }
         kept.push(repository);
+        firstError ??= messageOf(e);
         ctx.logger.warn({ account, repository, err: messageOf(e) }, 'could not list tags; keeping the tags cached before');
         const previous = await this.previous(ctx, repository);
         for (const item of previous) {
@@ -129,6 +132,7 @@ export class DockerRegistryImageCachingAgent implements CachingAgent {
         }
         return;
       }
+      listed++;
       const items = await mapLimit([...new Set(tags)], TAG_CONCURRENCY, (tag) => this.describeTag(ctx, repository, tag));
       for (const described of items) {
         if (described === undefined) continue;
@@ -136,7 +140,16 @@ export class DockerRegistryImageCachingAgent implements CachingAgent {
         ids.push(this.imageIdItem(repository, described.tag, described.item.id));
       }
     });
-    this.last = { repositories: mine.length, taggedImages: tagged.length, missingRepositories: missing.length, keptRepositories: kept.length };
+    // Nothing could be listed (refused credentials, a registry down after its catalog): a failed
+    // run, so the account shows as failing; nothing is evicted either way.
+    if (kept.length > 0 && listed === 0 && missing.length === 0) throw new Error(`no repository could be listed (${kept.length} failed), first: ${firstError ?? 'unknown error'}`);
+    this.last = {
+      repositories: mine.length,
+      taggedImages: tagged.length,
+      missingRepositories: missing.length,
+      keptRepositories: kept.length,
+      ...(firstError === undefined ? {} : { listingError: firstError }),
+    };
     ctx.logger.debug({ account, ...this.last }, 'docker registry images loaded');
     return { cacheResults: { [TAGGED_IMAGE]: tagged, [IMAGE_ID]: ids }, introspectionDetails: this.last };
   }
