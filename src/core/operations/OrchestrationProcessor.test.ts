@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -6,9 +7,10 @@ import { systemClock } from '../Clock.js';
 import { ValidationError } from '../errors.js';
 import { silentLogger } from '../Logger.js';
 import { currentEntry, type TaskRecord } from '../tasks/Task.js';
+import { TaskExecutionSealer } from '../tasks/TaskExecutionSealer.js';
 import { defineOperation } from './OperationDefinition.js';
 import { OperationRegistry } from './OperationRegistry.js';
-import { OrchestrationProcessor } from './OrchestrationProcessor.js';
+import { MAX_ORPHAN_RESUMES, OrchestrationProcessor } from './OrchestrationProcessor.js';
 
 function setup() {
   const calls: string[] = [];
@@ -169,9 +171,141 @@ describe('OrchestrationProcessor', () => {
       startTimeMs: 1,
       first: { phase: 'ORCHESTRATION', status: 'Initializing Orchestration Task', state: 'STARTED' },
     });
-    expect(await processor.failOrphanedTasks((owner) => owner.endsWith('@host'))).toBe(1);
+    expect(await processor.recoverOrphanedTasks((owner) => owner.endsWith('@host'))).toEqual({ failed: 1, resumed: 0 });
     const failed = await tasks.get(task.id);
     expect(failed && currentEntry(failed).state).toBe('FAILED');
+    expect(failed?.ownerId).toBe('me@host');
     expect((await tasks.listRunning()).map((t) => t.requestId)).toEqual(['elsewhere']);
+  });
+});
+
+describe('OrchestrationProcessor with a task storage key (tasks survive their instance)', () => {
+  const key = randomBytes(32);
+  const SECRET = `s3cr3t-${randomBytes(8).toString('hex')}`;
+
+  /** Two instances (A and B) sharing one task repository, each with its own registry. */
+  function cluster(opts: { keyA?: Buffer; keyB?: Buffer } = { keyA: key, keyB: key }) {
+    const tasks = new InMemoryTaskRepository();
+    const runs: string[] = [];
+    let flakyAttempts = 0;
+    const instance = (ownerId: string, sealingKey: Buffer | undefined) => {
+      const registry = new OperationRegistry();
+      registry.register('p', defineOperation({
+        name: 'flaky',
+        retryable: true,
+        schema: z.object({ token: z.string() }),
+        async operate(d) {
+          runs.push(`${ownerId}:${d.token === SECRET ? 'secret' : 'other'}`);
+          if (++flakyAttempts === 1) throw new Error('try again');
+          return { attempts: flakyAttempts };
+        },
+      }));
+      registry.register('p', defineOperation({
+        name: 'idempotent',
+        retryable: true,
+        schema: z.object({ label: z.string(), hang: z.boolean().default(false) }),
+        async operate(d) {
+          runs.push(`${ownerId}:${d.label}`);
+          if (d.hang && ownerId === 'a@h') await new Promise(() => undefined); // "A dies" mid-task: it never finishes
+          return { label: d.label };
+        },
+      }));
+      registry.register('p', defineOperation({
+        name: 'once',
+        schema: z.object({}),
+        async operate() {
+          runs.push(`${ownerId}:once`);
+          await new Promise(() => undefined);
+        },
+      }));
+      return new OrchestrationProcessor({
+        tasks,
+        registry,
+        ownerId,
+        clock: systemClock,
+        logger: silentLogger,
+        accountExists: () => true,
+        ...(sealingKey === undefined ? {} : { sealer: new TaskExecutionSealer(sealingKey) }),
+      });
+    };
+    const settle = async (id: string, state: string): Promise<TaskRecord> => {
+      for (let i = 0; i < 200; i++) {
+        const t = await tasks.get(id);
+        if (t && currentEntry(t).state === state) return t;
+        await sleep(5);
+      }
+      throw new Error(`task did not reach ${state}`);
+    };
+    return { tasks, runs, a: instance('a@h', opts.keyA), b: instance('b@h', opts.keyB), settle };
+  }
+  const identity = { user: 'alice', accounts: ['prod'], context: { 'x-spinnaker-user': 'alice' } };
+
+  it('stores the operations and identity sealed, never in clear, and resumes the task on another instance', async () => {
+    const { a, b, tasks, runs, settle } = cluster();
+    const t = await a.submit('p', [{ name: 'flaky', description: { token: SECRET } }], 'req-resume', identity);
+    const failed = await settle(t.id, 'FAILED_RETRYABLE');
+    expect(failed.execution).toMatch(/^aes-256-gcm:v1:/);
+    expect(JSON.stringify(failed)).not.toContain(SECRET);
+    expect(JSON.stringify(failed)).not.toContain('alice');
+    expect(new TaskExecutionSealer(key).open('req-resume', failed.execution ?? '')).toEqual({ cloudProvider: 'p', operations: [{ name: 'flaky', description: { token: SECRET } }], identity });
+    await b.resume(t.id);
+    const done = await settle(t.id, 'COMPLETED');
+    expect(runs).toEqual(['a@h:secret', 'b@h:secret']);
+    expect(done.ownerId).toBe('b@h');
+    expect(done.history.map((h) => h.status)).toContain('Resuming Orchestration Task');
+    expect(done.execution).toBeUndefined(); // a finished task keeps nothing to run again
+    expect((await tasks.get(t.id))?.resultObjects.at(-1)).toEqual({ attempts: 2 });
+  });
+
+  it('of two instances resuming one task at once, one runs it', async () => {
+    const { a, b, runs, settle } = cluster();
+    const t = await a.submit('p', [{ name: 'flaky', description: { token: 'x' } }]);
+    await settle(t.id, 'FAILED_RETRYABLE');
+    await Promise.all([a.resume(t.id), b.resume(t.id)]);
+    await settle(t.id, 'COMPLETED');
+    expect(runs).toHaveLength(2);
+  });
+
+  it('without a key, resume works only where the task ran, and the refusal says why', async () => {
+    const { a, b, settle } = cluster({});
+    const t = await a.submit('p', [{ name: 'flaky', description: { token: 'x' } }]);
+    expect((await settle(t.id, 'FAILED_RETRYABLE')).execution).toBeUndefined();
+    await expect(b.resume(t.id)).rejects.toThrow(/without a task storage key \(CLOUDDRIVER_TASK_STORAGE_KEY or storage.taskEncryption.keyFile\).*\(a@h\); resume it there/);
+    await a.resume(t.id);
+    await settle(t.id, 'COMPLETED');
+  });
+
+  it('refuses to resume with another key, naming the cause', async () => {
+    const { a, b, settle } = cluster({ keyA: key, keyB: randomBytes(32) });
+    const t = await a.submit('p', [{ name: 'flaky', description: { token: 'x' } }]);
+    await settle(t.id, 'FAILED_RETRYABLE');
+    await expect(b.resume(t.id)).rejects.toThrow(/cannot be opened with this instance's task storage key/);
+  });
+
+  it('resumes an orphan whose operations are all retryable on the sweeping instance, and fails one that may not run twice', async () => {
+    const { a, b, runs, settle } = cluster();
+    const safe = await a.submit('p', [{ name: 'idempotent', description: { label: 'one' } }, { name: 'idempotent', description: { label: 'two', hang: true } }]);
+    const unsafe = await a.submit('p', [{ name: 'once', description: {} }]);
+    for (let i = 0; i < 200 && runs.length < 3; i++) await sleep(5); // until A is inside both tasks' last operations
+    expect([...runs].sort()).toEqual(['a@h:once', 'a@h:one', 'a@h:two']);
+    expect(await b.recoverOrphanedTasks((owner) => owner === 'a@h')).toEqual({ failed: 1, resumed: 1 });
+    const resumed = await settle(safe.id, 'COMPLETED');
+    expect(resumed.ownerId).toBe('b@h');
+    expect(resumed.history.map((h) => h.status)).toContain('Resuming Orchestration Task: its instance (a@h) stopped before it finished');
+    expect(runs.slice(3)).toEqual(['b@h:one', 'b@h:two']);
+    const failed = await settle(unsafe.id, 'FAILED');
+    expect(failed.resultObjects[0]).toMatchObject({ cause: 'TaskInterrupted', message: expect.stringContaining('once may not be run twice') });
+    expect(failed.execution).toBeUndefined();
+    expect(await b.recoverOrphanedTasks((owner) => owner === 'a@h')).toEqual({ failed: 0, resumed: 0 });
+  });
+
+  it(`fails an orphan that was already resumed ${MAX_ORPHAN_RESUMES} times`, async () => {
+    const { a, b, tasks, settle } = cluster();
+    const t = await a.submit('p', [{ name: 'idempotent', description: { label: 'x', hang: true } }]);
+    for (let i = 0; i < MAX_ORPHAN_RESUMES; i++) {
+      await tasks.appendHistory(t.id, { phase: 'ORCHESTRATION', status: `Resuming Orchestration Task: its instance (dead-${i}@h) stopped before it finished`, state: 'STARTED' });
+    }
+    expect(await b.recoverOrphanedTasks((owner) => owner === 'a@h')).toEqual({ failed: 1, resumed: 0 });
+    expect((await settle(t.id, 'FAILED')).resultObjects[0]).toMatchObject({ message: expect.stringContaining(`resumed ${MAX_ORPHAN_RESUMES} times already`) });
   });
 });
