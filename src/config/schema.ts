@@ -92,6 +92,12 @@ export const configSchema = z
         /** Account definitions added through the account storage API; defaults to the tasks driver. */
         accounts: storeDriver.optional(),
         /**
+         * The change feed telling every instance what another just wrote (Redis pub/sub, PostgreSQL
+         * LISTEN/NOTIFY, a polled table on MySQL and SQLite, in-process for memory); defaults to
+         * the cache driver, since it announces cache writes.
+         */
+        changes: storeDriver.optional(),
+        /**
          * The task store being moved away from (Clouddriver's DualTaskRepository): new tasks go to
          * `tasks`; reads, lists and clientRequestId look-ups fall back to this one, and a task found
          * only here is updated here until it ends. Must differ from `tasks`.
@@ -110,6 +116,7 @@ export const configSchema = z
       .strict()
       .superRefine((storage, ctx) => {
         const used = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks, ...(storage.tasksPrevious === undefined ? [] : [storage.tasksPrevious])];
+        if (storage.changes !== undefined) used.push(storage.changes);
         if (storage.tasksPrevious !== undefined && storage.tasksPrevious === storage.tasks) {
           ctx.addIssue({ code: 'custom', path: ['tasksPrevious'], message: 'must differ from storage.tasks (one connection per backend: the two would be the same store)' });
         }
