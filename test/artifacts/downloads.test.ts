@@ -298,6 +298,12 @@ describe('http/file', () => {
     expect(atLimit.bytes.length).toBe(MAX);
   });
 
+  it('cuts the stream when an artifact of unannounced size passes the limit after the answer started', async () => {
+    // The server that starts answering after 1 KiB: the client sees the response destroyed, never a complete answer.
+    const answer = streaming.inject({ method: 'PUT', url: '/artifacts/fetch', payload: { type: 'http/file', artifactAccount: 'http', reference: `${origin.url}/stream/${MAX + 50_000}` } });
+    await expect(answer).rejects.toThrow('response destroyed before completion');
+  });
+
   it('refuses references that carry credentials or are not http(s), without echoing them', async () => {
     const r = await fetchArtifact({ type: 'http/file', artifactAccount: 'http', reference: `http://user:inline-secret-9@127.0.0.1:1/x` });
     expect(r).toMatchObject({ status: 400 });
