@@ -50,7 +50,7 @@ export const githubAccountSchema = z.preprocess(acronymAliases, githubAccountObj
 export const gitlabAccountSchema = z.object({ name, ...tokenAuth }).passthrough();
 /** `BitbucketArtifactAccount`. */
 export const bitbucketAccountSchema = z.object({ name, ...basicAuth, ...tokenAuth }).passthrough();
-/** `GitRepoArtifactAccount` (SSH keys are not supported here; see docs/artifacts.md). */
+/** `GitRepoArtifactAccount` (an SSH key with a passphrase is not supported; see docs/artifacts.md). */
 export const gitRepoAccountSchema = z
   .object({
     name,
