@@ -151,6 +151,22 @@ function applyClouddriverAliases(v: unknown): unknown {
   const defined = (o: Tree) => Object.fromEntries(Object.entries(o).filter(([, value]) => value !== undefined));
   if (storage.redis === undefined && redis.connection !== undefined) storage.redis = defined(redis);
   if (storage.sql === undefined && (sql.connectionPools !== undefined || sql.tableNamespace !== undefined)) storage.sql = defined(sql);
-  if (storage.redis !== undefined || storage.sql !== undefined) out.storage = storage;
+  // Clouddriver's `dual-task-repository.{enabled, primary-class|primary-name, previous-class|previous-name}`.
+  const dual = pick(['dualTaskRepository']);
+  if (isTree(dual) && dual.enabled === true) {
+    const jdbc = JSON.stringify(storage.sql ?? sql.connectionPools ?? '');
+    const driverOf = (name: unknown): unknown => {
+      if (typeof name !== 'string') return undefined;
+      if (/redis/i.test(name)) return 'redis';
+      if (/memory/i.test(name)) return 'memory';
+      if (/sql/i.test(name)) return /mysql|mariadb/i.test(jdbc) ? 'mysql' : 'postgres';
+      return name; // not a repository we have: validation names it
+    };
+    const previous = driverOf(dual.previousName ?? dual.previousClass);
+    const primary = driverOf(dual.primaryName ?? dual.primaryClass);
+    if (storage.tasksPrevious === undefined && previous !== undefined) storage.tasksPrevious = previous;
+    if (storage.tasks === undefined && primary !== undefined) storage.tasks = primary;
+  }
+  if (storage.redis !== undefined || storage.sql !== undefined || storage.tasksPrevious !== undefined) out.storage = storage;
   return out;
 }
