@@ -9,6 +9,12 @@ import { RedisReplicaRegistry } from './redis/RedisReplicaRegistry.js';
 import { SqlReplicaRegistry } from './sql/SqlReplicaRegistry.js';
 import { SqliteReplicaRegistry } from './sqlite/SqliteReplicaRegistry.js';
 import type { CacheStoreDriver } from '../core/cache/CacheStore.js';
+import type { ChangeFeed } from '../core/cache/ChangeFeed.js';
+import { InMemoryChangeFeed, type InMemoryChangeFeedHub } from './memory/InMemoryChangeFeed.js';
+import { RedisChangeFeed } from './redis/RedisChangeFeed.js';
+import { PostgresChangeFeed } from './sql/PostgresChangeFeed.js';
+import { SqlChangeFeed } from './sql/SqlChangeFeed.js';
+import { SqliteChangeFeed } from './sqlite/SqliteChangeFeed.js';
 import type { TaskRepository } from '../core/tasks/TaskRepository.js';
 import { InMemoryAccountDefinitionStore } from './memory/InMemoryAccountDefinitionStore.js';
 import { InMemoryCacheStoreDriver } from './memory/InMemoryCacheStoreDriver.js';
@@ -42,6 +48,8 @@ export interface Stores {
   /** Caching replicas (cache sharding membership), on the leases backend. */
   readonly replicas: ReplicaRegistry;
   readonly accounts: AccountDefinitionStore;
+  /** What other instances wrote, announced (`storage.changes`, default the cache driver). */
+  readonly changes: ChangeFeed;
   /** Closes every store, then the shared connections. */
   close(): Promise<void>;
 }
@@ -58,8 +66,9 @@ interface Connections {
  * SQLite file, one Redis client, one SQL pool (migrated before use). Throws, closing whatever it
  * opened, when a server is unreachable.
  */
-export async function openStores(storage: Storage, clock: Clock, opts: { replicaTtlMs?: number } = {}): Promise<Stores> {
+export async function openStores(storage: Storage, clock: Clock, opts: { replicaTtlMs?: number; changeFeedHub?: InMemoryChangeFeedHub } = {}): Promise<Stores> {
   const chosen: Driver[] = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks, ...(storage.tasksPrevious === undefined ? [] : [storage.tasksPrevious])];
+  if (storage.changes !== undefined) chosen.push(storage.changes);
   let sqlite: ReturnType<typeof openSqliteDatabase> | undefined;
   const conn: Connections = { sqlite: () => (sqlite ??= openSqliteDatabase(storage.sqlite.path)), redis: undefined, sql: undefined };
   const closeConnections = async () => {
@@ -87,13 +96,16 @@ export async function openStores(storage: Storage, clock: Clock, opts: { replica
   const leases = leaseStore(storage.leases, conn, clock);
   const replicas = replicaRegistry(storage.leases, conn, clock, opts.replicaTtlMs ?? 60_000);
   const accounts = accountStore(storage.accounts ?? storage.tasks, conn);
+  const changes = changeFeed(storage, conn, clock, opts.changeFeedHub);
   return {
     cache,
     tasks,
     leases,
     replicas,
     accounts,
+    changes,
     async close() {
+      await changes.close();
       await accounts.close();
       await replicas.close();
       await leases.close();
@@ -197,5 +209,25 @@ function accountStore(driver: Driver, conn: Connections): AccountDefinitionStore
       return new SqlAccountDefinitionStore({ client: need(conn.sql, 'sql') });
     case 'memory':
       return new InMemoryAccountDefinitionStore();
+  }
+}
+
+/** `storage.changes`, defaulting to the cache driver; a memory feed joins `hub` (in-process instances). */
+function changeFeed(storage: Storage, conn: Connections, clock: Clock, hub: InMemoryChangeFeedHub | undefined): ChangeFeed {
+  switch (storage.changes ?? storage.cache) {
+    case 'sqlite':
+      return new SqliteChangeFeed({ db: conn.sqlite(), clock });
+    case 'redis':
+      return new RedisChangeFeed({ redis: need(conn.redis, 'redis'), connectionName: 'cdts-change-feed' });
+    case 'postgres':
+      return new PostgresChangeFeed({
+        client: need(conn.sql, 'sql'),
+        settings: sqlSettings(storage.sql, 'postgres'),
+        ...(storage.sql?.tableNamespace === undefined ? {} : { namespace: storage.sql.tableNamespace }),
+      });
+    case 'mysql':
+      return new SqlChangeFeed({ client: need(conn.sql, 'sql'), clock });
+    case 'memory':
+      return new InMemoryChangeFeed(hub === undefined ? {} : { hub });
   }
 }
