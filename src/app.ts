@@ -204,6 +204,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const health: HealthIndicator[] = [
     { name: 'cacheStore', check: async () => (await stores.cache.ping(), { status: 'UP', details: { driver: stores.cache.name } }) },
+    { name: 'changeFeed', check: async () => (await stores.changes.ping(), { status: 'UP', details: { driver: stores.changes.name } }) },
     { name: 'taskRepository', check: async () => (await stores.tasks.get('health-probe'), { status: 'UP' }) },
     {
       name: 'agents',
