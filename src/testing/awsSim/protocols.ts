@@ -64,7 +64,7 @@ export function renderError(protocol: WireProtocol, service: ServiceDefinition |
     case 'json':
     case 'cbor': {
       const headers: Record<string, string> = { 'x-amzn-requestid': requestId, 'x-amzn-query-error': `${error.code};${error.type}` };
-      const body = { __type: `com.amazonaws.cloudwatch#${error.code}`, message: error.message };
+      const body = { __type: `com.amazonaws.${service?.signingName === 'monitoring' ? 'cloudwatch' : (service?.signingName ?? 'unknown')}#${service?.errorShapes?.[error.code] ?? error.code}`, message: error.message };
       return protocol === 'json'
         ? { status: error.status, headers: { ...headers, 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(body) }
         : { status: error.status, headers: { ...headers, 'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor' }, body: encodeCbor(body) };

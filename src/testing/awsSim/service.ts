@@ -28,6 +28,11 @@ export interface ServiceDefinition {
   readonly xmlns: string;
   /** Smithy service shape name: the JSON `X-Amz-Target` prefix and the RPC v2 CBOR path segment. */
   readonly smithyName?: string;
+  /**
+   * For awsQueryCompatible JSON/CBOR services: the error shape each awsQuery code belongs to
+   * (`__type` names the shape, `x-amzn-query-error` carries the code); codes not listed are their own shape.
+   */
+  readonly errorShapes?: Readonly<Record<string, string>>;
   /** Error code of a throttled request (EC2 `RequestLimitExceeded`, others `Throttling`). */
   readonly throttleCode: string;
   readonly actions: Readonly<Record<string, ActionHandler>>;

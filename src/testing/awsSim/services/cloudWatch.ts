@@ -165,6 +165,15 @@ export const cloudWatch: ServiceDefinition = {
   protocol: 'query',
   xmlns: 'http://monitoring.amazonaws.com/doc/2010-08-01/',
   smithyName: 'GraniteServiceVersion20100801',
+  // The CloudWatch model's error shapes and their awsQueryError codes.
+  errorShapes: {
+    ValidationError: 'ValidationException',
+    InvalidParameterValue: 'InvalidParameterValueException',
+    InvalidParameterCombination: 'InvalidParameterCombinationException',
+    MissingParameter: 'MissingRequiredParameterException',
+    InternalServiceError: 'InternalServiceFault',
+    LimitExceeded: 'LimitExceededFault',
+  },
   throttleCode: 'Throttling',
   actions,
 };
