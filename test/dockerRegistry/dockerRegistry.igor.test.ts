@@ -10,11 +10,10 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import type { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
-import { createDockerRegistryProvider } from '../../src/providers/dockerRegistry/DockerRegistryProvider.js';
 import { ManualClock } from '../../src/testing/ManualClock.js';
-import { startDockerRegistry, type DockerRegistryServer, type PushedImage } from '../helpers/dockerRegistryServer.js';
+import { createAppWithDockerRegistry, startDockerRegistry, type DockerRegistryServer, type PushedImage } from '../helpers/dockerRegistryServer.js';
 import { waitFor } from '../helpers/waitFor.js';
 
 const INTERVAL_S = 30;
@@ -98,7 +97,7 @@ describe.each([
         done();
       },
     });
-    app = await createApp({ config, providers: [createDockerRegistryProvider()], logger: pino({ level: 'debug' }, sink), clock });
+    app = await createAppWithDockerRegistry({ config, logger: pino({ level: 'debug' }, sink), clock });
     await app.server.ready();
     app.scheduler.start();
     await waitFor(() => {

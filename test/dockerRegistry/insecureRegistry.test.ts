@@ -5,10 +5,9 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import type { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
-import { createDockerRegistryProvider } from '../../src/providers/dockerRegistry/DockerRegistryProvider.js';
-import { startDockerRegistry, type DockerRegistryServer } from '../helpers/dockerRegistryServer.js';
+import { createAppWithDockerRegistry, startDockerRegistry, type DockerRegistryServer } from '../helpers/dockerRegistryServer.js';
 import { waitFor } from '../helpers/waitFor.js';
 
 describe('insecureRegistry', () => {
@@ -29,7 +28,7 @@ describe('insecureRegistry', () => {
         ],
       },
     });
-    app = await createApp({ config, providers: [createDockerRegistryProvider()], logger: pino({ level: 'silent' }) });
+    app = await createAppWithDockerRegistry({ config, logger: pino({ level: 'silent' }) });
     await app.server.ready();
     app.scheduler.start();
     await waitFor(() => {
