@@ -203,7 +203,8 @@ for (const dialect of ['postgres', 'mysql'] as const) {
         await Promise.all([migrate(client), migrate(other), migrate(client)]);
         await migrate(other);
         const { rows } = await client.query<{ version: number }>('SELECT version FROM cdts_schema_migrations');
-        expect(rows.map((r) => Number(r.version))).toEqual([1]);
+        expect(rows.map((r) => Number(r.version)).sort((x, y) => x - y)).toEqual([1, 2, 3, 4]);
+        await client.query('SELECT id, topic, message, created_at FROM cdts_change_feed');
         await client.query('SELECT id, request_id, owner_id, created_at, saga_ids FROM tasks');
         await client.query('SELECT agent_name, owner_id, lock_acquired, lock_expiry FROM cats_agent_locks');
       } finally {
