@@ -141,6 +141,27 @@ describe('Docker image lookup routes', () => {
     expect((await get<Record<string, unknown>[]>('/dockerRegistry/images/find?account=private&tag=v2')).body[0]).toMatchObject({ tag: 'v2', digest: 'sha256:bbb', artifact: { metadata: { labels: {} } } });
   });
 
+  it('answers hostile query strings with 200 or a 400 JSON body, never a 500', async () => {
+    const values = ['', '%00', '..%2F..%2Fetc', '%5B', '%5D%5B*%3F', 'a%3Ab%3Ac', '%E2%80%AE', '%F0%9F%90%B3', 'x'.repeat(5000), '-1', '1e3', 'true%00', '%25'];
+    const params = ['q', 'account', 'repository', 'tag', 'count', 'includeDetails', 'region', 'unknown'];
+    for (const prefix of ['/dockerRegistry/images', '/titus/images']) {
+      for (const route of ['find', 'tags']) {
+        for (const param of params) {
+          for (const value of values) {
+            const url = `${prefix}/${route}?account=hub&repository=library/nginx&${param}=${value}&${param}=${value}`;
+            for (const u of [url, `${prefix}/${route}?${param}=${value}`]) {
+              const res = await app.server.inject({ method: 'GET', url: u, headers: { 'x-spinnaker-user': 'root' } });
+              expect([200, 400], `${u} -> ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+              const body = JSON.parse(res.body) as unknown;
+              if (res.statusCode === 400) expect(typeof (body as { message?: unknown }).message).toBe('string');
+              else expect(Array.isArray(body)).toBe(true);
+            }
+          }
+        }
+      }
+    }
+  });
+
   it('matches q as a glob inside image ids, limits with count, and never answers a removed account', async () => {
     const byQ = (q: string) => get<{ account: string; repository: string; tag: string }[]>(`/dockerRegistry/images/find?q=${encodeURIComponent(q)}`);
     expect(names((await byQ('nginx:1.2')).body)).toEqual(['hub/library/nginx:1.25', 'hub/library/nginx:1.27']);
