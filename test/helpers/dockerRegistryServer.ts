@@ -82,11 +82,16 @@ export async function createAppWithDockerRegistry(opts: AppOptions): Promise<App
   return createApp({ ...opts, providers: [...(opts.providers ?? []), createDockerRegistryProvider()] });
 }
 
-/** Installs Debian's registry when it is missing (as root, like test/helpers/ensureServers.ts). */
+/**
+ * Installs Debian's registry when it is missing (as root, like test/helpers/ensureServers.ts).
+ * Test files run in parallel processes: one installs while the others wait on a lock file, and
+ * apt waits for a dpkg lock another installer holds.
+ */
 export function ensureDockerRegistryBinary(): void {
   if (existsSync(BINARY)) return;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new Error(`${BINARY} is missing and installing docker-registry needs root`);
-  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry', { stdio: 'inherit', shell: '/bin/bash' });
+  const apt = 'apt-get -o DPkg::Lock::Timeout=300 -qq';
+  execSync(`flock /tmp/docker-registry-install.lock -c 'test -x ${BINARY} || (${apt} update && DEBIAN_FRONTEND=noninteractive ${apt} install -y docker-registry)'`, { stdio: 'inherit', shell: '/bin/bash' });
 }
 
 export async function startDockerRegistry(opts: { auth?: 'none' | 'token'; username?: string; password?: string; tls?: boolean } = {}): Promise<DockerRegistryServer> {
