@@ -175,6 +175,8 @@ export interface AsgInstance {
   readonly launchConfigurationName?: string;
   readonly launchTemplate?: { id: string; name: string; version: string };
   protectedFromScaleIn: boolean;
+  /** The launch or termination activity in progress for this instance (not rendered). */
+  activity?: ScalingActivity;
 }
 
 export interface AsgTag {

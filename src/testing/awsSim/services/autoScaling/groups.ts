@@ -222,8 +222,7 @@ export const groupActions: Record<string, ActionHandler> = {
       ? `At ${iso(ctx.world)} instance ${instanceId} was taken out of service in response to a user request, shrinking the capacity from ${g.desiredCapacity + 1} to ${g.desiredCapacity}.`
       : `At ${iso(ctx.world)} instance ${instanceId} was taken out of service in response to a user request.`;
     if (member.lifecycleState !== 'Terminating') terminateFromGroup(ctx.world, ctx.region, g, member, cause);
-    const activity = ctx.region.autoScaling.activities.find((a) => a.description === `Terminating EC2 instance: ${instanceId}`);
-    return { Activity: activity === undefined ? undefined : renderActivity(activity) };
+    return { Activity: member.activity === undefined ? undefined : renderActivity(member.activity) };
   },
 
   SetInstanceProtection: (ctx, p) => {

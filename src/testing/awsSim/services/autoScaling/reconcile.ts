@@ -84,7 +84,8 @@ export function launchIntoGroup(world: AwsWorld, account: SimAccount, region: Re
         ...(g.launchTemplate === undefined ? {} : { launchTemplate: { ...g.launchTemplate, version: g.launchTemplate.version } }),
         protectedFromScaleIn: g.newInstancesProtectedFromScaleIn,
       });
-      recordActivity(world, region, g, `Launching a new EC2 instance: ${instance.instanceId}`, cause);
+      const member = g.instances[g.instances.length - 1];
+      if (member !== undefined) member.activity = recordActivity(world, region, g, `Launching a new EC2 instance: ${instance.instanceId}`, cause);
       launched++;
     } catch (e) {
       const message = e instanceof AwsError ? e.message : String(e);
@@ -102,7 +103,18 @@ export function terminateFromGroup(world: AwsWorld, region: RegionState, g: Auto
   member.lifecycleState = 'Terminating';
   const instance = region.ec2.instances.get(member.instanceId);
   if (instance !== undefined) beginTermination(world, instance, 'Service initiated');
-  recordActivity(world, region, g, `Terminating EC2 instance: ${member.instanceId}`, cause);
+  finishActivity(world, member, 'Cancelled');
+  member.activity = recordActivity(world, region, g, `Terminating EC2 instance: ${member.instanceId}`, cause);
+}
+
+/** Ends the member's activity in progress (Successful when its instance got where it was going). */
+function finishActivity(world: AwsWorld, member: AsgInstance, status: 'Successful' | 'Cancelled'): void {
+  const activity = member.activity;
+  if (activity === undefined || activity.statusCode !== 'InProgress') return;
+  activity.statusCode = status;
+  activity.progress = 100;
+  activity.endTime = world.now();
+  delete member.activity;
 }
 
 /** Default termination policy: zone with most instances, then not on the current launch settings, then newest index last. */
@@ -127,12 +139,7 @@ export function reconcileGroup(world: AwsWorld, account: SimAccount, region: Reg
     if (member.lifecycleState === 'Terminating') {
       if (instance === undefined || instance.state === 'terminated') {
         g.instances.splice(g.instances.indexOf(member), 1);
-        const activity = region.autoScaling.activities.find((a) => a.autoScalingGroupName === g.name && a.description === `Terminating EC2 instance: ${member.instanceId}` && a.statusCode === 'InProgress');
-        if (activity !== undefined) {
-          activity.statusCode = 'Successful';
-          activity.progress = 100;
-          activity.endTime = world.now();
-        }
+        finishActivity(world, member, 'Successful');
         changes++;
       }
       continue;
@@ -154,12 +161,7 @@ export function reconcileGroup(world: AwsWorld, account: SimAccount, region: Reg
         for (const arn of g.targetGroupArns) registerTarget(region, arn, member.instanceId, undefined, tick);
         for (const name of g.loadBalancerNames) registerWithClassic(region, name, member.instanceId, tick);
       }
-      const activity = region.autoScaling.activities.find((a) => a.autoScalingGroupName === g.name && a.description === `Launching a new EC2 instance: ${member.instanceId}` && a.statusCode === 'InProgress');
-      if (activity !== undefined) {
-        activity.statusCode = 'Successful';
-        activity.progress = 100;
-        activity.endTime = world.now();
-      }
+      finishActivity(world, member, 'Successful');
       changes++;
     }
   }
