@@ -9,7 +9,7 @@ import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigura
 import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, DescribeRegionsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, ModifyLaunchTemplateCommand, RunInstancesCommand, TerminateInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand as CreateClassicCommand, DescribeInstanceHealthCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
-import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand, DescribeTargetGroupAttributesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyTargetGroupAttributesCommand, RegisterTargetsCommand, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand, DescribeTargetGroupsCommand, DescribeTargetGroupAttributesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyTargetGroupAttributesCommand, RegisterTargetsCommand, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient, UploadServerCertificateCommand, paginateListServerCertificates } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -307,6 +307,26 @@ describe('AWS SDK v3 against the simulator', () => {
     expect(malformed.name).toBe('MalformedCertificateException');
     const mismatch = await errorOf(iam.send(new UploadServerCertificateCommand({ ServerCertificateName: 'bad', CertificateBody: pki.serverCert, PrivateKey: pki.clientKey })));
     expect(mismatch.name).toBe('KeyPairMismatchException');
+  });
+
+  it('the fleet generator writes converged groups, healthy targets and running instances that the APIs report', async () => {
+    const other = sim.accounts[1];
+    if (other === undefined) throw new Error('no second account');
+    const result = sim.seedFleet({ accounts: [other.accountId], regions: ['us-west-2'], applications: 2, groupsPerApplication: 10, instancesPerGroup: 3, targetGroups: true });
+    expect(result).toEqual({ groups: 20, instances: 60 });
+    expect(sim.converge()).toBe(1);
+    const asg = new AutoScalingClient(config(other, 'us-west-2'));
+    const pages = await collect(paginateDescribeAutoScalingGroups({ client: asg, pageSize: 50 }, {}));
+    const groups = pages.flatMap((p) => p.AutoScalingGroups ?? []);
+    expect(groups.map((g) => g.AutoScalingGroupName).slice(0, 2)).toEqual(['app0-main-v000', 'app0-main-v001']);
+    expect(groups.every((g) => g.Instances?.length === 3 && g.Instances.every((i) => i.LifecycleState === 'InService'))).toBe(true);
+    const elb = new ElasticLoadBalancingV2Client(config(other, 'us-west-2'));
+    const tg = (await elb.send(new DescribeTargetGroupsCommand({ Names: ['app1-tg'] }))).TargetGroups?.[0];
+    const health = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg?.TargetGroupArn ?? '' }));
+    expect(health.TargetHealthDescriptions?.filter((t) => t.TargetHealth?.State === 'healthy')).toHaveLength(30);
+    const ec2 = new EC2Client(config(other, 'us-west-2'));
+    const running = (await collect(paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: [{ Name: 'tag:spinnaker:application', Values: ['app0'] }] }))).flatMap((p) => p.Reservations?.flatMap((r) => r.Instances ?? []) ?? []);
+    expect(running.map((i) => i.State?.Name)).toEqual(Array(30).fill('running'));
   });
 
   it('faults: throttling codes per service, a token-bucket rate limit on the injected clock, server errors, set over the control API', async () => {

@@ -9,6 +9,8 @@ import type { Clock } from '../../core/Clock.js';
 import { systemClock } from '../../core/Clock.js';
 import { prng } from '../prng.js';
 import { Convergence } from './convergence.js';
+import { seedFleet } from './generator.js';
+import type { FleetResult, FleetSpec } from './generator.js';
 import type { Faults, FaultControl } from './faults.js';
 import { AwsSimServer } from './server.js';
 import type { ServiceDefinition } from './service.js';
@@ -22,6 +24,7 @@ import { sts } from './services/sts.js';
 import { AwsWorld } from './world.js';
 
 export type { Faults } from './faults.js';
+export type { FleetResult, FleetSpec } from './generator.js';
 export { AwsWorld } from './world.js';
 
 export const SERVICES: readonly ServiceDefinition[] = [sts, ec2, autoScaling, elbv2, elb, cloudWatch, iam];
@@ -61,6 +64,8 @@ export interface AwsSim {
   tick(): number;
   /** Ticks until nothing changes (at most 100 steps); returns the number of steps. */
   converge(): number;
+  /** Writes a converged fleet of Auto Scaling groups (generator.ts) without API calls. */
+  seedFleet(spec: FleetSpec): FleetResult;
   close(): Promise<void>;
 }
 
@@ -73,7 +78,7 @@ export async function startAwsSim(options: AwsSimOptions = {}): Promise<AwsSim> 
     clock: options.clock ?? systemClock,
   });
   const convergence = new Convergence(world);
-  const hooks = { tick: () => convergence.tick(), converge: () => convergence.converge() };
+  const hooks = { tick: () => convergence.tick(), converge: () => convergence.converge(), seedFleet: (spec: unknown) => seedFleet(world, spec as FleetSpec) };
   const api = new AwsSimServer(world, SERVICES, hooks, options.faults, prng((options.randomSeed ?? 1) ^ 0x5eed));
   const server = http.createServer((req, res) => void api.handle(req, res));
   server.keepAliveTimeout = 65_000;
@@ -97,6 +102,7 @@ export async function startAwsSim(options: AwsSimOptions = {}): Promise<AwsSim> 
     faults: api.faultControl,
     tick: hooks.tick,
     converge: hooks.converge,
+    seedFleet: (spec) => seedFleet(world, spec),
     close: async () => {
       if (timer !== undefined) clearInterval(timer);
       api.closeAll();
