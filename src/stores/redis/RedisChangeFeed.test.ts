@@ -100,4 +100,22 @@ describe('RedisChangeFeed', () => {
       slow.disconnect();
     }
   });
+
+  it('closes while its subscriber connection is reconnecting, and it does not come back', async () => {
+    const r = await client(0);
+    const slow = new Redis(URL, { retryStrategy: () => 300 });
+    const name = `cdts-test-feed-${randomUUID().slice(0, 8)}`;
+    const feed = new RedisChangeFeed({ redis: slow, keyPrefix: `cdts-test:feed-${randomUUID().slice(0, 8)}:`, connectionName: name });
+    try {
+      await feed.subscribe('t', new Received().handlers);
+      await killConnection(r, name);
+      await pingFailure(feed, 2_000);
+      await feed.close();
+      // Two reconnect delays: a reconnect left scheduled would have connected by then.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(await killConnection(r, name)).toBe(0);
+    } finally {
+      slow.disconnect();
+    }
+  });
 });

@@ -73,11 +73,13 @@ export class RedisChangeFeed implements ChangeFeed {
     this.closed = true;
     this.subs.clear();
     const subscriber = this.subscriber ?? (await this.connecting?.catch(() => undefined));
-    if (subscriber && subscriber.status !== 'end') {
-      const ended = new Promise<void>((resolve) => subscriber.once('end', resolve));
-      subscriber.disconnect();
-      await ended;
-    }
+    if (!subscriber) return;
+    // With a socket open, disconnect() ends it and 'end' follows; while reconnecting there is no
+    // socket, and disconnect() only cancels the reconnect timer.
+    const open = subscriber.status === 'ready' || subscriber.status === 'connect' || subscriber.status === 'connecting';
+    const ended = open ? new Promise<void>((resolve) => subscriber.once('end', resolve)) : undefined;
+    subscriber.disconnect();
+    await ended;
   }
 
   private connect(): Promise<Redis> {
