@@ -89,6 +89,17 @@ for (const dialect of ['mysql', 'postgres'] as const) {
   });
 }
 
+/** The error ping rejects with within `withinMs` (asked every 10 ms). */
+async function pingFailure(feed: PostgresChangeFeed, withinMs: number): Promise<unknown> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    const err = await feed.ping().then(() => undefined, (e: unknown) => e);
+    if (err !== undefined) return err;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`ping kept succeeding for ${withinMs} ms`);
+}
+
 /** Inserts a feed row in a transaction held open on its own connection until commit or rollback. */
 async function insertUncommitted(client: SqlClient, topic: string, message: string, createdAt: number) {
   let decide!: (commit: boolean) => void;
@@ -133,6 +144,31 @@ describe('PostgresChangeFeed', () => {
       await otherNamespace.close();
     }
     expect(await listeners()).toBe(0);
+  });
+
+  it('reports its LISTEN connection down in ping until it is back, and closes while reconnecting', async () => {
+    const { clients, settings, admin } = await scratch('postgres');
+    const applicationName = `cdts-test-feed-${randomBytes(4).toString('hex')}`;
+    const feed = new PostgresChangeFeed({ client: clients[0], settings, applicationName, reconnectMs: { initial: 300, max: 300 } });
+    const terminate = async () =>
+      (await admin.query<{ ok: boolean }>('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = ?', [applicationName])).rows.length;
+    try {
+      const got = new Received();
+      await feed.subscribe('t', got.handlers);
+      await feed.ping();
+      expect(await terminate()).toBe(1);
+      expect(String(await pingFailure(feed, 2_000))).toMatch(/LISTEN connection is down/);
+      await got.until('onGap', () => got.gaps === 1);
+      await feed.ping();
+      expect(await terminate()).toBe(1);
+      await pingFailure(feed, 2_000);
+      await feed.close();
+      // Two reconnect delays: a reconnect left scheduled would have connected by then.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(await terminate()).toBe(0);
+    } finally {
+      await feed.close();
+    }
   });
 
   it('caps messages below the 8000 bytes PostgreSQL allows a NOTIFY payload', async () => {
