@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The whole-suite secret audit: capture mode on for every worker, the scan at the end.
+    globalSetup: ['test/secretAudit.globalSetup.ts'],
   },
 });

@@ -1,0 +1,14 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Registers a secret value a test gives the service by a way the audit cannot see in its inputs
+ * (a password file, a command's output, a server's credentials), so the whole-suite secret audit
+ * (test/secretAudit.globalSetup.ts) looks for it in every response, log line and store file.
+ * Returns the value. Outside capture mode it only returns it.
+ */
+export function registerTestSecret(value: string, what: string): string {
+  const dir = process.env.CLOUDDRIVER_CAPTURE_DIR;
+  if (dir) appendFileSync(join(dir, `secrets-${process.pid}.log`), `${JSON.stringify({ value, what })}\n`);
+  return value;
+}
