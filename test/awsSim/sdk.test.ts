@@ -5,7 +5,7 @@
  * processes, policies wired to CloudWatch alarms, ELBv2 target health, CloudWatch over AWS JSON
  * 1.0, IAM server certificates, and the fault switches (throttling, rate limits, errors).
  */
-import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand, DeleteLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, DescribeLifecycleHooksCommand, ExecutePolicyCommand, PutLifecycleHookCommand, PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand, ResumeProcessesCommand, SetDesiredCapacityCommand, SuspendProcessesCommand, paginateDescribeAutoScalingGroups, paginateDescribeScalingActivities } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, CancelInstanceRefreshCommand, CreateAutoScalingGroupCommand, DescribeInstanceRefreshesCommand, StartInstanceRefreshCommand, CreateLaunchConfigurationCommand, DeleteLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, DescribeLifecycleHooksCommand, ExecutePolicyCommand, PutLifecycleHookCommand, PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand, ResumeProcessesCommand, SetDesiredCapacityCommand, SuspendProcessesCommand, paginateDescribeAutoScalingGroups, paginateDescribeScalingActivities } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, DescribeRegionsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, ModifyLaunchTemplateCommand, RunInstancesCommand, TerminateInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand as CreateClassicCommand, DescribeInstanceHealthCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
@@ -216,6 +216,38 @@ describe('AWS SDK v3 against the simulator', () => {
     expect(tooBig).toEqual({ name: 'ValidationError', code: 'ValidationError', message: 'New SetDesiredCapacity value 9 is above max value 4 for the AutoScalingGroup.', status: 400 });
     const inUse = await errorOf(asg.send(new DeleteLaunchConfigurationCommand({ LaunchConfigurationName: 'batch-v000-lc' })));
     expect(inUse).toEqual(expect.objectContaining({ name: 'ResourceInUseFault', code: 'ResourceInUse' }));
+  });
+
+  it('Auto Scaling instance refresh replaces instances onto a new launch template version, keeping MinHealthyPercentage in service', async () => {
+    const ec2 = new EC2Client(config());
+    const asg = new AutoScalingClient(config());
+    const imageId = (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images?.[0]?.ImageId ?? '';
+    const lt = await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'refresh-v000', LaunchTemplateData: { ImageId: imageId, InstanceType: 't3.micro' } }));
+    const ltId = lt.LaunchTemplate?.LaunchTemplateId ?? '';
+    await asg.send(new CreateAutoScalingGroupCommand({ AutoScalingGroupName: 'refresh-v000', LaunchTemplate: { LaunchTemplateId: ltId, Version: '1' }, MinSize: 4, MaxSize: 4, AvailabilityZones: ['us-east-1a', 'us-east-1b'] }));
+    sim.converge();
+    const before = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['refresh-v000'] }))).AutoScalingGroups?.[0]?.Instances?.map((i) => i.InstanceId ?? '') ?? [];
+    await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: ltId, LaunchTemplateData: { ImageId: imageId, InstanceType: 't3.small' } }));
+    const started = await asg.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: 'refresh-v000', Preferences: { MinHealthyPercentage: 50 }, DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: ltId, Version: '2' } } }));
+    expect((await errorOf(asg.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: 'refresh-v000' })))).code).toBe('InstanceRefreshInProgress');
+    let minInService = 4;
+    for (let i = 0; i < 30; i++) {
+      if (sim.tick() === 0) break;
+      const g = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['refresh-v000'] }))).AutoScalingGroups?.[0];
+      minInService = Math.min(minInService, g?.Instances?.filter((x) => x.LifecycleState === 'InService').length ?? 0);
+    }
+    expect(minInService).toBe(2);
+    const [refreshes, after] = await Promise.all([
+      asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: 'refresh-v000' })),
+      asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['refresh-v000'] })),
+    ]);
+    expect(refreshes.InstanceRefreshes?.[0]).toEqual(expect.objectContaining({ InstanceRefreshId: started.InstanceRefreshId, Status: 'Successful', PercentageComplete: 100, InstancesToUpdate: 0 }));
+    const now = after.AutoScalingGroups?.[0]?.Instances ?? [];
+    expect(now.filter((i) => i.LifecycleState === 'InService')).toHaveLength(4);
+    expect(now.some((i) => before.includes(i.InstanceId ?? ''))).toBe(false);
+    const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: now.map((i) => i.InstanceId ?? '') }));
+    expect(described.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceType)).toEqual(Array(4).fill('t3.small'));
+    expect((await errorOf(asg.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: 'refresh-v000' })))).code).toBe('ActiveInstanceRefreshNotFound');
   });
 
   it('Auto Scaling policies report the CloudWatch alarms that call them; scheduled actions and lifecycle hooks are kept', async () => {

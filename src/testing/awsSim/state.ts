@@ -247,6 +247,21 @@ export interface ScalingActivity {
   readonly details: string;
 }
 
+export interface InstanceRefresh {
+  readonly id: string;
+  readonly autoScalingGroupName: string;
+  status: 'Pending' | 'InProgress' | 'Successful' | 'Failed' | 'Cancelled';
+  statusReason?: string;
+  readonly startTime: Date;
+  endTime?: Date;
+  readonly minHealthyPercentage: number;
+  /** Instances still to be replaced. */
+  readonly toReplace: Set<string>;
+  readonly total: number;
+  readonly preferences: Record<string, unknown>;
+  readonly desiredConfiguration?: Record<string, unknown>;
+}
+
 export interface AutoScalingState {
   readonly groups: Map<string, AutoScalingGroup>;
   readonly launchConfigurations: Map<string, LaunchConfiguration>;
@@ -254,6 +269,7 @@ export interface AutoScalingState {
   readonly scheduledActions: Map<string, ScheduledAction>;
   readonly lifecycleHooks: Map<string, LifecycleHook>;
   readonly activities: ScalingActivity[];
+  readonly instanceRefreshes: InstanceRefresh[];
 }
 
 // ---- Elastic Load Balancing v2 ---------------------------------------------------------------
@@ -407,7 +423,7 @@ export function emptyRegion(name: string): RegionState {
   return {
     name,
     ec2: { vpcs: new Map(), subnets: new Map(), securityGroups: new Map(), keyPairs: new Map(), images: new Map(), instances: new Map(), launchTemplates: new Map(), addresses: new Map(), tags: new Map() },
-    autoScaling: { groups: new Map(), launchConfigurations: new Map(), policies: new Map(), scheduledActions: new Map(), lifecycleHooks: new Map(), activities: [] },
+    autoScaling: { groups: new Map(), launchConfigurations: new Map(), policies: new Map(), scheduledActions: new Map(), lifecycleHooks: new Map(), activities: [], instanceRefreshes: [] },
     elbv2: { loadBalancers: new Map(), listeners: new Map(), rules: new Map(), targetGroups: new Map(), tags: new Map() },
     elb: { loadBalancers: new Map() },
     cloudWatch: { alarms: new Map(), tags: new Map() },

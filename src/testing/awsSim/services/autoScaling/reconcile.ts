@@ -131,8 +131,46 @@ function pickVictim(region: RegionState, g: AutoScalingGroup): AsgInstance | und
   return pool.reduce((a, b) => (launchTime(b) < launchTime(a) ? b : a));
 }
 
-export function reconcileGroup(world: AwsWorld, account: SimAccount, region: RegionState, g: AutoScalingGroup): number {
+/**
+ * A rolling instance refresh (StartInstanceRefresh): while fewer than
+ * `desired - ceil(desired * MinHealthyPercentage / 100)` (at least one) instances are out of
+ * service, terminate more of the instances the refresh still has to replace; the normal
+ * convergence launches their replacements from the group's current launch settings. Done when
+ * none is left and the group is InService at capacity.
+ */
+function stepRefresh(world: AwsWorld, region: RegionState, g: AutoScalingGroup): number {
+  const refresh = region.autoScaling.instanceRefreshes.find((r) => r.autoScalingGroupName === g.name && (r.status === 'Pending' || r.status === 'InProgress'));
+  if (refresh === undefined) return 0;
   let changes = 0;
+  if (refresh.status === 'Pending') {
+    refresh.status = 'InProgress';
+    changes++;
+  }
+  for (const id of refresh.toReplace) if (!g.instances.some((i) => i.instanceId === id && i.lifecycleState !== 'Terminating')) refresh.toReplace.delete(id);
+  const inService = g.instances.filter((i) => i.lifecycleState === 'InService').length;
+  if (refresh.toReplace.size === 0) {
+    if (inService >= g.desiredCapacity && g.instances.every((i) => i.lifecycleState === 'InService')) {
+      refresh.status = 'Successful';
+      refresh.endTime = world.now();
+      changes++;
+    }
+    return changes;
+  }
+  const allowedDown = Math.max(1, g.desiredCapacity - Math.ceil((g.desiredCapacity * refresh.minHealthyPercentage) / 100));
+  const down = g.desiredCapacity - inService;
+  for (let n = down; n < allowedDown; n++) {
+    const id = [...refresh.toReplace][0];
+    const member = g.instances.find((i) => i.instanceId === id);
+    if (id === undefined || member === undefined) break;
+    refresh.toReplace.delete(id);
+    terminateFromGroup(world, region, g, member, `At ${iso(world)} an instance was taken out of service in response to an instance refresh.`);
+    changes++;
+  }
+  return changes;
+}
+
+export function reconcileGroup(world: AwsWorld, account: SimAccount, region: RegionState, g: AutoScalingGroup): number {
+  let changes = stepRefresh(world, region, g);
   const tick = world.tickCount;
   for (const member of [...g.instances]) {
     const instance = region.ec2.instances.get(member.instanceId);
