@@ -127,6 +127,16 @@ export function describeChangeFeedContract(name: string, factory: () => Promise<
       expect(two.messages).toEqual(['y1', 'y2']);
     });
 
+    it("keeps one publisher's order across its topics", async () => {
+      const got = new Received();
+      await b.subscribe('left', got.handlers);
+      await b.subscribe('right', got.handlers);
+      const sent = Array.from({ length: 40 }, (_, i) => `${i % 3 === 0 ? 'left' : 'right'}-${i}`);
+      await Promise.all(sent.map((m) => a.publish(m.split('-')[0] as string, m)));
+      await got.count(sent.length);
+      expect(got.messages).toEqual(sent);
+    });
+
     it('stops delivering to a subscription after unsubscribe and keeps the others', async () => {
       const gone = new Received();
       const kept = new Received();
