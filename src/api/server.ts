@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
@@ -37,10 +37,17 @@ function deeperThan(body: unknown, limit: number): boolean {
 const CAPTURE_DIR = process.env.CLOUDDRIVER_CAPTURE_DIR || undefined;
 const captured = new WeakSet<object>();
 
-function capture(file: string, text: string): void {
+const captureFiles = new Map<string, number>();
+
+/** Appends a record to this process's capture file of that kind (synchronously: a crash loses nothing). */
+function capture(kind: string, text: string): void {
   if (CAPTURE_DIR === undefined) return;
-  mkdirSync(CAPTURE_DIR, { recursive: true });
-  appendFileSync(join(CAPTURE_DIR, `${file}-${process.pid}.log`), text.endsWith('\n') ? text : `${text}\n`);
+  let fd = captureFiles.get(kind);
+  if (fd === undefined) {
+    mkdirSync(CAPTURE_DIR, { recursive: true });
+    captureFiles.set(kind, (fd = openSync(join(CAPTURE_DIR, `${kind}-${process.pid}.log`), 'a')));
+  }
+  writeSync(fd, text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /**
