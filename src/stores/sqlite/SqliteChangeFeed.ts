@@ -33,13 +33,16 @@ export class SqliteChangeFeed extends PollingChangeFeed {
   }
 }
 
+const DELETE_CHUNK = 5_000;
+
 function sqliteTable(db: SqliteDatabase): ChangeFeedTable {
   const s = {
     insert: db.prepare('INSERT INTO cdts_change_feed (topic, message, created_at) VALUES (?, ?, ?)'),
     maxId: db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM cdts_change_feed'),
     readFrom: db.prepare<[number, number], ChangeFeedRow>('SELECT id, topic, message FROM cdts_change_feed WHERE id >= ? ORDER BY id LIMIT ?'),
     firstSince: db.prepare<[number], { id: number }>('SELECT id FROM cdts_change_feed WHERE created_at >= ? ORDER BY id LIMIT 1'),
-    deleteBelow: db.prepare('DELETE FROM cdts_change_feed WHERE id < ?'),
+    // In chunks, yielding between them: the database calls block the event loop.
+    deleteBelow: db.prepare(`DELETE FROM cdts_change_feed WHERE id IN (SELECT id FROM cdts_change_feed WHERE id < ? ORDER BY id LIMIT ${DELETE_CHUNK})`),
   };
   const insertAll = db.transaction((rows: Parameters<ChangeFeedTable['insert']>[0]) => {
     for (const r of rows) s.insert.run(r.topic, r.message, r.createdAt);
@@ -59,7 +62,7 @@ function sqliteTable(db: SqliteDatabase): ChangeFeedTable {
     },
     purge: async (cutoff) => {
       const keepFrom = s.firstSince.get(cutoff)?.id ?? maxId();
-      s.deleteBelow.run(keepFrom);
+      while (s.deleteBelow.run(keepFrom).changes === DELETE_CHUNK) await new Promise((resolve) => setImmediate(resolve));
     },
     ping: async () => void maxId(),
   };

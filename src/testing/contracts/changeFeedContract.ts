@@ -324,6 +324,15 @@ export function describePollingChangeFeedContract(name: string, factory: () => P
       expect(got.gaps).toBe(0);
     });
 
+    it('purges a backlog larger than one delete chunk', async () => {
+      await Promise.all(Array.from({ length: 12_000 }, (_, i) => fx.a.publish('backlog', `m${i}`)));
+      expect(await fx.rowCount()).toBe(12_001);
+      fx.clock.advance(5 * 60_000 + 1);
+      await fx.a.publish('backlog', 'fresh');
+      // The newest old row stays (see purge), beside the fresh one.
+      expect(await fx.rowCount()).toBe(2);
+    });
+
     it('delivers a row that commits after a newer one, once', async (ctx) => {
       if (!fx.insertUncommitted) return ctx.skip();
       const got = new Received();
