@@ -32,6 +32,20 @@ describeTaskRepositoryContract('dual (in-memory primary, in-memory previous)', a
   cleanup: async () => undefined,
 }));
 
+describe("Clouddriver's dual-task-repository properties", () => {
+  it('become storage.tasks / storage.tasksPrevious by class or bean name; an unknown repository is named', () => {
+    const config = parseConfig({
+      'dual-task-repository': { enabled: true, 'primary-class': 'com.netflix.spinnaker.clouddriver.sql.SqlTaskRepository', 'previous-name': 'redisTaskRepository' },
+      sql: { connectionPools: { default: { jdbcUrl: 'jdbc:mysql://db:3306/clouddriver' } } },
+      redis: { connection: 'redis://redis:6379' },
+    });
+    expect([config.storage.tasks, config.storage.tasksPrevious]).toEqual(['mysql', 'redis']);
+    expect(parseConfig({ 'dual-task-repository': { enabled: false, 'previous-class': 'x.RedisTaskRepository' } }).storage.tasksPrevious).toBeUndefined();
+    expect(() => parseConfig({ 'dual-task-repository': { enabled: true, 'previous-name': 'cassandraTaskRepository' } })).toThrow(/storage.tasksPrevious: .*cassandraTaskRepository/);
+    expect(() => parseConfig({ storage: { tasks: 'sqlite', tasksPrevious: 'sqlite' } })).toThrow(/storage.tasksPrevious: must differ from storage.tasks/);
+  });
+});
+
 interface TaskJson {
   id: string;
   ownerId: string;

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { InMemoryTaskRepository } from '../../stores/memory/InMemoryTaskRepository.js';
 import { systemClock } from '../Clock.js';
-import { ValidationError } from '../errors.js';
+import { ServiceUnavailableError, ValidationError } from '../errors.js';
 import { silentLogger } from '../Logger.js';
 import { currentEntry, type TaskRecord } from '../tasks/Task.js';
+import type { Authorizer } from '../security/Authorizer.js';
 import { TaskExecutionSealer } from '../tasks/TaskExecutionSealer.js';
 import { defineOperation } from './OperationDefinition.js';
 import { OperationRegistry } from './OperationRegistry.js';
@@ -184,11 +185,11 @@ describe('OrchestrationProcessor with a task storage key (tasks survive their in
   const SECRET = `s3cr3t-${randomBytes(8).toString('hex')}`;
 
   /** Two instances (A and B) sharing one task repository, each with its own registry. */
-  function cluster(opts: { keyA?: Buffer; keyB?: Buffer } = { keyA: key, keyB: key }) {
+  function cluster(opts: { keyA?: Buffer; keyB?: Buffer; authorizerB?: Authorizer } = { keyA: key, keyB: key }) {
     const tasks = new InMemoryTaskRepository();
     const runs: string[] = [];
     let flakyAttempts = 0;
-    const instance = (ownerId: string, sealingKey: Buffer | undefined) => {
+    const instance = (ownerId: string, sealingKey: Buffer | undefined, authorizer?: Authorizer) => {
       const registry = new OperationRegistry();
       registry.register('p', defineOperation({
         name: 'flaky',
@@ -226,6 +227,7 @@ describe('OrchestrationProcessor with a task storage key (tasks survive their in
         logger: silentLogger,
         accountExists: () => true,
         ...(sealingKey === undefined ? {} : { sealer: new TaskExecutionSealer(sealingKey) }),
+        ...(authorizer === undefined ? {} : { authorizer }),
       });
     };
     const settle = async (id: string, state: string): Promise<TaskRecord> => {
@@ -236,7 +238,7 @@ describe('OrchestrationProcessor with a task storage key (tasks survive their in
       }
       throw new Error(`task did not reach ${state}`);
     };
-    return { tasks, runs, a: instance('a@h', opts.keyA), b: instance('b@h', opts.keyB), settle };
+    return { tasks, runs, a: instance('a@h', opts.keyA), b: instance('b@h', opts.keyB, opts.authorizerB), settle };
   }
   const identity = { user: 'alice', accounts: ['prod'], context: { 'x-spinnaker-user': 'alice' } };
 
@@ -297,6 +299,15 @@ describe('OrchestrationProcessor with a task storage key (tasks survive their in
     expect(failed.resultObjects[0]).toMatchObject({ cause: 'TaskInterrupted', message: expect.stringContaining('once may not be run twice') });
     expect(failed.execution).toBeUndefined();
     expect(await b.recoverOrphanedTasks((owner) => owner === 'a@h')).toEqual({ failed: 0, resumed: 0 });
+  });
+
+  it('leaves an orphan for a later sweep while the permissions of its submitter cannot be known', async () => {
+    const fiatDown: Authorizer = { enabled: true, permissions: async () => Promise.reject(new ServiceUnavailableError('Fiat is unreachable')) };
+    const { a, b, tasks } = cluster({ keyA: key, keyB: key, authorizerB: fiatDown });
+    const t = await a.submit('p', [{ name: 'idempotent', description: { label: 'x', hang: true } }]);
+    expect(await b.recoverOrphanedTasks((owner) => owner === 'a@h')).toEqual({ failed: 0, resumed: 0 });
+    const still = await tasks.get(t.id);
+    expect(still && [currentEntry(still).state, still.ownerId]).toEqual(['STARTED', 'a@h']);
   });
 
   it(`fails an orphan that was already resumed ${MAX_ORPHAN_RESUMES} times`, async () => {
