@@ -7,7 +7,7 @@
  */
 import { AutoScalingClient, CancelInstanceRefreshCommand, CreateAutoScalingGroupCommand, DescribeInstanceRefreshesCommand, StartInstanceRefreshCommand, CreateLaunchConfigurationCommand, DeleteLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, DescribeLifecycleHooksCommand, ExecutePolicyCommand, PutLifecycleHookCommand, PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand, ResumeProcessesCommand, SetDesiredCapacityCommand, SuspendProcessesCommand, paginateDescribeAutoScalingGroups, paginateDescribeScalingActivities } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
-import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, DescribeRegionsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, ModifyLaunchTemplateCommand, RunInstancesCommand, TerminateInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, DescribeAccountAttributesCommand, DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, DescribeRegionsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, ModifyLaunchTemplateCommand, RunInstancesCommand, TerminateInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand as CreateClassicCommand, DescribeInstanceHealthCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand, DescribeTargetGroupsCommand, DescribeTargetGroupAttributesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyTargetGroupAttributesCommand, RegisterTargetsCommand, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient, UploadServerCertificateCommand, paginateListServerCertificates } from '@aws-sdk/client-iam';
@@ -119,6 +119,11 @@ describe('AWS SDK v3 against the simulator', () => {
     const [westInstances, westVpcs] = await Promise.all([west.send(new DescribeInstancesCommand({})), west.send(new DescribeVpcsCommand({}))]);
     expect(westInstances.Reservations).toEqual([]);
     expect(westVpcs.Vpcs?.[0]?.IsDefault).toBe(true);
+    const attributes = await west.send(new DescribeAccountAttributesCommand({ AttributeNames: ['default-vpc', 'supported-platforms'] }));
+    expect(attributes.AccountAttributes?.map((a) => [a.AttributeName, a.AttributeValues?.map((v) => v.AttributeValue)])).toEqual([
+      ['supported-platforms', ['VPC']],
+      ['default-vpc', [westVpcs.Vpcs?.[0]?.VpcId]],
+    ]);
   });
 
   it('EC2 eventual consistency (a test switch): a new instance is unknown to Describe until the next tick', async () => {

@@ -130,6 +130,36 @@ export const miscActions: Record<string, ActionHandler> = {
     };
   },
 
+  /** DescribeAccountAttributes: the platform is VPC-only; default-vpc is the region's default VPC. */
+  DescribeAccountAttributes: (ctx, p) => {
+    const wanted = strings(p, 'AttributeName');
+    const dflt = [...ctx.region.ec2.vpcs.values()].find((v) => v.isDefault)?.vpcId ?? 'none';
+    const attributes: Record<string, string[]> = {
+      'supported-platforms': ['VPC'],
+      'default-vpc': [dflt],
+      'max-instances': ['20'],
+      'vpc-max-security-groups-per-interface': ['5'],
+      'max-elastic-ips': ['5'],
+      'vpc-max-elastic-ips': ['5'],
+    };
+    for (const w of wanted) if (!(w in attributes)) throw new AwsError('InvalidParameterValue', `Value (${w}) for parameter attributeName is invalid.`);
+    return {
+      accountAttributeSet: Object.entries(attributes)
+        .filter(([name]) => wanted.length === 0 || wanted.includes(name))
+        .map(([attributeName, values]) => ({ attributeName, attributeValueSet: values.map((attributeValue) => ({ attributeValue })) })),
+    };
+  },
+
+  /**
+   * DescribeReservedInstances: reservations cannot be purchased in the simulator, so an account
+   * holds none; ids asked for are InvalidReservedInstancesId.NotFound (filters are accepted).
+   */
+  DescribeReservedInstances: (_ctx, p) => {
+    const ids = strings(p, 'ReservedInstancesId');
+    if (ids.length > 0) throw new AwsError('InvalidReservedInstancesId.NotFound', `The reserved instances ID '${ids.join(', ')}' does not exist`);
+    return { reservedInstancesSet: [] };
+  },
+
   // ---- images -----------------------------------------------------------------------------------
 
   DescribeImages: (ctx, p) => {
