@@ -126,6 +126,7 @@ describe.each(backends)('tasks across instances sharing $name', (backend) => {
     expect(submitted.status).toBe(200);
     const seen = await task(b, submitted.body.id);
     expect(seen).toMatchObject({ id: submitted.body.id, ownerId: a.ownerId, status: { completed: false } });
+    expect(seen).not.toHaveProperty('execution'); // the sealed operations never leave the store
     const listed = await call<TaskJson[]>(b, 'GET', '/task');
     expect(listed.body.map((t) => t.id)).toContain(submitted.body.id);
     const done = await waitFor(async () => {
