@@ -65,13 +65,14 @@ describe('secret audit scanner', () => {
     const { dir, token, password, stringData, data, registered } = capture();
     appendFileSync(join(dir, 'responses-1.log'), `GET /manifests/k/default/secret%20s 200\n{"data":{"key":"${b64(data)}"}}\n`);
     appendFileSync(join(dir, 'log-1.log'), `{"level":50,"msg":"apply failed: ${stringData}"}\n{"level":20,"msg":"auth","header":"Basic ${b64(password)}"}\n`);
+    appendFileSync(join(dir, 'responses-1.log'), `GET /credentials/k 200\n{"kubeconfig":"token: sim-token-cluster-${hex(3)}"}\n`); // a file-based kubeconfig's token: known by its shape
     writeFileSync(join(dir, 'stores', '2-clouddriver.db'), Buffer.concat([Buffer.from([0, 255]), Buffer.from(`{"kubeconfig":"token: ${token}","note":"${registered}"}`), Buffer.from([0])]));
     const leaks = findLeaks(dir, collectSecrets(dir));
     const where = (file: string) => leaks.filter((l) => l.file.endsWith(file)).map((l) => l.secret);
-    expect(where('responses-1.log')).toEqual(expect.arrayContaining(['POST /kubernetes/ops: Secret data']));
+    expect(where('responses-1.log')).toEqual(expect.arrayContaining(['POST /kubernetes/ops: Secret data', "a Kubernetes simulator's bearer token"]));
     expect(where('log-1.log')).toEqual(expect.arrayContaining(['POST /kubernetes/ops: Secret stringData', 'config: password (base64)']));
     expect(where('2-clouddriver.db')).toEqual(expect.arrayContaining(['config: kubeconfig token', 'a password file']));
-    for (const leak of leaks) for (const secret of [token, password, stringData, data, registered]) expect(leak.excerpt).not.toContain(secret);
+    for (const leak of leaks) for (const secret of [token, password, stringData, data, registered, 'sim-token-']) expect(leak.excerpt).not.toContain(secret);
   });
 });
 

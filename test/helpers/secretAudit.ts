@@ -22,6 +22,11 @@ export const MIN_SECRET_LENGTH = 8;
 const SECRET_KEY = /(password|passwd|token|secret|secretkey|secretaccesskey|apikey|privatekey)$/i;
 /** Secret lines inside a kubeconfig (YAML or JSON). */
 const KUBECONFIG_SECRET = /["']?(token|password|client-key-data|client-secret|id-token|refresh-token)["']?\s*:\s*["']?([^\s"',}]+)/g;
+/**
+ * Secrets known by their shape rather than their value: the Kubernetes simulator's bearer tokens
+ * (`sim-token-{cluster}`), whichever way a test handed the kubeconfig over (contents or a file).
+ */
+const SECRET_PATTERNS: readonly { readonly what: string; readonly pattern: RegExp }[] = [{ what: "a Kubernetes simulator's bearer token", pattern: /sim-token-[A-Za-z0-9-]+/ }];
 /** Placeholders redaction writes, never secrets. */
 const NOT_SECRETS = new Set(['[secret]', '[REDACTED]', '<redacted>']);
 
@@ -101,11 +106,16 @@ export function findLeaks(dir: string, secrets: readonly Secret[]): Leak[] {
   const leaks: Leak[] = [];
   for (const file of targets) {
     const text = readFileSync(file).toString('latin1');
-    for (const { value, what } of secrets) {
-      const at = text.indexOf(Buffer.from(value).toString('latin1'));
+    const matches = [
+      ...secrets.map(({ value, what }) => ({ what, value: Buffer.from(value).toString('latin1') })),
+      ...SECRET_PATTERNS.map(({ what, pattern }) => ({ what, value: pattern.exec(text)?.[0] ?? '' })),
+    ];
+    for (const { value, what } of matches) {
+      const at = value === '' ? -1 : text.indexOf(value);
       if (at < 0) continue;
       let excerpt = text.slice(Math.max(0, at - 120), at + value.length + 120);
       for (const other of secrets) excerpt = excerpt.split(other.value).join('<secret>'); // never print any secret
+      for (const { pattern } of SECRET_PATTERNS) excerpt = excerpt.replace(new RegExp(pattern.source, 'g'), '<secret>');
       excerpt = excerpt.replace(/[^\x20-\x7e]/g, '.');
       leaks.push({ secret: what, file, excerpt });
     }
