@@ -34,7 +34,8 @@ interface TaskJson {
 /** A shared backend for tasks and leases, isolated for this file; `storage` is the config's section. */
 interface Backend {
   readonly name: string;
-  open(): Promise<{ storage: Record<string, unknown>; cleanup(): Promise<void> }>;
+  /** `dump` is every task row or key as text, for looking for values in the raw store. */
+  open(): Promise<{ storage: Record<string, unknown>; dump(): Promise<string>; cleanup(): Promise<void> }>;
 }
 
 /** Redis database 12 belongs to this file (emptied before use): its sweeps must not meet other suites' tasks. */
@@ -48,6 +49,14 @@ const backends: Backend[] = [
       await redis.flushdb();
       return {
         storage: { cache: 'memory', tasks: 'redis', leases: 'redis', redis: { connection: REDIS_URL } },
+        async dump() {
+          const out: unknown[] = [];
+          for (const key of await redis.keys('*')) {
+            const type = await redis.type(key);
+            out.push(key, type === 'hash' ? await redis.hgetall(key) : type === 'list' ? await redis.lrange(key, 0, -1) : type === 'set' ? await redis.smembers(key) : type === 'string' ? await redis.get(key) : type);
+          }
+          return JSON.stringify(out);
+        },
         async cleanup() {
           await redis.flushdb();
           await redis.quit();
@@ -65,6 +74,10 @@ const backends: Backend[] = [
       await admin.query(`CREATE SCHEMA ${schema}`);
       return {
         storage: { cache: 'memory', tasks: 'postgres', leases: 'postgres', sql: { url: `${base}?currentSchema=${schema}` } },
+        async dump() {
+          const tables = ['tasks', 'task_states', 'task_results', 'task_outputs', 'task_executions'];
+          return JSON.stringify(await Promise.all(tables.map(async (t) => (await admin.query(`SELECT * FROM ${schema}.${t}`)).rows)));
+        },
         async cleanup() {
           await admin.query(`DROP SCHEMA ${schema} CASCADE`);
           await admin.close();
@@ -79,6 +92,7 @@ describe.each(backends)('tasks across instances sharing $name', (backend) => {
   let keyFile: string;
   let storage: Record<string, unknown>;
   let cleanup: () => Promise<void>;
+  let dump: () => Promise<string>;
   const apps: App[] = [];
   let a: App;
   let b: App;
@@ -110,7 +124,7 @@ describe.each(backends)('tasks across instances sharing $name', (backend) => {
     dir = mkdtempSync(join(tmpdir(), 'cd-task-cluster-'));
     keyFile = join(dir, 'task-storage.key');
     writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
-    ({ storage, cleanup } = await backend.open());
+    ({ storage, cleanup, dump } = await backend.open());
     a = await instance();
     b = await instance();
   }, 60_000);
@@ -137,6 +151,18 @@ describe.each(backends)('tasks across instances sharing $name', (backend) => {
     expect(done.status.failed).toBe(false);
     expect(done.resultObjects).toContainEqual({ label: 'shared', pid: process.pid });
     expect((await call<TaskJson[]>(b, 'GET', '/task')).body.map((t) => t.id)).not.toContain(submitted.body.id);
+  });
+
+  it("keeps a running task's operations in the shared store only sealed, and drops them when it ends", async () => {
+    const token = `tok-${randomBytes(12).toString('hex')}`;
+    const submitted = await call<{ id: string }>(a, 'POST', '/tasktest/ops', [{ slowIdempotent: { account: 'slow', label: 'sealed', waitMs: 1_000, token } }]);
+    const whileRunning = await dump();
+    expect(whileRunning).toContain(submitted.body.id);
+    expect(whileRunning).toContain('aes-256-gcm:v1:');
+    expect(whileRunning).not.toContain(token);
+    expect(whileRunning).not.toContain(Buffer.from(token).toString('base64'));
+    await waitFor(async () => expect((await task(b, submitted.body.id)).status.completed).toBe(true));
+    expect(await dump()).not.toContain('aes-256-gcm:v1:');
   });
 
   it('a task that failed retryably on one instance is resumed through the other', async () => {
