@@ -187,7 +187,6 @@ export class OrchestrationProcessor {
     return { failed, resumed };
   }
 
-
   /** Stops intake and waits up to `limitMs` for running tasks; the rest are signalled to abort. */
   async drain(limitMs: number): Promise<void> {
     this.accepting = false;
