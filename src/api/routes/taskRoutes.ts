@@ -9,7 +9,12 @@ export interface TaskRouteDeps {
   readonly orchestration: OrchestrationProcessor;
 }
 
-/** `GET /task/{id}` (404 when unknown), `GET /task` (not yet completed), `POST /task/{id}:resume`. */
+/**
+ * `GET /task/{id}` (404 when unknown), `GET /task` (not yet completed), `POST /task/{id}:resume`
+ * (OperationsController): with a shared task store every instance answers the same; resume works
+ * on any instance when a task storage key is configured, else only on the one that ran the task
+ * (`OrchestrationProcessor.resume` says which in its 404).
+ */
 export function registerTaskRoutes(app: FastifyInstance, deps: TaskRouteDeps): void {
   app.get('/task', async () => (await deps.tasks.listRunning()).map(toTaskJson));
   app.get<{ Params: { id: string } }>('/task/:id', async (req) => {
