@@ -7,9 +7,9 @@
  */
 import { AutoScalingClient, CancelInstanceRefreshCommand, CreateAutoScalingGroupCommand, DescribeInstanceRefreshesCommand, StartInstanceRefreshCommand, CreateLaunchConfigurationCommand, DeleteLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, DescribeLifecycleHooksCommand, ExecutePolicyCommand, PutLifecycleHookCommand, PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand, ResumeProcessesCommand, SetDesiredCapacityCommand, SuspendProcessesCommand, paginateDescribeAutoScalingGroups, paginateDescribeScalingActivities } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
-import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, DescribeAccountAttributesCommand, DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, DescribeRegionsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, ModifyLaunchTemplateCommand, RunInstancesCommand, TerminateInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
-import { CreateLoadBalancerCommand as CreateClassicCommand, DescribeInstanceHealthCommand, ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
-import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand, DescribeTargetGroupsCommand, DescribeTargetGroupAttributesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyTargetGroupAttributesCommand, RegisterTargetsCommand, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { AuthorizeSecurityGroupIngressCommand, CreateLaunchTemplateCommand, CreateSecurityGroupCommand, UpdateSecurityGroupRuleDescriptionsIngressCommand, CreateLaunchTemplateVersionCommand, DescribeAccountAttributesCommand, DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, DescribeRegionsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, ModifyLaunchTemplateCommand, RunInstancesCommand, TerminateInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { CreateLBCookieStickinessPolicyCommand, CreateLoadBalancerCommand as CreateClassicCommand, DescribeInstanceHealthCommand, DescribeLoadBalancerPoliciesCommand, DescribeLoadBalancersCommand as DescribeClassicCommand, ElasticLoadBalancingClient, EnableAvailabilityZonesForLoadBalancerCommand, SetLoadBalancerPoliciesOfListenerCommand } from '@aws-sdk/client-elastic-load-balancing';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand, DescribeTargetGroupsCommand, DescribeTargetGroupAttributesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyTargetGroupAttributesCommand, RegisterTargetsCommand, SetSubnetsCommand, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient, UploadServerCertificateCommand, paginateListServerCertificates } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -255,6 +255,33 @@ describe('AWS SDK v3 against the simulator', () => {
     expect((await errorOf(asg.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: 'refresh-v000' })))).code).toBe('ActiveInstanceRefreshNotFound');
   });
 
+  it('classic ELB: stickiness policies on listeners, zones and subnets as Spinnaker upserts them', async () => {
+    const elb = new ElasticLoadBalancingClient(config());
+    await elb.send(new CreateLBCookieStickinessPolicyCommand({ LoadBalancerName: 'batch', PolicyName: 'sticky', CookieExpirationPeriod: 600 }));
+    await elb.send(new SetLoadBalancerPoliciesOfListenerCommand({ LoadBalancerName: 'batch', LoadBalancerPort: 80, PolicyNames: ['sticky'] }));
+    await elb.send(new EnableAvailabilityZonesForLoadBalancerCommand({ LoadBalancerName: 'batch', AvailabilityZones: ['us-east-1c'] }));
+    const lb = (await elb.send(new DescribeClassicCommand({ LoadBalancerNames: ['batch'] }))).LoadBalancerDescriptions?.[0];
+    expect(lb?.ListenerDescriptions?.[0]?.PolicyNames).toEqual(['sticky']);
+    expect(lb?.Policies?.LBCookieStickinessPolicies).toEqual([{ PolicyName: 'sticky', CookieExpirationPeriod: 600 }]);
+    expect(lb?.AvailabilityZones).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    expect(lb?.Subnets).toHaveLength(3);
+    const policies = await elb.send(new DescribeLoadBalancerPoliciesCommand({ LoadBalancerName: 'batch' }));
+    expect(policies.PolicyDescriptions).toEqual([{ PolicyName: 'sticky', PolicyTypeName: 'LBCookieStickinessPolicyType', PolicyAttributeDescriptions: [{ AttributeName: 'CookieExpirationPeriod', AttributeValue: '600' }] }]);
+    expect((await errorOf(elb.send(new SetLoadBalancerPoliciesOfListenerCommand({ LoadBalancerName: 'batch', LoadBalancerPort: 443, PolicyNames: [] })))).code).toBe('ListenerNotFound');
+  });
+
+  it('EC2 security group rule descriptions are updated in place', async () => {
+    const ec2 = new EC2Client(config());
+    const group = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'described', Description: 'rule descriptions' }));
+    const groupId = group.GroupId ?? '';
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'old' }] }] }));
+    await ec2.send(new UpdateSecurityGroupRuleDescriptionsIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'new' }] }] }));
+    const described = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }));
+    expect(described.SecurityGroups?.[0]?.IpPermissions?.[0]?.IpRanges).toEqual([{ CidrIp: '10.0.0.0/8', Description: 'new' }]);
+    const missing = await errorOf(ec2.send(new UpdateSecurityGroupRuleDescriptionsIngressCommand({ GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8', Description: 'x' }] }] })));
+    expect(missing.name).toBe('InvalidPermission.NotFound');
+  });
+
   it('Auto Scaling policies report the CloudWatch alarms that call them; scheduled actions and lifecycle hooks are kept', async () => {
     const asg = new AutoScalingClient(config());
     const cw = new CloudWatchClient(config());
@@ -309,6 +336,9 @@ describe('AWS SDK v3 against the simulator', () => {
     const attrs = await elb.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: blue }));
     expect(attrs.Attributes).toEqual(expect.arrayContaining([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }, { Key: 'stickiness.enabled', Value: 'false' }]));
     // This SDK's DescribeTargetGroups paginator carries no page-size key: PageSize goes in the input.
+    const narrowed = await elb.send(new SetSubnetsCommand({ LoadBalancerArn: lbArn, Subnets: subnetIds.slice(0, 2) }));
+    expect(narrowed.AvailabilityZones?.map((z) => z.ZoneName)).toEqual(['us-east-1a', 'us-east-1b']);
+    expect((await errorOf(elb.send(new SetSubnetsCommand({ LoadBalancerArn: lbArn, Subnets: subnetIds.slice(0, 1) })))).code).toBe('ValidationError');
     const pages = await collect(paginateDescribeTargetGroups({ client: elb }, { Names: ['api-blue', 'api-green', 'api-admin'], PageSize: 1 }));
     expect(pages.map((p) => p.TargetGroups?.map((t) => [t.TargetGroupName, t.LoadBalancerArns]))).toEqual([[['api-blue', [lbArn]]], [['api-green', [lbArn]]], [['api-admin', []]]]);
   });

@@ -376,6 +376,10 @@ export interface ClassicLoadBalancer {
   readonly instances: Map<string, { state: 'InService' | 'OutOfService'; since: number }>;
   attributes: Record<string, Record<string, unknown>>;
   readonly tags: Tags;
+  /** Policies by name: type (LBCookieStickinessPolicyType, AppCookieStickinessPolicyType, SSLNegotiationPolicyType...) and attributes. */
+  readonly policies: Map<string, { type: string; attributes: Record<string, string> }>;
+  /** Policy names per listener port (SetLoadBalancerPoliciesOfListener). */
+  readonly listenerPolicies: Map<number, string[]>;
 }
 
 export interface ElbState {

@@ -40,8 +40,12 @@ function render(ctx: RequestContext, lb: ClassicLoadBalancer): Record<string, un
     DNSName: lb.dnsName,
     CanonicalHostedZoneName: lb.scheme === 'internal' ? undefined : lb.dnsName,
     CanonicalHostedZoneNameID: lb.canonicalHostedZoneNameId,
-    ListenerDescriptions: lb.listeners.map((l) => ({ Listener: l, PolicyNames: [] })),
-    Policies: { AppCookieStickinessPolicies: [], LBCookieStickinessPolicies: [], OtherPolicies: [] },
+    ListenerDescriptions: lb.listeners.map((l) => ({ Listener: l, PolicyNames: lb.listenerPolicies.get(l.LoadBalancerPort) ?? [] })),
+    Policies: {
+      AppCookieStickinessPolicies: [...lb.policies].filter(([, x]) => x.type === 'AppCookieStickinessPolicyType').map(([PolicyName, x]) => ({ PolicyName, CookieName: x.attributes.CookieName })),
+      LBCookieStickinessPolicies: [...lb.policies].filter(([, x]) => x.type === 'LBCookieStickinessPolicyType').map(([PolicyName, x]) => ({ PolicyName, CookieExpirationPeriod: x.attributes.CookieExpirationPeriod === undefined ? undefined : Number(x.attributes.CookieExpirationPeriod) })),
+      OtherPolicies: [...lb.policies].filter(([, x]) => x.type !== 'AppCookieStickinessPolicyType' && x.type !== 'LBCookieStickinessPolicyType').map(([name]) => name),
+    },
     BackendServerDescriptions: [],
     AvailabilityZones: lb.availabilityZones,
     Subnets: lb.subnets,
@@ -65,6 +69,15 @@ function instanceState(ctx: RequestContext, lb: ClassicLoadBalancer, id: string)
   return reg.state === 'InService'
     ? { InstanceId: id, State: 'InService', ReasonCode: 'N/A', Description: 'N/A' }
     : { InstanceId: id, State: 'OutOfService', ReasonCode: 'ELB', Description: 'Instance registration is still in progress.' };
+}
+
+function createPolicy(ctx: RequestContext, p: Params, type: string, attributes: Record<string, string>): Record<string, unknown> {
+  const lb = find(ctx, str(p, 'LoadBalancerName'));
+  const name = str(p, 'PolicyName') ?? '';
+  if (!/^[a-zA-Z0-9-]{1,255}$/.test(name)) throw validationError(`Policy name '${name}' must contain only alphanumeric characters or hyphens`);
+  if (lb.policies.has(name)) throw new AwsError('DuplicatePolicyName', `Policy ${name} already exists for load balancer ${lb.name}`);
+  lb.policies.set(name, { type, attributes });
+  return {};
 }
 
 const actions: Record<string, ActionHandler> = {
@@ -119,6 +132,8 @@ const actions: Record<string, ActionHandler> = {
         ConnectionSettings: { IdleTimeout: 60 },
       },
       tags,
+      policies: new Map(),
+      listenerPolicies: new Map(),
     });
     return { DNSName: dnsName };
   },
@@ -160,6 +175,7 @@ const actions: Record<string, ActionHandler> = {
     const lb = find(ctx, str(p, 'LoadBalancerName'));
     const ports = strings(p, 'LoadBalancerPorts').map(Number);
     lb.listeners = lb.listeners.filter((l) => !ports.includes(l.LoadBalancerPort));
+    for (const port of ports) lb.listenerPolicies.delete(port);
     return {};
   },
 
@@ -226,6 +242,92 @@ const actions: Record<string, ActionHandler> = {
     for (const sg of groups) if (!ctx.region.ec2.securityGroups.has(sg)) throw new AwsError('InvalidSecurityGroup', `One or more security groups are invalid: ${sg}`);
     lb.securityGroups = groups;
     return { SecurityGroups: groups };
+  },
+
+  EnableAvailabilityZonesForLoadBalancer: (ctx, p) => {
+    const lb = find(ctx, str(p, 'LoadBalancerName'));
+    for (const z of strings(p, 'AvailabilityZones')) {
+      const subnet = [...ctx.region.ec2.subnets.values()].find((s) => s.defaultForAz && s.availabilityZone === z && s.vpcId === lb.vpcId);
+      if (subnet === undefined) throw validationError(`Invalid Availability Zone: ${z}`);
+      if (!lb.subnets.includes(subnet.subnetId)) lb.subnets.push(subnet.subnetId);
+      if (!lb.availabilityZones.includes(z)) lb.availabilityZones.push(z);
+    }
+    return { AvailabilityZones: lb.availabilityZones };
+  },
+
+  DisableAvailabilityZonesForLoadBalancer: (ctx, p) => {
+    const lb = find(ctx, str(p, 'LoadBalancerName'));
+    const zones = strings(p, 'AvailabilityZones');
+    const remaining = lb.availabilityZones.filter((z) => !zones.includes(z));
+    if (remaining.length === 0) throw validationError('Cannot remove all Availability Zones from a load balancer');
+    lb.availabilityZones = remaining;
+    lb.subnets = lb.subnets.filter((s) => remaining.includes(ctx.region.ec2.subnets.get(s)?.availabilityZone ?? ''));
+    return { AvailabilityZones: lb.availabilityZones };
+  },
+
+  AttachLoadBalancerToSubnets: (ctx, p) => {
+    const lb = find(ctx, str(p, 'LoadBalancerName'));
+    for (const id of strings(p, 'Subnets')) {
+      const subnet = ctx.region.ec2.subnets.get(id);
+      if (subnet === undefined) throw new AwsError('SubnetNotFound', `The subnet ID '${id}' is not valid`);
+      if (subnet.vpcId !== lb.vpcId) throw new AwsError('InvalidSubnet', `Subnet ${id} is not in VPC ${lb.vpcId ?? ''}`);
+      if (lb.subnets.some((s) => ctx.region.ec2.subnets.get(s)?.availabilityZone === subnet.availabilityZone && s !== id)) throw new AwsError('InvalidConfigurationRequest', `Only one subnet per Availability Zone is allowed: ${subnet.availabilityZone}`);
+      if (!lb.subnets.includes(id)) lb.subnets.push(id);
+      if (!lb.availabilityZones.includes(subnet.availabilityZone)) lb.availabilityZones.push(subnet.availabilityZone);
+    }
+    return { Subnets: lb.subnets };
+  },
+
+  DetachLoadBalancerFromSubnets: (ctx, p) => {
+    const lb = find(ctx, str(p, 'LoadBalancerName'));
+    const ids = strings(p, 'Subnets');
+    if (lb.subnets.every((s) => ids.includes(s))) throw validationError('Cannot detach the load balancer from all of its subnets');
+    lb.subnets = lb.subnets.filter((s) => !ids.includes(s));
+    lb.availabilityZones = [...new Set(lb.subnets.map((s) => ctx.region.ec2.subnets.get(s)?.availabilityZone ?? ''))];
+    return { Subnets: lb.subnets };
+  },
+
+  CreateLBCookieStickinessPolicy: (ctx, p) => createPolicy(ctx, p, 'LBCookieStickinessPolicyType', str(p, 'CookieExpirationPeriod') === undefined ? {} : { CookieExpirationPeriod: str(p, 'CookieExpirationPeriod') ?? '' }),
+
+  CreateAppCookieStickinessPolicy: (ctx, p) => {
+    const cookie = str(p, 'CookieName');
+    if (cookie === undefined) throw validationError("1 validation error detected: Value null at 'cookieName' failed to satisfy constraint: Member must not be null");
+    return createPolicy(ctx, p, 'AppCookieStickinessPolicyType', { CookieName: cookie });
+  },
+
+  CreateLoadBalancerPolicy: (ctx, p) => {
+    const type = str(p, 'PolicyTypeName');
+    if (type === undefined) throw validationError("1 validation error detected: Value null at 'policyTypeName' failed to satisfy constraint: Member must not be null");
+    return createPolicy(ctx, p, type, Object.fromEntries(objects(p, 'PolicyAttributes').map((a) => [str(a, 'AttributeName') ?? '', str(a, 'AttributeValue') ?? ''])));
+  },
+
+  SetLoadBalancerPoliciesOfListener: (ctx, p) => {
+    const lb = find(ctx, str(p, 'LoadBalancerName'));
+    const port = int(p, 'LoadBalancerPort');
+    if (port === undefined || !lb.listeners.some((l) => l.LoadBalancerPort === port)) throw new AwsError('ListenerNotFound', `There is no listener for the port ${port ?? ''} on LoadBalancer ${lb.name}`);
+    const names = strings(p, 'PolicyNames');
+    for (const n of names) if (!lb.policies.has(n)) throw new AwsError('PolicyNotFound', `There is no policy with name ${n} for load balancer ${lb.name}`);
+    lb.listenerPolicies.set(port, names);
+    return {};
+  },
+
+  DescribeLoadBalancerPolicies: (ctx, p) => {
+    const lb = find(ctx, str(p, 'LoadBalancerName'));
+    const names = strings(p, 'PolicyNames');
+    for (const n of names) if (!lb.policies.has(n)) throw new AwsError('PolicyNotFound', `There is no policy with name ${n} for load balancer ${lb.name}`);
+    return {
+      PolicyDescriptions: [...lb.policies]
+        .filter(([n]) => names.length === 0 || names.includes(n))
+        .map(([PolicyName, x]) => ({ PolicyName, PolicyTypeName: x.type, PolicyAttributeDescriptions: Object.entries(x.attributes).map(([AttributeName, AttributeValue]) => ({ AttributeName, AttributeValue })) })),
+    };
+  },
+
+  DeleteLoadBalancerPolicy: (ctx, p) => {
+    const lb = find(ctx, str(p, 'LoadBalancerName'));
+    const name = str(p, 'PolicyName') ?? '';
+    if ([...lb.listenerPolicies.values()].some((names) => names.includes(name))) throw new AwsError('InvalidConfigurationRequest', `Policy ${name} is in use by a listener`);
+    lb.policies.delete(name);
+    return {};
   },
 
   AddTags: (ctx, p) => {

@@ -187,6 +187,8 @@ export const networkActions: Record<string, ActionHandler> = {
     return { return: true, groupId: group.groupId };
   },
 
+  UpdateSecurityGroupRuleDescriptionsIngress: (ctx, p) => updateDescriptions(ctx, p, 'ingress'),
+  UpdateSecurityGroupRuleDescriptionsEgress: (ctx, p) => updateDescriptions(ctx, p, 'egress'),
   AuthorizeSecurityGroupIngress: (ctx, p) => authorize(ctx, p, 'ingress'),
   AuthorizeSecurityGroupEgress: (ctx, p) => authorize(ctx, p, 'egress'),
   RevokeSecurityGroupIngress: (ctx, p) => revoke(ctx, p, 'ingress'),
@@ -444,3 +446,25 @@ function revoke(ctx: RequestContext, p: Params, direction: 'ingress' | 'egress')
   return { return: true };
 }
 
+
+/** UpdateSecurityGroupRuleDescriptions{Ingress,Egress}: sets the descriptions of existing rules' peers. */
+function updateDescriptions(ctx: RequestContext, p: Params, direction: 'ingress' | 'egress'): Record<string, unknown> {
+  const group = findGroup(ctx, p);
+  const rules = direction === 'ingress' ? group.ingress : group.egress;
+  const requested = requestedPermissions(ctx, group, p);
+  for (const r of requested) {
+    const existing = rules.find((x) => sameRange(x, r));
+    for (const peer of peers(r)) {
+      if (existing === undefined || !peers(existing).some((e) => e.kind === peer.kind && e.value === peer.value)) throw new AwsError('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
+    }
+  }
+  for (const r of requested) {
+    const existing = rules.find((x) => sameRange(x, r));
+    if (existing === undefined) continue;
+    for (const x of r.ipRanges) for (const e of existing.ipRanges) if (e.cidrIp === x.cidrIp) e.description = x.description;
+    for (const x of r.ipv6Ranges) for (const e of existing.ipv6Ranges) if (e.cidrIpv6 === x.cidrIpv6) e.description = x.description;
+    for (const x of r.prefixListIds) for (const e of existing.prefixListIds) if (e.prefixListId === x.prefixListId) e.description = x.description;
+    for (const x of r.userIdGroupPairs) for (const e of existing.userIdGroupPairs) if (e.groupId === x.groupId) e.description = x.description;
+  }
+  return { return: true };
+}

@@ -185,6 +185,22 @@ export const loadBalancerActions: Record<string, ActionHandler> = {
     return { SecurityGroupIds: groups };
   },
 
+  SetSubnets: (ctx, p) => {
+    const lb = loadBalancer(ctx, str(p, 'LoadBalancerArn'));
+    const ids = [...strings(p, 'Subnets'), ...objects(p, 'SubnetMappings').map((m) => str(m, 'SubnetId') ?? '')];
+    const subnets = ids.map((id) => {
+      const s = ctx.region.ec2.subnets.get(id);
+      if (s === undefined) throw new AwsError('SubnetNotFound', `The subnet ID '${id}' is not valid`);
+      if (s.vpcId !== lb.vpcId) throw new AwsError('InvalidSubnet', `Subnet '${id}' is not in the load balancer's VPC`);
+      return s;
+    });
+    const zones = new Set(subnets.map((s) => s.availabilityZone));
+    if (zones.size !== subnets.length) throw new AwsError('InvalidConfigurationRequest', 'A load balancer cannot be attached to multiple subnets in the same Availability Zone');
+    if (lb.type === 'application' && zones.size < 2) throw validationError('At least two subnets in two different Availability Zones must be specified');
+    lb.subnets = subnets.map((s) => ({ subnetId: s.subnetId, zoneName: s.availabilityZone }));
+    return { AvailabilityZones: lb.subnets.map((s) => ({ ZoneName: s.zoneName, SubnetId: s.subnetId, LoadBalancerAddresses: [] })), IpAddressType: lb.ipAddressType };
+  },
+
   DescribeLoadBalancerAttributes: (ctx, p) => ({ Attributes: attributes(loadBalancer(ctx, str(p, 'LoadBalancerArn'))) }),
 
   ModifyLoadBalancerAttributes: (ctx, p) => {
