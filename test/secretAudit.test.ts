@@ -14,6 +14,7 @@ import { createApp } from '../src/app.js';
 import { parseConfig } from '../src/config/loadConfig.js';
 import { collectSecrets, findLeaks } from './helpers/secretAudit.js';
 import { testProvider } from './fixtures/testProvider.js';
+import { SECRETS } from './helpers/artifactServers.js';
 
 const hex = (n: number) => randomBytes(n).toString('hex');
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -51,7 +52,7 @@ describe('secret audit scanner', () => {
   it('collects the secret values of configurations, account definitions, Secret manifests and registrations', () => {
     const { dir, token, password, stringData, data, registered } = capture();
     const values = collectSecrets(dir).map((s) => s.value);
-    expect(values).toEqual(expect.arrayContaining([token, password, stringData, b64(stringData), data, b64(data), registered]));
+    expect(values).toEqual(expect.arrayContaining([token, password, stringData, b64(stringData), data, b64(data), registered, SECRETS.password]));
     expect(values).not.toContain('fuzzed-not-a-secret');
     expect(values).not.toContain('info');
   });

@@ -9,12 +9,13 @@
  * `collectSecrets` derives the secret values from the inputs: configured credentials (keys named
  * like password, token, secret, private key), tokens and keys inside kubeconfigs, and the values
  * of every Kubernetes Secret manifest submitted (`data` decoded, `stringData` also base64), plus
- * the registered ones; `findLeaks` searches every response, log line and store file for each
+ * the registered ones and the constants of `KNOWN_TEST_SECRETS`; `findLeaks` searches every response, log line and store file for each
  * value (and its base64 form). Values shorter than `MIN_SECRET_LENGTH` are ignored: they match by
  * chance.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { KNOWN_TEST_SECRETS } from './testSecrets.js';
 
 export const MIN_SECRET_LENGTH = 8;
 
@@ -93,6 +94,7 @@ export function collectSecrets(dir: string): Secret[] {
       walk(value, what, what === 'config' || / \/credentials/.test(what));
     }
   }
+  for (const { value, what } of KNOWN_TEST_SECRETS) add(value, what);
   for (const file of files(dir, 'secrets-')) for (const line of lines(file)) {
     const { value, what } = JSON.parse(line) as Secret;
     add(value, what);

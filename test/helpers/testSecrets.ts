@@ -1,5 +1,14 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SECRETS as ARTIFACT_SECRETS } from './artifactServers.js';
+
+/**
+ * Secret values tests keep as constants, looked for in every audited run whatever the services
+ * were told (some reach a service only through a route's own server, outside `createApp`).
+ */
+export const KNOWN_TEST_SECRETS: readonly { readonly value: string; readonly what: string }[] = Object.entries(ARTIFACT_SECRETS)
+  .filter(([name]) => name !== 'user')
+  .map(([name, value]) => ({ value, what: `the artifact servers' ${name}` }));
 
 /**
  * Registers a secret value a test gives the service by a way the audit cannot see in its inputs
