@@ -81,6 +81,11 @@ describe('AWS SDK v3 against the simulator', () => {
     expect((await errorOf(new STSClient(config(temp)).send(new GetCallerIdentityCommand({})))).name).toBe('ExpiredToken');
     const denied = await errorOf(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::999999999999:role/x', RoleSessionName: 's1' })));
     expect(denied).toEqual(expect.objectContaining({ name: 'AccessDenied', status: 403 }));
+    // Accounts can be added at runtime, over the control API too.
+    const added = (await (await fetch(`${sim.endpoint}/_sim/accounts`, { method: 'POST' })).json()) as { accountId: string; accessKeyId: string; secretAccessKey: string };
+    expect((await new STSClient(config(added)).send(new GetCallerIdentityCommand({}))).Account).toBe(added.accountId);
+    const addedVpcs = await new EC2Client(config(added)).send(new DescribeVpcsCommand({}));
+    expect(addedVpcs.Vpcs?.map((v) => [v.OwnerId, v.IsDefault])).toEqual([[added.accountId, true]]);
   });
 
   it('EC2: regions, zones, instance types, and instances paged with paginateDescribeInstances', async () => {

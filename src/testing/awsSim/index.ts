@@ -56,6 +56,7 @@ export interface SimAccountKeys {
 export interface AwsSim {
   /** `http://127.0.0.1:PORT`, the one endpoint of every service. */
   readonly endpoint: string;
+  /** The accounts at start (see addAccount for more). */
   readonly accounts: readonly SimAccountKeys[];
   readonly regions: readonly string[];
   readonly world: AwsWorld;
@@ -64,6 +65,8 @@ export interface AwsSim {
   tick(): number;
   /** Ticks until nothing changes (at most 100 steps); returns the number of steps. */
   converge(): number;
+  /** Adds an account at runtime (with what a new account holds); returns its keys. */
+  addAccount(): SimAccountKeys;
   /** Writes a converged fleet of Auto Scaling groups (generator.ts) without API calls. */
   seedFleet(spec: FleetSpec): FleetResult;
   close(): Promise<void>;
@@ -78,7 +81,15 @@ export async function startAwsSim(options: AwsSimOptions = {}): Promise<AwsSim> 
     clock: options.clock ?? systemClock,
   });
   const convergence = new Convergence(world);
-  const hooks = { tick: () => convergence.tick(), converge: () => convergence.converge(), seedFleet: (spec: unknown) => seedFleet(world, spec as FleetSpec) };
+  const hooks = {
+    tick: () => convergence.tick(),
+    converge: () => convergence.converge(),
+    seedFleet: (spec: unknown) => seedFleet(world, spec as FleetSpec),
+    addAccount: (): SimAccountKeys => {
+      const { credentials: c } = world.addAccount();
+      return { accountId: c.accountId, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
+    },
+  };
   const api = new AwsSimServer(world, SERVICES, hooks, options.faults, prng((options.randomSeed ?? 1) ^ 0x5eed));
   const server = http.createServer((req, res) => void api.handle(req, res));
   server.keepAliveTimeout = 65_000;
@@ -103,6 +114,7 @@ export async function startAwsSim(options: AwsSimOptions = {}): Promise<AwsSim> 
     tick: hooks.tick,
     converge: hooks.converge,
     seedFleet: (spec) => seedFleet(world, spec),
+    addAccount: hooks.addAccount,
     close: async () => {
       if (timer !== undefined) clearInterval(timer);
       api.closeAll();

@@ -25,6 +25,8 @@ export interface ControlHooks {
   converge(): number;
   /** Writes a generated fleet (generator.ts); the spec is validated there. */
   seedFleet(spec: unknown): { groups: number; instances: number };
+  /** A new account with its keys. */
+  addAccount(): { accountId: string; accessKeyId: string; secretAccessKey: string };
 }
 
 interface RoutedRequest {
@@ -185,6 +187,7 @@ export class AwsSimServer {
       if (path === '/_sim/tick' && method === 'POST') return json(200, { changes: this.hooks.tick(), tick: this.world.tickCount });
       if (path === '/_sim/converge' && method === 'POST') return json(200, { steps: this.hooks.converge(), tick: this.world.tickCount });
       if (path === '/_sim/fleet' && method === 'POST') return json(200, this.hooks.seedFleet(JSON.parse(body.toString('utf8') || '{}')));
+      if (path === '/_sim/accounts' && method === 'POST') return json(201, this.hooks.addAccount());
       if (path === '/_sim/accounts' && method === 'GET') {
         return json(200, this.world.accountKeys().map((c) => ({ accountId: c.accountId, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey })));
       }
