@@ -20,6 +20,7 @@ import { ManualClock } from '../../src/testing/ManualClock.js';
 import { testProvider } from '../fixtures/testProvider.js';
 import { ensureServer } from '../helpers/ensureServers.js';
 import { repoRoot, startService, type ServiceProcess } from '../helpers/serviceProcess.js';
+import { registerTestSecret } from '../helpers/testSecrets.js';
 import { waitFor } from '../helpers/waitFor.js';
 import { taskTestProvider } from './fixtures/taskTestProvider.js';
 
@@ -154,7 +155,7 @@ describe.each(backends)('tasks across instances sharing $name', (backend) => {
   });
 
   it("keeps a running task's operations in the shared store only sealed, and drops them when it ends", async () => {
-    const token = `tok-${randomBytes(12).toString('hex')}`;
+    const token = registerTestSecret(`tok-${randomBytes(12).toString('hex')}`, 'a task credential in the cluster test');
     const submitted = await call<{ id: string }>(a, 'POST', '/tasktest/ops', [{ slowIdempotent: { account: 'slow', label: 'sealed', waitMs: 1_000, token } }]);
     const whileRunning = await dump();
     expect(whileRunning).toContain(submitted.body.id);
