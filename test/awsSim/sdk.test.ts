@@ -61,6 +61,23 @@ afterAll(async () => {
 });
 
 describe('AWS SDK v3 against the simulator', () => {
+  it('requests signed more than 15 minutes away from the simulator\'s clock are refused (when the check is on)', async () => {
+    const skewed = await startAwsSim({ clock: new ManualClock(Date.now() + 20 * 60_000), maxClockSkewMs: 15 * 60_000 });
+    try {
+      const c = { endpoint: skewed.endpoint, region: 'us-east-1', credentials: skewed.accounts[0] ?? creds, maxAttempts: 1, systemClockOffset: 0 };
+      const ec2 = await errorOf(new EC2Client(c).send(new DescribeVpcsCommand({})));
+      expect(ec2).toEqual(expect.objectContaining({ name: 'RequestExpired', message: 'Request has expired.' }));
+      const sts = await errorOf(new STSClient(c).send(new GetCallerIdentityCommand({})));
+      expect(sts).toEqual(expect.objectContaining({ name: 'SignatureDoesNotMatch', status: 403 }));
+      expect(sts.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/);
+      // With retries, the SDK corrects its clock offset from the response's Date (the simulator's clock) and succeeds.
+      const corrected = await new STSClient({ ...c, maxAttempts: 3 }).send(new GetCallerIdentityCommand({}));
+      expect(corrected.Account).toBe(skewed.accounts[0]?.accountId);
+    } finally {
+      await skewed.close();
+    }
+  });
+
   it('STS: AssumeRole into another simulated account; its temporary credentials act there until they expire', async () => {
     const sts = new STSClient(config());
     const me = await sts.send(new GetCallerIdentityCommand({}));

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     ...(values.seed === 'demo' ? { seed: 'demo' as const } : {}),
     ...(faults === undefined ? {} : { faults }),
     autoTickMs: Number(values['tick-ms']),
+    maxClockSkewMs: 15 * 60 * 1000,
   });
   const [first] = sim.accounts;
   if (first === undefined) throw new Error('at least one account is required');

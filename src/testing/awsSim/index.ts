@@ -43,6 +43,12 @@ export interface AwsSimOptions {
   /** Time source for timestamps, credential expiry and rate limits (default the system clock). */
   readonly clock?: Clock;
   readonly faults?: Faults;
+  /**
+   * Refuse requests signed more than this many ms away from `clock` (AWS allows 15 minutes:
+   * EC2 `RequestExpired`, others `SignatureDoesNotMatch` "Signature expired"). Off by default,
+   * since tests often run the simulator on a manual clock; the CLI turns it on.
+   */
+  readonly maxClockSkewMs?: number;
   /** Run a convergence step every this many ms on a timer (the CLI's default 500); tests call tick(). */
   readonly autoTickMs?: number;
 }
@@ -90,7 +96,7 @@ export async function startAwsSim(options: AwsSimOptions = {}): Promise<AwsSim> 
       return { accountId: c.accountId, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
     },
   };
-  const api = new AwsSimServer(world, SERVICES, hooks, options.faults, prng((options.randomSeed ?? 1) ^ 0x5eed));
+  const api = new AwsSimServer(world, SERVICES, hooks, options.faults, prng((options.randomSeed ?? 1) ^ 0x5eed), options.maxClockSkewMs);
   const server = http.createServer((req, res) => void api.handle(req, res));
   server.keepAliveTimeout = 65_000;
   const sockets = new Set<Socket>();

@@ -48,6 +48,8 @@ export class AwsSimServer {
     private readonly hooks: ControlHooks,
     faults: Faults | undefined,
     random: () => number,
+    /** Refuse requests whose X-Amz-Date is further than this from the clock (AWS: 15 minutes); undefined = no check. */
+    private readonly maxClockSkewMs?: number,
   ) {
     this.random = random;
     this.setFaults(faults ?? {});
@@ -87,11 +89,11 @@ export class AwsSimServer {
         res.on('close', () => this.pending.delete(res));
         return;
       }
-      send(res, response);
+      send(res, response, this.world.clock.now());
     } catch (e) {
       const error = e instanceof AwsError ? e : new AwsError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
       if (!(e instanceof AwsError)) process.stderr.write(`aws-sim: ${(e as Error).stack ?? String(e)}\n`);
-      send(res, renderError(routed.protocol, routed.service, error, requestId));
+      send(res, renderError(routed.protocol, routed.service, error, requestId), this.world.clock.now());
     }
   }
 
@@ -143,6 +145,7 @@ export class AwsSimServer {
         ? new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401)
         : new AwsError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.', 403);
     }
+    if (this.maxClockSkewMs !== undefined) this.checkRequestTime(header(req, 'x-amz-date') ?? '', ec2);
     if (credentials.sessionToken !== undefined) {
       if (header(req, 'x-amz-security-token') !== credentials.sessionToken) throw ec2 ? new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401) : new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
       if (credentials.expiresAt !== undefined && credentials.expiresAt <= this.world.clock.now()) throw new AwsError('ExpiredToken', 'The security token included in the request is expired', ec2 ? 401 : 403);
@@ -176,8 +179,22 @@ export class AwsSimServer {
     return renderResult(protocol, service, routed.action, handler(ctx, routed.params), requestId);
   }
 
+  /**
+   * AWS refuses a signature dated more than 15 minutes from its clock: EC2 with `RequestExpired`,
+   * the Query services with `SignatureDoesNotMatch` "Signature expired: ...".
+   */
+  private checkRequestTime(amzDate: string, ec2: boolean): void {
+    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+    const at = m === null ? Number.NaN : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+    const now = this.world.clock.now();
+    if (Number.isFinite(at) && Math.abs(now - at) <= (this.maxClockSkewMs ?? 0)) return;
+    if (ec2) throw new AwsError('RequestExpired', 'Request has expired.');
+    const fmt = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    throw new AwsError('SignatureDoesNotMatch', `Signature expired: ${amzDate} is now earlier than ${fmt(now - (this.maxClockSkewMs ?? 0))} (${fmt(now)} - 15 min.)`, 403);
+  }
+
   private control(method: string, path: string, body: Buffer, res: ServerResponse): void {
-    const json = (status: number, v: unknown): void => send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) });
+    const json = (status: number, v: unknown): void => send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) }, this.world.clock.now());
     try {
       if (path === '/_sim/faults' && method === 'GET') return json(200, this.faults);
       if (path === '/_sim/faults' && method === 'PUT') {
@@ -203,8 +220,9 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-function send(res: ServerResponse, r: WireResponse): void {
+/** Writes a response; `Date` is the simulator's clock (what SDK clock-skew correction reads). */
+function send(res: ServerResponse, r: WireResponse, now: number): void {
   const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
-  res.writeHead(r.status, { ...r.headers, 'content-length': String(body.length), date: new Date().toUTCString() });
+  res.writeHead(r.status, { ...r.headers, 'content-length': String(body.length), date: new Date(now).toUTCString() });
   res.end(body);
 }
