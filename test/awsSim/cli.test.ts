@@ -43,6 +43,11 @@ describe('aws-sim command line', () => {
       const sts = new STSClient({ endpoint: start.endpoint, region: 'eu-west-1', credentials: k });
       expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe(k.accountId);
     }
+    // STS's global endpoint is signed for us-east-1, which this simulator does not serve otherwise.
+    const globalSts = new STSClient({ endpoint: start.endpoint, region: 'us-east-1', credentials: keys[0] ?? { accessKeyId: '', secretAccessKey: '' } });
+    expect((await globalSts.send(new GetCallerIdentityCommand({}))).Account).toBe(start.accountId);
+    const wrongRegion = new EC2Client({ endpoint: start.endpoint, region: 'us-east-1', credentials: keys[0] ?? { accessKeyId: '', secretAccessKey: '' }, maxAttempts: 1 });
+    await expect(wrongRegion.send(new DescribeImagesCommand({}))).rejects.toThrow(/AWS was not able to validate the provided access credentials/);
     const ec2 = new EC2Client({ endpoint: start.endpoint, region: 'eu-west-1', credentials: keys[0] ?? { accessKeyId: '', secretAccessKey: '' } });
     const image = (await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }))).Images?.[0];
     expect(image?.Name).toMatch(/^al2023-ami-/);

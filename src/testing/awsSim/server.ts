@@ -150,8 +150,11 @@ export class AwsSimServer {
       if (header(req, 'x-amz-security-token') !== credentials.sessionToken) throw ec2 ? new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401) : new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
       if (credentials.expiresAt !== undefined && credentials.expiresAt <= this.world.clock.now()) throw new AwsError('ExpiredToken', 'The security token included in the request is expired', ec2 ? 401 : 403);
     }
-    // IAM is global (signed for us-east-1); every other service must be in a simulated region.
-    const regionName = service.signingName === 'iam' ? (this.world.regionNames[0] ?? 'us-east-1') : scope.region;
+    // IAM is global (signed for us-east-1) and STS has a global endpoint (clients with the legacy
+    // setting sign it for us-east-1): both answer whatever region was signed; every other service
+    // must be in a simulated region.
+    const global = service.signingName === 'iam' || service.signingName === 'sts';
+    const regionName = global && !this.world.regionNames.includes(scope.region) ? (this.world.regionNames[0] ?? 'us-east-1') : scope.region;
     if (!this.world.regionNames.includes(regionName)) {
       throw ec2 ? new AwsError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401) : new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
     }
