@@ -5,11 +5,11 @@
  * processes, policies wired to CloudWatch alarms, ELBv2 target health, CloudWatch over AWS JSON
  * 1.0, IAM server certificates, and the fault switches (throttling, rate limits, errors).
  */
-import { AutoScalingClient, CancelInstanceRefreshCommand, CreateAutoScalingGroupCommand, DescribeInstanceRefreshesCommand, StartInstanceRefreshCommand, CreateLaunchConfigurationCommand, DeleteLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, DescribeLifecycleHooksCommand, ExecutePolicyCommand, PutLifecycleHookCommand, PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand, ResumeProcessesCommand, SetDesiredCapacityCommand, SuspendProcessesCommand, paginateDescribeAutoScalingGroups, paginateDescribeScalingActivities } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, CancelInstanceRefreshCommand, DescribeNotificationConfigurationsCommand, PutNotificationConfigurationCommand, CreateAutoScalingGroupCommand, DescribeInstanceRefreshesCommand, StartInstanceRefreshCommand, CreateLaunchConfigurationCommand, DeleteLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, DescribeLifecycleHooksCommand, ExecutePolicyCommand, PutLifecycleHookCommand, PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand, ResumeProcessesCommand, SetDesiredCapacityCommand, SuspendProcessesCommand, paginateDescribeAutoScalingGroups, paginateDescribeScalingActivities } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { AuthorizeSecurityGroupIngressCommand, CreateLaunchTemplateCommand, CreateSecurityGroupCommand, UpdateSecurityGroupRuleDescriptionsIngressCommand, CreateLaunchTemplateVersionCommand, DescribeAccountAttributesCommand, DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, DescribeRegionsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, ModifyLaunchTemplateCommand, RunInstancesCommand, TerminateInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { CreateLBCookieStickinessPolicyCommand, CreateLoadBalancerCommand as CreateClassicCommand, DescribeInstanceHealthCommand, DescribeLoadBalancerPoliciesCommand, DescribeLoadBalancersCommand as DescribeClassicCommand, ElasticLoadBalancingClient, EnableAvailabilityZonesForLoadBalancerCommand, SetLoadBalancerPoliciesOfListenerCommand } from '@aws-sdk/client-elastic-load-balancing';
-import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand, DescribeTargetGroupsCommand, DescribeTargetGroupAttributesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyTargetGroupAttributesCommand, RegisterTargetsCommand, SetSubnetsCommand, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeRulesCommand, DescribeTargetGroupsCommand, DescribeTargetGroupAttributesCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, ModifyTargetGroupAttributesCommand, RegisterTargetsCommand, SetSubnetsCommand, AddListenerCertificatesCommand, DescribeListenerCertificatesCommand, paginateDescribeTargetGroups } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient, UploadServerCertificateCommand, paginateListServerCertificates } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -318,6 +318,9 @@ describe('AWS SDK v3 against the simulator', () => {
     await asg.send(new PutLifecycleHookCommand({ AutoScalingGroupName: 'batch-v001', LifecycleHookName: 'drain', LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', HeartbeatTimeout: 300 }));
     const [scheduled, hooks] = await Promise.all([asg.send(new DescribeScheduledActionsCommand({ AutoScalingGroupName: 'batch-v001' })), asg.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: 'batch-v001' }))]);
     expect(scheduled.ScheduledUpdateGroupActions?.[0]).toEqual(expect.objectContaining({ ScheduledActionName: 'nightly', Recurrence: '0 2 * * *', DesiredCapacity: 0 }));
+    await asg.send(new PutNotificationConfigurationCommand({ AutoScalingGroupName: 'batch-v001', TopicARN: `arn:aws:sns:us-east-1:${sim.accounts[0]?.accountId}:asg-events`, NotificationTypes: ['autoscaling:EC2_INSTANCE_LAUNCH'] }));
+    const notifications = await asg.send(new DescribeNotificationConfigurationsCommand({ AutoScalingGroupNames: ['batch-v001'] }));
+    expect(notifications.NotificationConfigurations).toEqual([{ AutoScalingGroupName: 'batch-v001', TopicARN: `arn:aws:sns:us-east-1:${sim.accounts[0]?.accountId}:asg-events`, NotificationType: 'autoscaling:EC2_INSTANCE_LAUNCH' }]);
     expect(hooks.LifecycleHooks?.[0]).toEqual(expect.objectContaining({ LifecycleHookName: 'drain', HeartbeatTimeout: 300, GlobalTimeout: 30000, DefaultResult: 'ABANDON' }));
   });
 
@@ -361,6 +364,15 @@ describe('AWS SDK v3 against the simulator', () => {
     const narrowed = await elb.send(new SetSubnetsCommand({ LoadBalancerArn: lbArn, Subnets: subnetIds.slice(0, 2) }));
     expect(narrowed.AvailabilityZones?.map((z) => z.ZoneName)).toEqual(['us-east-1a', 'us-east-1b']);
     expect((await errorOf(elb.send(new SetSubnetsCommand({ LoadBalancerArn: lbArn, Subnets: subnetIds.slice(0, 1) })))).code).toBe('ValidationError');
+    const acm = `arn:aws:acm:us-east-1:${sim.accounts[0]?.accountId}:certificate/0f6c5b5e-1d4a-4c55-9a4b-5c2f1e9d8a11`;
+    const https = await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: 'HTTPS', Port: 443, Certificates: [{ CertificateArn: acm }], DefaultActions: [{ Type: 'forward', TargetGroupArn: blue }] }));
+    expect(https.Listeners?.[0]).toEqual(expect.objectContaining({ SslPolicy: 'ELBSecurityPolicy-2016-08', Certificates: [{ CertificateArn: acm }] }));
+    const httpsArn = https.Listeners?.[0]?.ListenerArn ?? '';
+    const missingIamCert = await errorOf(elb.send(new AddListenerCertificatesCommand({ ListenerArn: httpsArn, Certificates: [{ CertificateArn: `arn:aws:iam::${sim.accounts[0]?.accountId}:server-certificate/none` }] })));
+    expect(missingIamCert).toEqual(expect.objectContaining({ name: 'CertificateNotFoundException', code: 'CertificateNotFound' }));
+    await elb.send(new AddListenerCertificatesCommand({ ListenerArn: httpsArn, Certificates: [{ CertificateArn: `${acm}2` }] }));
+    const certs = await elb.send(new DescribeListenerCertificatesCommand({ ListenerArn: httpsArn }));
+    expect(certs.Certificates).toEqual([{ CertificateArn: acm, IsDefault: true }, { CertificateArn: `${acm}2`, IsDefault: false }]);
     const pages = await collect(paginateDescribeTargetGroups({ client: elb }, { Names: ['api-blue', 'api-green', 'api-admin'], PageSize: 1 }));
     expect(pages.map((p) => p.TargetGroups?.map((t) => [t.TargetGroupName, t.LoadBalancerArns]))).toEqual([[['api-blue', [lbArn]]], [['api-green', [lbArn]]], [['api-admin', []]]]);
   });

@@ -103,7 +103,7 @@ export function seedFleet(world: AwsWorld, input: FleetSpec): FleetResult {
             targets: new Map(),
           });
           const listenerArn = `${lbArn.replace(':loadbalancer/', ':listener/')}/${world.hex(16)}`;
-          region.elbv2.listeners.set(listenerArn, { arn: listenerArn, loadBalancerArn: lbArn, port: 80, protocol: 'HTTP', certificates: [], defaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn, Order: 1 }] });
+          region.elbv2.listeners.set(listenerArn, { arn: listenerArn, loadBalancerArn: lbArn, port: 80, protocol: 'HTTP', certificates: [], extraCertificates: [], defaultActions: [{ Type: 'forward', TargetGroupArn: targetGroupArn, Order: 1 }] });
         }
         for (let n = 0; n < spec.groupsPerApplication; n++) {
           const name = `${app}-${spec.stack}-v${String(n).padStart(3, '0')}`;

@@ -211,6 +211,8 @@ export interface AutoScalingGroup {
   status?: string;
   /** Round-robin index over the group's zones for the next launch. */
   nextZone: number;
+  /** SNS topic ARN -> notification types (PutNotificationConfiguration); nothing is published. */
+  notifications?: Map<string, string[]>;
 }
 
 export interface ScalingPolicy {
@@ -307,6 +309,8 @@ export interface ListenerV2 {
   protocol: string;
   sslPolicy?: string;
   certificates: { CertificateArn: string }[];
+  /** Certificates added with AddListenerCertificates (SNI), beside the default one. */
+  extraCertificates: string[];
   defaultActions: Record<string, unknown>[];
 }
 

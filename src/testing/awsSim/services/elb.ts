@@ -21,7 +21,7 @@ function find(ctx: RequestContext, name: string | undefined): ClassicLoadBalance
   return lb;
 }
 
-function parseListeners(p: Params): ClassicListener[] {
+function parseListeners(ctx: RequestContext, p: Params): ClassicListener[] {
   return objects(p, 'Listeners').map((l) => {
     const protocol = (str(l, 'Protocol') ?? '').toUpperCase();
     const lbPort = int(l, 'LoadBalancerPort');
@@ -29,6 +29,9 @@ function parseListeners(p: Params): ClassicListener[] {
     if (!['HTTP', 'HTTPS', 'TCP', 'SSL'].includes(protocol) || lbPort === undefined || instancePort === undefined) throw validationError('Listener must specify Protocol (HTTP, HTTPS, TCP or SSL), LoadBalancerPort and InstancePort');
     const cert = str(l, 'SSLCertificateId');
     if ((protocol === 'HTTPS' || protocol === 'SSL') && cert === undefined) throw new AwsError('CertificateNotFound', 'Server Certificate not found for the key: listener requires a SSLCertificateId');
+    if (cert !== undefined && (cert.startsWith('arn:aws:iam::') ? ![...ctx.account.iam.serverCertificates.values()].some((c) => c.Arn === cert) : !cert.startsWith('arn:aws:acm:'))) {
+      throw new AwsError('CertificateNotFound', `Server Certificate not found for the key: ${cert}`);
+    }
     return { Protocol: protocol, LoadBalancerPort: lbPort, InstanceProtocol: (str(l, 'InstanceProtocol') ?? protocol).toUpperCase(), InstancePort: instancePort, ...(cert === undefined ? {} : { SSLCertificateId: cert }) };
   });
 }
@@ -84,7 +87,7 @@ const actions: Record<string, ActionHandler> = {
   CreateLoadBalancer: (ctx, p) => {
     const name = str(p, 'LoadBalancerName') ?? '';
     if (!/^(?!-)[a-zA-Z0-9-]{1,32}(?<!-)$/.test(name)) throw validationError(`LoadBalancerName '${name}' must be 1 to 32 alphanumeric characters or hyphens, and must not begin or end with a hyphen`);
-    const listeners = parseListeners(p);
+    const listeners = parseListeners(ctx, p);
     if (listeners.length === 0) throw validationError("1 validation error detected: Value null at 'listeners' failed to satisfy constraint: Member must not be null");
     const scheme = str(p, 'Scheme') ?? 'internet-facing';
     let subnets = strings(p, 'Subnets');
@@ -160,7 +163,7 @@ const actions: Record<string, ActionHandler> = {
 
   CreateLoadBalancerListeners: (ctx, p) => {
     const lb = find(ctx, str(p, 'LoadBalancerName'));
-    const listeners = parseListeners(p);
+    const listeners = parseListeners(ctx, p);
     for (const l of listeners) {
       const existing = lb.listeners.find((x) => x.LoadBalancerPort === l.LoadBalancerPort);
       if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(l)) {

@@ -25,7 +25,7 @@ function find(ctx: RequestContext, name: string | undefined): ServerCertificate 
 function inUse(ctx: RequestContext, arn: string): boolean {
   for (const region of ctx.account.regions()) {
     for (const lb of region.elb.loadBalancers.values()) if (lb.listeners.some((l) => l.SSLCertificateId === arn)) return true;
-    for (const l of region.elbv2.listeners.values()) if (l.certificates.some((c) => c.CertificateArn === arn)) return true;
+    for (const l of region.elbv2.listeners.values()) if (l.certificates.some((c) => c.CertificateArn === arn) || l.extraCertificates.includes(arn)) return true;
   }
   return false;
 }

@@ -81,6 +81,8 @@ function groupFilterValues(g: AutoScalingGroup, name: string): readonly string[]
   return undefined;
 }
 
+const NOTIFICATION_TYPES = ['autoscaling:EC2_INSTANCE_LAUNCH', 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR', 'autoscaling:TEST_NOTIFICATION'];
+
 export const groupActions: Record<string, ActionHandler> = {
   CreateAutoScalingGroup: (ctx, p) => {
     const name = str(p, 'AutoScalingGroupName') ?? '';
@@ -354,6 +356,35 @@ export const groupActions: Record<string, ActionHandler> = {
     const page = asgPage(ctx, p, activities, 100, 100);
     return { Activities: page.items.map(renderActivity), NextToken: page.next };
   },
+
+  PutNotificationConfiguration: (ctx, p) => {
+    const g = findGroup(ctx, str(p, 'AutoScalingGroupName'));
+    const topic = str(p, 'TopicARN') ?? '';
+    if (!/^arn:aws:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(topic)) throw validationError(`Invalid SNS topic ARN: ${topic}`);
+    const types = strings(p, 'NotificationTypes');
+    const bad = types.find((t) => !NOTIFICATION_TYPES.includes(t));
+    if (bad !== undefined) throw validationError(`Invalid notification type: ${bad}`);
+    g.notifications = g.notifications ?? new Map();
+    g.notifications.set(topic, types);
+    return undefined;
+  },
+
+  DescribeNotificationConfigurations: (ctx, p) => {
+    const names = strings(p, 'AutoScalingGroupNames');
+    const rows = [...ctx.region.autoScaling.groups.values()]
+      .filter((g) => names.length === 0 || names.includes(g.name))
+      .flatMap((g) => [...(g.notifications ?? new Map<string, string[]>())].flatMap(([TopicARN, types]) => types.map((NotificationType) => ({ AutoScalingGroupName: g.name, TopicARN, NotificationType }))));
+    const page = asgPage(ctx, p, rows);
+    return { NotificationConfigurations: page.items, NextToken: page.next };
+  },
+
+  DeleteNotificationConfiguration: (ctx, p) => {
+    const g = findGroup(ctx, str(p, 'AutoScalingGroupName'));
+    g.notifications?.delete(str(p, 'TopicARN') ?? '');
+    return undefined;
+  },
+
+  DescribeAutoScalingNotificationTypes: () => ({ AutoScalingNotificationTypes: NOTIFICATION_TYPES }),
 
   EnableMetricsCollection: (ctx, p) => {
     findGroup(ctx, str(p, 'AutoScalingGroupName'));

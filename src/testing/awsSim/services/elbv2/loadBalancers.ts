@@ -77,6 +77,17 @@ function listener(ctx: RequestContext, arn: string | undefined): ListenerV2 {
   return l;
 }
 
+/**
+ * Certificates must exist: IAM server certificates are checked against the account's; ACM ARNs are
+ * accepted as given (ACM is not simulated).
+ */
+function checkCertificates(ctx: RequestContext, arns: readonly string[]): void {
+  const iamArns = new Set([...ctx.account.iam.serverCertificates.values()].map((c) => c.Arn));
+  for (const arn of arns) {
+    if (arn.startsWith('arn:aws:iam::') ? !iamArns.has(arn) : !arn.startsWith('arn:aws:acm:')) throw new AwsError('CertificateNotFound', `Certificate '${arn}' not found`);
+  }
+}
+
 /** Validates actions: forward targets exist and are not bound to another load balancer. */
 function checkActions(ctx: RequestContext, lb: LoadBalancerV2, actions: Params[]): Record<string, unknown>[] {
   if (actions.length === 0) throw validationError("1 validation error detected: Value null at 'defaultActions' failed to satisfy constraint: Member must not be null");
@@ -220,6 +231,7 @@ export const loadBalancerActions: Record<string, ActionHandler> = {
     if ((lb.type === 'application') !== appProtocols.includes(protocol)) throw validationError(`Protocol '${protocol}' must be one of '${lb.type === 'application' ? 'HTTPS, HTTP' : 'TCP_UDP, UDP, TLS, TCP'}'`);
     const certificates = objects(p, 'Certificates').map((c) => ({ CertificateArn: str(c, 'CertificateArn') ?? '' }));
     if ((protocol === 'HTTPS' || protocol === 'TLS') && certificates.length === 0) throw new AwsError('CertificateNotFound', 'A certificate must be specified for HTTPS listeners');
+    checkCertificates(ctx, certificates.map((c) => c.CertificateArn));
     const existing = [...ctx.region.elbv2.listeners.values()].find((l) => l.loadBalancerArn === lb.arn && l.port === port);
     if (existing !== undefined) throw new AwsError('DuplicateListener', `A listener already exists on this port for this load balancer '${lb.arn}'`);
     const l: ListenerV2 = {
@@ -229,6 +241,7 @@ export const loadBalancerActions: Record<string, ActionHandler> = {
       protocol,
       ...(protocol === 'HTTPS' || protocol === 'TLS' ? { sslPolicy: str(p, 'SslPolicy') ?? 'ELBSecurityPolicy-2016-08' } : {}),
       certificates,
+      extraCertificates: [],
       defaultActions: checkActions(ctx, lb, objects(p, 'DefaultActions')),
     };
     ctx.region.elbv2.listeners.set(l.arn, l);
@@ -261,10 +274,37 @@ export const loadBalancerActions: Record<string, ActionHandler> = {
     l.protocol = str(p, 'Protocol') ?? l.protocol;
     l.sslPolicy = str(p, 'SslPolicy') ?? l.sslPolicy;
     const certs = objects(p, 'Certificates');
-    if (certs.length > 0) l.certificates = certs.map((c) => ({ CertificateArn: str(c, 'CertificateArn') ?? '' }));
+    if (certs.length > 0) {
+      checkCertificates(ctx, certs.map((c) => str(c, 'CertificateArn') ?? ''));
+      l.certificates = certs.map((c) => ({ CertificateArn: str(c, 'CertificateArn') ?? '' }));
+    }
     const actions = objects(p, 'DefaultActions');
     if (actions.length > 0) l.defaultActions = checkActions(ctx, lb, actions);
     return { Listeners: [renderListener(l)] };
+  },
+
+  AddListenerCertificates: (ctx, p) => {
+    const l = listener(ctx, str(p, 'ListenerArn'));
+    const arns = objects(p, 'Certificates').map((c) => str(c, 'CertificateArn') ?? '');
+    if (arns.length === 0) throw validationError("1 validation error detected: Value null at 'certificates' failed to satisfy constraint: Member must not be null");
+    checkCertificates(ctx, arns);
+    for (const arn of arns) if (!l.extraCertificates.includes(arn)) l.extraCertificates.push(arn);
+    return { Certificates: arns.map((CertificateArn) => ({ CertificateArn, IsDefault: false })) };
+  },
+
+  RemoveListenerCertificates: (ctx, p) => {
+    const l = listener(ctx, str(p, 'ListenerArn'));
+    const arns = objects(p, 'Certificates').map((c) => str(c, 'CertificateArn') ?? '');
+    if (arns.some((a) => l.certificates.some((c) => c.CertificateArn === a))) throw new AwsError('OperationNotPermitted', 'The default certificate cannot be removed from a listener');
+    l.extraCertificates = l.extraCertificates.filter((a) => !arns.includes(a));
+    return {};
+  },
+
+  DescribeListenerCertificates: (ctx, p) => {
+    const l = listener(ctx, str(p, 'ListenerArn'));
+    const all = [...l.certificates.map((c) => ({ CertificateArn: c.CertificateArn, IsDefault: true })), ...l.extraCertificates.map((CertificateArn) => ({ CertificateArn, IsDefault: false }))];
+    const page = markerPage(ctx, p, all);
+    return { Certificates: page.items, NextMarker: page.next };
   },
 
   DeleteListener: (ctx, p) => {
