@@ -1,12 +1,17 @@
 /**
- * Amazon EC2 (EC2 Query protocol, API version 2016-11-15): the actions of network.ts,
- * instances.ts, launchTemplates.ts and misc.ts under one service definition.
+ * Amazon EC2 (EC2 Query protocol, API version 2016-11-15): the actions of the modules under
+ * ec2/ (account, network, instances, launch templates, images, key pairs, addresses, tags) under
+ * one service definition.
  */
 import type { ServiceDefinition } from '../service.js';
+import { accountActions } from './ec2/account.js';
+import { addressActions } from './ec2/addresses.js';
+import { imageActions } from './ec2/images.js';
 import { instanceActions } from './ec2/instances.js';
+import { keyPairActions } from './ec2/keyPairs.js';
 import { launchTemplateActions } from './ec2/launchTemplates.js';
-import { miscActions } from './ec2/misc.js';
 import { networkActions } from './ec2/network.js';
+import { tagActions } from './ec2/tags.js';
 
 export const ec2: ServiceDefinition = {
   signingName: 'ec2',
@@ -14,5 +19,5 @@ export const ec2: ServiceDefinition = {
   protocol: 'ec2',
   xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/',
   throttleCode: 'RequestLimitExceeded',
-  actions: { ...networkActions, ...instanceActions, ...launchTemplateActions, ...miscActions },
+  actions: { ...accountActions, ...networkActions, ...instanceActions, ...launchTemplateActions, ...imageActions, ...keyPairActions, ...addressActions, ...tagActions },
 };
