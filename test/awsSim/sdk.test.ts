@@ -134,6 +134,13 @@ describe('AWS SDK v3 against the simulator', () => {
     expect(new Set(all.map((i) => i.PrivateIpAddress)).size).toBe(12);
     const terminated = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [all[0]?.InstanceId ?? ''] }));
     expect(terminated.TerminatingInstances?.[0]).toEqual(expect.objectContaining({ PreviousState: { Code: 16, Name: 'running' }, CurrentState: { Code: 32, Name: 'shutting-down' } }));
+    sim.tick();
+    const gone = all[0]?.InstanceId ?? '';
+    expect((await ec2.send(new DescribeInstancesCommand({ InstanceIds: [gone] }))).Reservations?.[0]?.Instances?.[0]?.State).toEqual({ Code: 48, Name: 'terminated' });
+    // Terminated instances stay visible for about an hour, then are gone.
+    clock.advance(61 * 60_000);
+    sim.tick();
+    expect((await errorOf(ec2.send(new DescribeInstancesCommand({ InstanceIds: [gone] })))).name).toBe('InvalidInstanceID.NotFound');
     const notFound = await errorOf(ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })));
     expect(notFound).toEqual(expect.objectContaining({ name: 'InvalidInstanceID.NotFound', message: "The instance ID 'i-0123456789abcdef0' does not exist", status: 400 }));
     // Regions are separate: us-west-2 has its own default VPC and none of these instances.

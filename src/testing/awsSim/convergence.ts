@@ -11,6 +11,7 @@
  * depends on wall-clock sleeps.
  */
 import { reconcileGroup } from './services/autoScaling/reconcile.js';
+import { TERMINATED_RETENTION_MS } from './services/ec2/instances.js';
 import { loadBalancersOf } from './services/elbv2/common.js';
 import type { RegionState } from './state.js';
 import type { AwsWorld, SimAccount } from './world.js';
@@ -93,6 +94,10 @@ export class Convergence {
       } else if (i.state === 'stopping') {
         i.state = 'stopped';
         changes++;
+      } else if (i.state === 'terminated' && i.terminatedAt !== undefined && now - i.terminatedAt >= TERMINATED_RETENTION_MS) {
+        // Gone from DescribeInstances after about an hour; forgotten here so memory stays bounded.
+        region.ec2.instances.delete(i.instanceId);
+        region.ec2.tags.delete(i.instanceId);
       }
     }
     return changes;
