@@ -69,6 +69,16 @@ describe('wire format', () => {
     expect(await res.json()).toEqual({ __type: 'com.amazonaws.cloudwatch#ResourceNotFound', message: 'Alarm(s) none not found' });
   });
 
+  it('refuses malformed and oversized bodies without crashing', async () => {
+    const badJson = await signedPost('monitoring', '{not json', { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'GraniteServiceVersion20100801.DescribeAlarms' });
+    expect(badJson.status).toBe(400);
+    expect(((await badJson.json()) as { __type: string }).__type).toBe('com.amazonaws.cloudwatch#SerializationException');
+    const huge = await fetch(sim.endpoint, { method: 'POST', body: Buffer.alloc(17 * 1024 * 1024, 0x61) }).catch(() => undefined);
+    if (huge !== undefined) expect(huge.status).toBe(413);
+    const after = await signedPost('sts', 'Action=GetCallerIdentity&Version=2011-06-15');
+    expect(after.status).toBe(200);
+  });
+
   it('refuses unsigned and wrongly signed requests with each protocol\'s code', async () => {
     const unsigned = await fetch(sim.endpoint, { method: 'POST', body: 'Action=GetCallerIdentity&Version=2011-06-15', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(unsigned.status).toBe(403);

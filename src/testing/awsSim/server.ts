@@ -18,6 +18,9 @@ import type { RequestContext, ServiceDefinition } from './service.js';
 import { parseAuthorization, signatureMatches } from './sigv4.js';
 import type { AwsWorld } from './world.js';
 
+/** Larger request bodies are refused (413) before parsing. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 export interface ControlHooks {
   /** One convergence step; returns how many changes it made. */
   tick(): number;
@@ -34,6 +37,8 @@ interface RoutedRequest {
   readonly service?: ServiceDefinition;
   readonly action: string;
   readonly params: Params;
+  /** A body that could not be decoded: answered once the protocol and service are known. */
+  readonly malformed?: AwsError;
 }
 
 export class AwsSimServer {
@@ -75,14 +80,27 @@ export class AwsSimServer {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) {
+        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' });
+        res.end('Request Entity Too Large');
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://sim');
     if (url.pathname.startsWith('/_sim/')) return this.control(req.method ?? 'GET', url.pathname, body, res);
     const requestId = this.world.requestId();
-    let routed: RoutedRequest = { protocol: 'query', action: '', params: {} };
+    // Until the request is routed, errors answer in the protocol its headers announce.
+    const announced: WireProtocol = String(req.headers['smithy-protocol'] ?? '') === 'rpc-v2-cbor' ? 'cbor' : typeof req.headers['x-amz-target'] === 'string' ? 'json' : 'query';
+    let routed: RoutedRequest = { protocol: announced, action: '', params: {} };
     try {
       routed = this.route(req, url, body);
+      if (routed.malformed !== undefined) throw routed.malformed;
       const response = await this.dispatch(req, url, body, routed, requestId);
       if (response === undefined) {
         this.pending.add(res);
@@ -101,20 +119,21 @@ export class AwsSimServer {
     const cborPath = /^\/service\/([^/]+)\/operation\/([^/]+)$/.exec(url.pathname);
     if (cborPath !== null && String(req.headers['smithy-protocol'] ?? '') === 'rpc-v2-cbor') {
       const service = this.services.find((s) => s.smithyName === cborPath[1]);
-      const decoded = decodeCbor(body);
-      return { protocol: 'cbor', service, action: cborPath[2] ?? '', params: (decoded ?? {}) as Params };
+      try {
+        return { protocol: 'cbor', service, action: cborPath[2] ?? '', params: (decodeCbor(body) ?? {}) as Params };
+      } catch {
+        return { protocol: 'cbor', service, action: cborPath[2] ?? '', params: {}, malformed: new AwsError('SerializationException', 'Malformed CBOR request body') };
+      }
     }
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string') {
       const dot = target.lastIndexOf('.');
       const service = this.services.find((s) => s.smithyName === target.slice(0, dot));
-      let params: Params = {};
       try {
-        params = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Params);
+        return { protocol: 'json', service, action: target.slice(dot + 1), params: body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Params) };
       } catch {
-        throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
+        return { protocol: 'json', service, action: target.slice(dot + 1), params: {}, malformed: new AwsError('SerializationException', 'Start of structure or map found where not expected.') };
       }
-      return { protocol: 'json', service, action: target.slice(dot + 1), params };
     }
     const form = req.method === 'POST' ? new URLSearchParams(body.toString('utf8')) : url.searchParams;
     const action = form.get('Action') ?? '';
