@@ -5,7 +5,7 @@
  * processes, policies wired to CloudWatch alarms, ELBv2 target health, CloudWatch over AWS JSON
  * 1.0, IAM server certificates, and the fault switches (throttling, rate limits, errors).
  */
-import { AutoScalingClient, CancelInstanceRefreshCommand, DescribeNotificationConfigurationsCommand, PutNotificationConfigurationCommand, CreateAutoScalingGroupCommand, DescribeInstanceRefreshesCommand, StartInstanceRefreshCommand, CreateLaunchConfigurationCommand, DeleteLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, DescribeLifecycleHooksCommand, ExecutePolicyCommand, PutLifecycleHookCommand, PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand, ResumeProcessesCommand, SetDesiredCapacityCommand, SuspendProcessesCommand, paginateDescribeAutoScalingGroups, paginateDescribeScalingActivities } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, CancelInstanceRefreshCommand, DescribeNotificationConfigurationsCommand, PutNotificationConfigurationCommand, CreateAutoScalingGroupCommand, DescribeInstanceRefreshesCommand, StartInstanceRefreshCommand, CreateLaunchConfigurationCommand, DeleteLaunchConfigurationCommand, DescribeAutoScalingGroupsCommand, DescribePoliciesCommand, DescribeScheduledActionsCommand, DescribeLifecycleHooksCommand, ExecutePolicyCommand, PutLifecycleHookCommand, PutScalingPolicyCommand, PutScheduledUpdateGroupActionCommand, ResumeProcessesCommand, SetDesiredCapacityCommand, SuspendProcessesCommand, UpdateAutoScalingGroupCommand, paginateDescribeAutoScalingGroups, paginateDescribeScalingActivities } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { AuthorizeSecurityGroupIngressCommand, CreateLaunchTemplateCommand, CreateSecurityGroupCommand, UpdateSecurityGroupRuleDescriptionsIngressCommand, CreateLaunchTemplateVersionCommand, DescribeAccountAttributesCommand, DescribeAvailabilityZonesCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeLaunchTemplateVersionsCommand, DescribeRegionsCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, ModifyLaunchTemplateCommand, RunInstancesCommand, TerminateInstancesCommand, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { CreateLBCookieStickinessPolicyCommand, CreateLoadBalancerCommand as CreateClassicCommand, DescribeInstanceHealthCommand, DescribeLoadBalancerPoliciesCommand, DescribeLoadBalancersCommand as DescribeClassicCommand, ElasticLoadBalancingClient, EnableAvailabilityZonesForLoadBalancerCommand, SetLoadBalancerPoliciesOfListenerCommand } from '@aws-sdk/client-elastic-load-balancing';
@@ -297,6 +297,30 @@ describe('AWS SDK v3 against the simulator', () => {
     const policies = await elb.send(new DescribeLoadBalancerPoliciesCommand({ LoadBalancerName: 'batch' }));
     expect(policies.PolicyDescriptions).toEqual([{ PolicyName: 'sticky', PolicyTypeName: 'LBCookieStickinessPolicyType', PolicyAttributeDescriptions: [{ AttributeName: 'CookieExpirationPeriod', AttributeValue: '600' }] }]);
     expect((await errorOf(elb.send(new SetLoadBalancerPoliciesOfListenerCommand({ LoadBalancerName: 'batch', LoadBalancerPort: 443, PolicyNames: [] })))).code).toBe('ListenerNotFound');
+  });
+
+  it('instances tagged sim:health=unhealthy fail load balancer health checks; a group with ELB health checks marks and replaces them', async () => {
+    const asg = new AutoScalingClient(config());
+    const elb = new ElasticLoadBalancingClient(config());
+    await asg.send(new CreateAutoScalingGroupCommand({ AutoScalingGroupName: 'sick-v000', LaunchConfigurationName: 'batch-v000-lc', MinSize: 1, MaxSize: 1, AvailabilityZones: ['us-east-1a'], LoadBalancerNames: ['batch'], HealthCheckType: 'ELB', HealthCheckGracePeriod: 0, Tags: [{ Key: 'sim:health', Value: 'unhealthy', PropagateAtLaunch: true }] }));
+    await asg.send(new SuspendProcessesCommand({ AutoScalingGroupName: 'sick-v000', ScalingProcesses: ['ReplaceUnhealthy'] }));
+    sim.tick();
+    sim.tick();
+    sim.tick();
+    const sick = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['sick-v000'] }))).AutoScalingGroups?.[0]?.Instances?.[0];
+    expect(sick).toEqual(expect.objectContaining({ LifecycleState: 'InService', HealthStatus: 'Unhealthy' }));
+    const health = await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: 'batch', Instances: [{ InstanceId: sick?.InstanceId ?? '' }] }));
+    expect(health.InstanceStates?.[0]).toEqual({ InstanceId: sick?.InstanceId, State: 'OutOfService', ReasonCode: 'Instance', Description: 'Instance has failed at least the UnhealthyThreshold number of health checks consecutively.' });
+    await asg.send(new ResumeProcessesCommand({ AutoScalingGroupName: 'sick-v000' }));
+    sim.tick();
+    const replaced = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['sick-v000'] }))).AutoScalingGroups?.[0]?.Instances?.find((i) => i.InstanceId === sick?.InstanceId);
+    expect(replaced?.LifecycleState).toBe('Terminating');
+    const activities = (await collect(paginateDescribeScalingActivities({ client: asg }, { AutoScalingGroupName: 'sick-v000' }))).flatMap((p) => p.Activities ?? []);
+    expect(activities.find((a) => a.Description === `Terminating EC2 instance: ${sick?.InstanceId}`)?.Cause).toContain('in response to an ELB system health check failure');
+    // ... and a replacement is launched at once (which will fail too: the tag propagates).
+    expect(activities[0]?.Description).toMatch(/^Launching a new EC2 instance: i-/);
+    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: 'sick-v000', MinSize: 0, DesiredCapacity: 0 }));
+    sim.converge();
   });
 
   it('EC2 security group rule descriptions are updated in place', async () => {

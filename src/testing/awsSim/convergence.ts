@@ -3,8 +3,8 @@
  * what was asked, in this order:
  * 1. EC2: pending -> running, shutting-down -> terminated, stopping -> stopped;
  * 2. load balancing: provisioning -> active; targets `initial` -> `healthy` (or `unhealthy` when
- *    the instance is not running, `unused` when no listener forwards to the group), `draining`
- *    targets leave; classic ELB instances OutOfService -> InService;
+ *    the instance is not running or tagged `sim:health=unhealthy`, `unused` when no listener
+ *    forwards to the group), `draining` targets leave; classic ELB instances OutOfService -> InService;
  * 3. Auto Scaling groups converge on their desired capacity (autoScaling/reconcile.ts).
  * So a group of N behind a target group is InService after two ticks and healthy after three.
  * Ticks are driven by tests (`sim.tick()`, `sim.converge()`) or by a timer in the CLI, so nothing
@@ -13,6 +13,7 @@
 import { reconcileGroup } from './services/autoScaling/reconcile.js';
 import { TERMINATED_RETENTION_MS } from './services/ec2/instances.js';
 import { loadBalancersOf } from './services/elbv2/common.js';
+import { failsHealthChecks } from './services/lbMembership.js';
 import type { RegionState } from './state.js';
 import type { AwsWorld, SimAccount } from './world.js';
 
@@ -55,7 +56,7 @@ export class Convergence {
     for (const tg of region.elbv2.targetGroups.values()) {
       const used = loadBalancersOf(region.elbv2, tg.arn).length > 0;
       for (const [key, t] of tg.targets) {
-        const running = region.ec2.instances.get(t.id)?.state === 'running' || tg.targetType !== 'instance';
+        const running = tg.targetType !== 'instance' || (region.ec2.instances.get(t.id)?.state === 'running' && !failsHealthChecks(region, t.id));
         const next = t.state === 'draining' ? undefined : !used ? 'unused' : t.state === 'unused' ? 'initial' : running ? 'healthy' : 'unhealthy';
         if (next === undefined) {
           tg.targets.delete(key);
@@ -69,9 +70,11 @@ export class Convergence {
     }
     for (const lb of region.elb.loadBalancers.values()) {
       for (const [id, reg] of lb.instances) {
-        const next = region.ec2.instances.get(id)?.state === 'running' ? 'InService' : 'OutOfService';
-        if (next !== reg.state) {
+        const failed = failsHealthChecks(region, id);
+        const next = region.ec2.instances.get(id)?.state === 'running' && !failed ? 'InService' : 'OutOfService';
+        if (next !== reg.state || failed !== (reg.failed ?? false)) {
           reg.state = next;
+          reg.failed = failed;
           reg.since = this.world.tickCount;
           changes++;
         }

@@ -377,7 +377,7 @@ export interface ClassicLoadBalancer {
   securityGroups: string[];
   healthCheck: { Target: string; Interval: number; Timeout: number; UnhealthyThreshold: number; HealthyThreshold: number };
   /** Registered instance id -> health as DescribeInstanceHealth reports it. */
-  readonly instances: Map<string, { state: 'InService' | 'OutOfService'; since: number }>;
+  readonly instances: Map<string, { state: 'InService' | 'OutOfService'; since: number; failed?: boolean }>;
   attributes: Record<string, Record<string, unknown>>;
   readonly tags: Tags;
   /** Policies by name: type (LBCookieStickinessPolicyType, AppCookieStickinessPolicyType, SSLNegotiationPolicyType...) and attributes. */

@@ -69,6 +69,7 @@ function instanceState(ctx: RequestContext, lb: ClassicLoadBalancer, id: string)
   if (instance === undefined || instance.state !== 'running') {
     return { InstanceId: id, State: 'OutOfService', ReasonCode: 'Instance', Description: `Instance is in ${instance?.state ?? 'terminated'} state.` };
   }
+  if (reg.failed === true) return { InstanceId: id, State: 'OutOfService', ReasonCode: 'Instance', Description: 'Instance has failed at least the UnhealthyThreshold number of health checks consecutively.' };
   return reg.state === 'InService'
     ? { InstanceId: id, State: 'InService', ReasonCode: 'N/A', Description: 'N/A' }
     : { InstanceId: id, State: 'OutOfService', ReasonCode: 'ELB', Description: 'Instance registration is still in progress.' };

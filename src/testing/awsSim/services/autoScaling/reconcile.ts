@@ -17,7 +17,7 @@ import type { AwsWorld, SimAccount } from '../../world.js';
 import { beginTermination, launchInstances } from '../ec2/instances.js';
 import type { LaunchSpec } from '../ec2/instances.js';
 import { findTemplate, launchSpecOfTemplate, templateVersion } from '../ec2/launchTemplates.js';
-import { deregisterFromClassic, deregisterTarget, registerTarget, registerWithClassic } from '../lbMembership.js';
+import { deregisterFromClassic, deregisterTarget, registerTarget, registerWithClassic, reportedUnhealthy } from '../lbMembership.js';
 import { iso, recordActivity, suspended } from './common.js';
 
 /** What the group launches now: from its launch template version or launch configuration. */
@@ -189,6 +189,20 @@ export function reconcileGroup(world: AwsWorld, account: SimAccount, region: Reg
       }
       if (!suspended(g, 'ReplaceUnhealthy') && !suspended(g, 'Terminate')) {
         terminateFromGroup(world, region, g, member, `At ${iso(world)} an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.`);
+        changes++;
+      }
+      continue;
+    }
+    // HealthCheckType ELB: after the grace period, an instance a load balancer reports unhealthy
+    // is marked Unhealthy (HealthCheck process) and replaced (ReplaceUnhealthy).
+    const graceOver = world.clock.now() - instance.launchTime.getTime() >= g.healthCheckGracePeriod * 1000;
+    if (member.lifecycleState === 'InService' && g.healthCheckType === 'ELB' && graceOver && !suspended(g, 'HealthCheck') && reportedUnhealthy(region, member.instanceId, g.targetGroupArns, g.loadBalancerNames)) {
+      if (member.healthStatus === 'Healthy') {
+        member.healthStatus = 'Unhealthy';
+        changes++;
+      }
+      if (!suspended(g, 'ReplaceUnhealthy') && !suspended(g, 'Terminate')) {
+        terminateFromGroup(world, region, g, member, `At ${iso(world)} an instance was taken out of service in response to an ELB system health check failure.`);
         changes++;
       }
       continue;
