@@ -26,12 +26,14 @@ import { authoritativeTypes } from './core/agents/CachingAgent.js';
 import type { ProviderCache } from './core/cache/Cache.js';
 import { DefaultProviderCache } from './core/cache/DefaultProviderCache.js';
 import { createKubernetesProvider, kubernetesProviderSettings } from './providers/kubernetes/KubernetesProvider.js';
+import { createDockerRegistryProvider } from './providers/dockerRegistry/DockerRegistryProvider.js';
 import { OperationRegistry } from './core/operations/OperationRegistry.js';
 import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor.js';
 import { ReadLayer } from './core/read/ReadLayer.js';
 import { openAuthorizer, type Authorizer } from './core/security/Authorizer.js';
 import { FiatAuthorizer } from './core/security/FiatAuthorizer.js';
-import type { ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
+import type { ClusterServices, ProviderDeps, ProviderModule, ProviderRuntime } from './core/providers/ProviderModule.js';
+import { AccountOwnership } from './core/agents/AccountOwnership.js';
 import { InputError } from './core/errors.js';
 import { InstanceLiveness } from './core/tasks/InstanceLiveness.js';
 import { TaskExecutionSealer } from './core/tasks/TaskExecutionSealer.js';
@@ -77,6 +79,7 @@ function builtinProviders(config: ServiceConfig): ProviderModule[] {
       ...(k8s.probeIntervalSeconds === undefined ? {} : { probeIntervalMs: k8s.probeIntervalSeconds * 1000 }),
       ...(k8s.writeBatchMillis === undefined ? {} : { flushIntervalMs: k8s.writeBatchMillis }),
     }) as unknown as ProviderModule,
+    createDockerRegistryProvider(),
   ];
 }
 
@@ -97,7 +100,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const metrics = new Metrics();
   const accountKey = storageKey('CLOUDDRIVER_ACCOUNT_STORAGE_KEY', config.account.storage.encryption.keyFile, 'account.storage.encryption.keyFile');
   const taskKey = storageKey('CLOUDDRIVER_TASK_STORAGE_KEY', config.storage.taskEncryption.keyFile, 'storage.taskEncryption.keyFile');
-  const stores = await openStores(config.storage, clock);
+  const stores = await openStores(config.storage, clock, { replicaTtlMs: config.cacheSharding.replicaTtlSeconds * 1000 });
   const accountDefinitions = accountKey === undefined ? stores.accounts : new EncryptedAccountDefinitionStore(stores.accounts, accountKey);
 
   const caches = new Map<string, DefaultProviderCache>();
@@ -157,9 +160,25 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const server = createServer({ logger, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
   if (config.server.rateLimit.enabled) installRateLimit(server, config.server.rateLimit, clock);
   installAuthorization(server, authorizer);
+  const cluster: ClusterServices = {
+    replicaId: ownerId,
+    changes: stores.changes,
+    accountOwnership: (keyPrefix, handlers) =>
+      new AccountOwnership({
+        leases: stores.leases,
+        replicas: stores.replicas,
+        replicaId: ownerId,
+        clock,
+        logger,
+        keyPrefix,
+        leaseTtlMs: config.caching.accountLeaseSeconds * 1000,
+        caching: config.caching.writeEnabled,
+        ...handlers,
+      }),
+  };
   const runtimes = new Map<string, ProviderRuntime>();
   for (const provider of providers) {
-    const runtime = provider.attach?.({ server, cache: cacheFor(provider.cacheNamespace), deps });
+    const runtime = provider.attach?.({ server, cache: cacheFor(provider.cacheNamespace), deps, cluster });
     if (runtime !== undefined) runtimes.set(provider.id, runtime);
   }
 

@@ -191,4 +191,21 @@ describe('AgentScheduler', () => {
     active = true;
     await until(() => ran.includes('owned'));
   });
+
+  it('drops the result of a run that stopped being active on this instance while it loaded', async () => {
+    const { scheduler, cache } = setup();
+    let active = true;
+    let loaded = false;
+    scheduler.schedule(
+      agent('moving/A', async () => {
+        active = false; // the account moved to another instance during the run
+        loaded = true;
+        return ['stale'];
+      }, { isActive: () => active }),
+    );
+    scheduler.start();
+    await until(() => loaded && scheduler.introspection()[0]?.failures === 1);
+    expect(await cache.getAll('things')).toEqual([]);
+    expect(scheduler.introspection()[0]?.lastError).toContain('no longer active');
+  });
 });

@@ -216,6 +216,7 @@ export class AgentScheduler {
         controller.signal,
       );
       if ((await leases.holder(agent.agentType)) !== nodeId) throw new Error('agent lease lost; result dropped');
+      if (agent.isActive?.() === false) throw new Error('agent no longer active on this instance; result dropped');
       controller.signal.throwIfAborted();
       const written = await cache.putCacheResult(
         agent.agentType,

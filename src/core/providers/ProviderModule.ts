@@ -6,7 +6,9 @@ import type { Clock } from '../Clock.js';
 import type { Logger } from '../Logger.js';
 import type { AccountCredentials } from '../accounts/AccountCredentials.js';
 import type { ArtifactDownloader } from '../artifacts/ArtifactDownloader.js';
+import type { AccountOwnership, ReleaseReason } from '../agents/AccountOwnership.js';
 import type { CachingAgent } from '../agents/CachingAgent.js';
+import type { ChangeFeed } from '../cache/ChangeFeed.js';
 import type { OperationDefinition } from '../operations/OperationDefinition.js';
 import type { ReadContributor } from '../read/ReadContributor.js';
 
@@ -62,6 +64,20 @@ export interface ProviderAttachContext {
   /** This provider's cache (its `cacheNamespace`). */
   readonly cache: ProviderCache;
   readonly deps: ProviderDeps;
+  readonly cluster: ClusterServices;
+}
+
+/** What the instances of a cluster share, for providers that keep live state per account. */
+export interface ClusterServices {
+  /** This instance's id (lease owner, replica id). */
+  readonly replicaId: string;
+  /** Broadcast to every instance sharing the store (in-process when the service runs alone). */
+  readonly changes: ChangeFeed;
+  /**
+   * One owner per account across the instances (`AccountOwnership`), under lease keys
+   * `{keyPrefix}:{account}`; the provider starts it and stops it (which hands its accounts off).
+   */
+  accountOwnership(keyPrefix: string, handlers: { onAcquired(account: string): void; onReleased(account: string, reason: ReleaseReason): Promise<void> }): AccountOwnership;
 }
 
 export interface ProviderRuntime {

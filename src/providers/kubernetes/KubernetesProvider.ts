@@ -2,13 +2,16 @@ import { z } from 'zod';
 import type { ProviderCache } from '../../core/cache/Cache.js';
 import type { CachingAgent } from '../../core/agents/CachingAgent.js';
 import type { ArtifactDownloader } from '../../core/artifacts/ArtifactDownloader.js';
+import type { AccountOwnership, ReleaseReason } from '../../core/agents/AccountOwnership.js';
+import type { ChangeFeed } from '../../core/cache/ChangeFeed.js';
+import type { Logger } from '../../core/Logger.js';
 import type { ProviderDeps, ProviderModule, ProviderRuntime } from '../../core/providers/ProviderModule.js';
 import { KubernetesCredentials } from './account/KubernetesCredentials.js';
 import { kubernetesAccountSchema } from './account/KubernetesAccountConfig.js';
 import { kubernetesDefinitionProblems } from './account/submittedDefinition.js';
 import type { KubernetesAccountConfig } from './account/KubernetesAccountConfig.js';
 import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccountCache.js';
-import { APPLICATIONS, CLUSTERS } from './keys.js';
+import { APPLICATIONS, CLUSTERS, clusterKey, infrastructureKey } from './keys.js';
 import { KubernetesReadService } from './read/KubernetesReadService.js';
 import { registerManifestRoutes } from './api/manifestRoutes.js';
 import { kubernetesReadContributor } from './read/KubernetesReadContributor.js';
@@ -16,6 +19,51 @@ import { registerJobRoutes } from './api/jobRoutes.js';
 import { kubernetesOperations } from './ops/kubernetesOperations.js';
 
 export const KUBERNETES = 'kubernetes';
+
+/** Change feed topic on which leaders announce the keys they wrote. */
+const CHANGES_TOPIC = 'kubernetes:cache';
+/** More messages than this for one write and followers are told to reload the account instead. */
+const MAX_MESSAGES_PER_WRITE = 16;
+
+/** `{a: account, k: keys}` (mirror these keys) or `{a: account, reload: true}` (reload the account). */
+interface CacheChangeMessage {
+  readonly a: string;
+  readonly k?: readonly string[];
+  readonly reload?: boolean;
+}
+
+/** Splits what a leader wrote into feed messages under the size limit; too many means "reload". */
+export function changeMessages(account: string, keys: readonly string[], maxBytes: number): string[] {
+  const out: string[] = [];
+  let chunk: string[] = [];
+  const encode = (k: readonly string[]): string => JSON.stringify({ a: account, k } satisfies CacheChangeMessage);
+  for (const key of keys) {
+    if (Buffer.byteLength(encode([...chunk, key])) > maxBytes && chunk.length > 0) {
+      out.push(encode(chunk));
+      chunk = [];
+    }
+    chunk.push(key);
+    if (out.length >= MAX_MESSAGES_PER_WRITE) return [JSON.stringify({ a: account, reload: true } satisfies CacheChangeMessage)];
+  }
+  if (chunk.length > 0) out.push(encode(chunk));
+  return out;
+}
+
+/**
+ * Evicts everything the account ever wrote: its objects of every cached kind and its clusters,
+ * found by key pattern (write-through items since the last snapshot are not in the snapshot
+ * agent's bookkeeping, so its empty result alone would leave them behind).
+ */
+async function evictAccount(cache: ProviderCache, account: KubernetesAccountCache, name: string): Promise<void> {
+  const patterns: [string, string][] = [
+    ...cachedKinds(account.credentials, account.registry).map((k): [string, string] => [k.name, `${infrastructureKey(k.name, name, '', '').slice(0, -2)}:*`]),
+    [CLUSTERS, `${clusterKey(name, '', '').slice(0, -2)}:*`],
+  ];
+  for (const [type, pattern] of patterns) {
+    const ids = await cache.filterIdentifiers(type, pattern);
+    if (ids.length > 0) await cache.evictDeletedItems(type, ids);
+  }
+}
 
 /** Default period of the full-snapshot agent that reconciles the cache store with the watch state. */
 const SNAPSHOT_INTERVAL_SECONDS = 300;
@@ -38,7 +86,7 @@ export interface KubernetesProviderOptions {
 }
 
 /**
- * Starts account caches a few at a time, so thousands of accounts neither stall the process
+ * Makes account caches leaders a few at a time, so thousands of accounts neither stall the process
  * (the service answers `/health` at once) nor hammer their API servers together; an account
  * that cannot finish its first LIST within `turnMs` yields its turn and keeps retrying alone.
  */
@@ -62,7 +110,7 @@ class StartQueue {
       const account = this.waiting.shift();
       if (account === undefined || !this.stillWanted(account)) continue;
       this.running++;
-      account.start();
+      account.lead();
       void account.waitForInitialSync(this.turnMs).finally(() => {
         this.running--;
         this.next();
@@ -79,9 +127,43 @@ class StartQueue {
  */
 export function createKubernetesProvider(options: KubernetesProviderOptions = {}): ProviderModule<KubernetesAccountConfig, KubernetesCredentials> {
   const caches = new Map<string, KubernetesAccountCache>();
-  const starter = new StartQueue(options.startConcurrency ?? 32, (a) => caches.get(a.account) === a);
+  const starter = new StartQueue(options.startConcurrency ?? 32, (a) => caches.get(a.account) === a && (ownership?.owns(a.account) ?? true));
   const read = new KubernetesReadService(() => caches);
   let providerCache: ProviderCache | undefined;
+  let ownership: AccountOwnership | undefined;
+  let changes: ChangeFeed | undefined;
+  let unsubscribe: (() => Promise<void>) | undefined;
+  let log: Logger | undefined;
+
+  /** Announces to the other instances what a leader wrote (best effort: followers re-read on gaps). */
+  const announce = (account: string, keys: readonly string[]): void => {
+    const feed = changes;
+    if (feed === undefined || keys.length === 0) return;
+    for (const message of changeMessages(account, keys, feed.maxMessageBytes)) {
+      feed.publish(CHANGES_TOPIC, message).catch((e: unknown) => log?.warn({ account, err: (e as Error).message }, 'could not announce cache changes'));
+    }
+  };
+  const onFeedMessage = (raw: string): void => {
+    let message: CacheChangeMessage;
+    try {
+      message = JSON.parse(raw) as CacheChangeMessage;
+    } catch {
+      return;
+    }
+    const cache = caches.get(message.a);
+    if (cache === undefined || cache.currentRole !== 'follower') return;
+    if (message.reload === true) void cache.reload();
+    else if (Array.isArray(message.k)) void cache.mirror(message.k);
+  };
+  const onAcquired = (account: string): void => {
+    const cache = caches.get(account);
+    if (cache !== undefined) starter.enqueue(cache);
+  };
+  const onReleased = async (account: string, reason: ReleaseReason): Promise<void> => {
+    const cache = caches.get(account);
+    if (cache === undefined || reason === 'removed') return;
+    await cache.follow({ flush: reason !== 'lost' });
+  };
   let artifacts: ArtifactDownloader | undefined;
 
   const snapshotAgent = (account: KubernetesAccountCache, credentials: KubernetesCredentials, agentType: string): CachingAgent => ({
@@ -96,6 +178,8 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       // Never let an unreachable cluster's empty state evict its last known data.
       if (!synced || status.state !== 'watching') throw new Error(`account ${credentials.name} is ${status.state}${status.lastError === undefined ? '' : `: ${status.lastError}`}`);
       await account.flush();
+      // Only the account's leader may write it whole: a follower's copy can lag the cluster.
+      if (account.currentRole !== 'leader') throw new Error(`account ${credentials.name} is led by another instance`);
       return account.model.result();
     },
     introspectionDetails: () => ({ ...account.status() }),
@@ -117,9 +201,14 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       const cache = caches.get(credentials.name);
       caches.delete(credentials.name);
       read.forgetAccount(credentials.name);
+      await ownership?.remove(credentials.name);
       await cache?.stop();
+      if (providerCache !== undefined && cache !== undefined) await evictAccount(providerCache, cache, credentials.name);
     },
     async stop() {
+      // Hands every led account off (pending writes first), then stops mirroring.
+      await ownership?.stop();
+      await unsubscribe?.();
       await Promise.all([...caches.values()].map((c) => c.stop({ flush: true })));
       caches.clear();
     },
@@ -136,6 +225,22 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     submittedDefinitionProblems: kubernetesDefinitionProblems,
     attach(ctx) {
       providerCache = ctx.cache;
+      changes = ctx.cluster.changes;
+      log = ctx.deps.logger;
+      ownership = ctx.cluster.accountOwnership('kubernetes:watch', { onAcquired, onReleased });
+      void changes
+        .subscribe(CHANGES_TOPIC, {
+          onMessage: onFeedMessage,
+          // Messages may have been lost: every mirrored account reloads from the store.
+          onGap: () => {
+            for (const cache of caches.values()) if (cache.currentRole === 'follower') void cache.reload();
+          },
+        })
+        .then((off) => {
+          unsubscribe = off;
+        })
+        .catch((e: unknown) => ctx.deps.logger.error({ err: (e as Error).message }, 'could not subscribe to the cache change feed; other instances’ changes reach this one only through the store'));
+      ownership.start();
       artifacts = ctx.deps.artifacts;
       registerManifestRoutes(ctx.server, { read, accounts: () => caches });
       registerJobRoutes(ctx.server, { accounts: () => caches });
@@ -150,13 +255,18 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         logger: deps.logger.child({ account: credentials.name }),
         agentType,
         writeEnabled: options.writeEnabled ?? true,
+        // Every account starts by mirroring the store; the instance that owns it leads it.
+        role: 'follower',
+        mayWrite: () => ownership?.owns(credentials.name) ?? true,
+        published: (keys) => announce(credentials.name, keys),
         ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
         ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs }),
         onChange: (keys) => read.invalidate(credentials.name, keys),
       });
       caches.set(credentials.name, account);
-      starter.enqueue(account);
-      return [snapshotAgent(account, credentials, agentType)];
+      account.start();
+      ownership?.add(credentials.name);
+      return [{ ...snapshotAgent(account, credentials, agentType), isActive: () => ownership?.owns(credentials.name) ?? true }];
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/Clock.js';
 import { applyRelationshipFilter, type CacheData, type RelationshipFilter } from '../../core/cache/CacheData.js';
 import type { CacheStore, CacheStoreDriver, StoredItem } from '../../core/cache/CacheStore.js';
 import { globLiteralPrefix, globToRegExp } from '../../core/cache/glob.js';
-import type { SqlClient, SqlExecutor } from './SqlClient.js';
+import { withRetries, type SqlClient, type SqlExecutor } from './SqlClient.js';
 import { agentColumnValue, SqlNames } from './SqlNames.js';
 
 export interface SqlCacheStoreOptions {
@@ -142,6 +142,19 @@ export class SqlCacheStoreDriver implements CacheStoreDriver {
   }
 }
 
+/**
+ * Other agents' rows of an id are moved to the expiry just written, so the item expires as one
+ * (as the Redis layout's single EXPIRE does) — but only when theirs is more than this much
+ * earlier: every account writes the shared application and cluster items, and rewriting each
+ * other's rows on every write made concurrent writers queue on those row locks for seconds.
+ */
+const RESYNC_GRACE_MS = 60_000;
+
+function needsResync(theirs: number | null, ours: number | null): boolean {
+  if (ours === null) return theirs !== null;
+  return theirs === null || theirs < ours - RESYNC_GRACE_MS;
+}
+
 class SqlCacheStore implements CacheStore {
   private readonly client: SqlClient;
   private readonly writeBatch: number;
@@ -165,9 +178,16 @@ class SqlCacheStore implements CacheStore {
     // One transaction per put (one commit, not one per batch); rows in id order, so concurrent
     // writers (the expiry resync also updates other agents' rows) take row locks in one order.
     const unique = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    await this.client.transaction(async (tx) => {
-      for (let i = 0; i < unique.length; i += this.writeBatch) await this.putBatch(tx, table, agentCol, unique.slice(i, i + this.writeBatch));
-    });
+    // Agents writing one shared item (an application written by every account) also update each
+    // other's rows when expiries differ, so two puts can still deadlock: the loser is retried.
+    await withRetries(
+      this.client.dialect,
+      () =>
+        this.client.transaction(async (tx) => {
+          for (let i = 0; i < unique.length; i += this.writeBatch) await this.putBatch(tx, table, agentCol, unique.slice(i, i + this.writeBatch));
+        }),
+      6,
+    );
   }
 
   private async putBatch(tx: SqlExecutor, table: string, agentCol: string, chunk: readonly StoredItem[]): Promise<void> {
@@ -191,7 +211,7 @@ class SqlCacheStore implements CacheStore {
       const newest = Math.max(-Infinity, ...others.map((r) => Number(r.last_updated)));
       const unchanged = own !== undefined && own.body_hash === hash && nullableNumber(own.expires_at) === expiresAt && Number(own.last_updated) > newest;
       if (!unchanged) values.push(item.id, agentCol, applicationOf(item.attributes), hash, body, stamp, this.ns, expiresAt);
-      if (others.some((r) => nullableNumber(r.expires_at) !== expiresAt)) resync.push(item);
+      if (others.some((r) => needsResync(nullableNumber(r.expires_at), expiresAt))) resync.push(item);
     }
     if (values.length > 0) {
       await tx.query(

@@ -91,12 +91,12 @@ function transactional(dialect: SqlDialect, session: <T>(fn: (conn: SqlExecutor)
     );
 }
 
-export async function withRetries<T>(dialect: SqlDialect, fn: () => Promise<T>): Promise<T> {
+export async function withRetries<T>(dialect: SqlDialect, fn: () => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (err) {
-      if (attempt >= 3 || !dialect.isRetryable(err)) throw err;
+      if (attempt >= attempts || !dialect.isRetryable(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
     }
   }

@@ -9,12 +9,16 @@ import { KubeApiError } from '../client/KubeClient.js';
 import { assertSameObject } from '../coordinates.js';
 import { UI_DEFAULT_KINDS, apiVersionOfKind, createKindRegistry, parseKindString, resourcePath } from '../KubernetesKind.js';
 import type { KubernetesKindProperties, KubernetesKindRegistry } from '../KubernetesKind.js';
-import { cacheTypeOfKey, infrastructureKey } from '../keys.js';
+import { APPLICATIONS, CLUSTERS, cacheTypeOfKey, infrastructureKey, parseKey } from '../keys.js';
 import type { KubernetesManifest } from '../model/KubernetesManifest.js';
 import { ResourceWatcher } from './ResourceWatcher.js';
 import type { WatcherState } from './ResourceWatcher.js';
 
-export type AccountCacheState = 'starting' | 'listing' | 'watching' | 'degraded' | 'unreachable';
+/** `following`: another instance watches the account; this one mirrors it from the cache store. */
+export type AccountCacheState = 'starting' | 'listing' | 'watching' | 'degraded' | 'unreachable' | 'following';
+
+/** `leader` watches the cluster and writes the store; `follower` mirrors the store (another instance leads). */
+export type AccountCacheRole = 'leader' | 'follower';
 
 export interface AccountCacheStatus {
   readonly account: string;
@@ -43,6 +47,12 @@ export interface AccountCacheOptions {
   readonly idleTimeoutMs?: number;
   /** Called with the keys whose cached items changed (after the in-memory model is updated). */
   readonly onChange?: (keys: ReadonlySet<string>) => void;
+  /** Role at start (default `leader`); `lead()` and `follow()` switch it. */
+  readonly role?: AccountCacheRole;
+  /** Checked before each store write: false once this instance may no longer write the account (its lease lapsed). */
+  readonly mayWrite?: () => boolean;
+  /** Told, after each store write, which infrastructure keys it wrote (the change feed to followers). */
+  readonly published?: (keys: readonly string[]) => void;
 }
 
 /** Kinds an account caches (spec 1.4): `kinds` or the UI kinds, minus `omitKinds`, plus custom resources. */
@@ -82,12 +92,24 @@ export class KubernetesAccountCache {
   /** Every collection has completed its first LIST. */
   private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
+  private role: AccountCacheRole;
+  /** Store writes failed in a row (their keys wait for the next flush). */
+  private failedWrites = 0;
+  /** Hydration from the store is still running (watching starts after it). */
+  private hydrating = false;
+  /** Follower updates from the store, applied one at a time in arrival order. */
+  private mirroring: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: AccountCacheOptions) {
     const c = opts.credentials.config;
     this.registry = createKindRegistry(c.customResources);
     const options: CachingOptions = { onlySpinnakerManaged: c.onlySpinnakerManaged, cacheAllApplicationRelationships: c.cacheAllApplicationRelationships, kinds: this.registry };
     this.model = new KubernetesCacheModel(c.name, options);
+    this.role = opts.role ?? 'leader';
+  }
+
+  get currentRole(): AccountCacheRole {
+    return this.role;
   }
 
   get account(): string {
@@ -100,17 +122,137 @@ export class KubernetesAccountCache {
 
   start(): void {
     this.pendingDiscoveries++; // hydration holds back the initial sync like a discovery
-    this.probe();
+    this.hydrating = true;
     void this.hydrate()
       .catch((e: unknown) => this.opts.logger.warn({ account: this.account, err: (e as Error).message }, 'could not load last known objects from the cache store'))
       .finally(() => {
-        for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
-          if (kind.resource !== undefined && kind.version !== undefined) this.watchKind(kind);
-          else this.discoverAndWatch(kind);
-        }
+        this.hydrating = false;
+        if (this.role === 'leader') this.startWatching();
         this.pendingDiscoveries--;
         this.notifySynced();
       });
+  }
+
+  /** Probes the API server and watches every cached kind (the leader's work). */
+  private startWatching(): void {
+    this.probe();
+    for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
+      if (kind.resource !== undefined && kind.version !== undefined) this.watchKind(kind);
+      else this.discoverAndWatch(kind);
+    }
+  }
+
+  /**
+   * Becomes the account's leader: watches the cluster (a full LIST of every kind first, which
+   * also removes what the store still had but the cluster no longer has) and writes the store.
+   */
+  lead(): void {
+    if (this.stopped || this.role === 'leader') return;
+    this.role = 'leader';
+    this.synced = false;
+    this.rebuildCollections();
+    if (this.hydrating) return; // start() watches once hydration ends
+    this.pendingDiscoveries++;
+    this.startWatching();
+    this.pendingDiscoveries--;
+    this.notifySynced();
+  }
+
+  /**
+   * Stops leading: the watches end; with `flush` (a handoff) what is pending is written first,
+   * without it (the lease lapsed) it is dropped. The model stays, mirrored from the store from now on.
+   */
+  async follow(opts: { flush: boolean }): Promise<void> {
+    if (this.role === 'follower') return;
+    this.role = 'follower';
+    clearTimeout(this.probeTimer);
+    for (const t of this.discoveryTimers.splice(0)) clearTimeout(t);
+    const watchers = [...this.watchers.values()];
+    this.watchers.clear();
+    this.listing.clear();
+    await Promise.all(watchers.map((w) => w.stop()));
+    this.probeError = undefined;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    // A handoff writes what is pending now (the lease is still held); after a lapsed lease the
+    // keys stay pending, unwritten, in case this instance leads the account again (its model may
+    // hold changes the store never got; a relist alone would not find them different).
+    if (opts.flush) await this.flush();
+    await this.flushing;
+    this.synced = true;
+    for (const w of this.syncWaiters.splice(0)) w();
+  }
+
+  /**
+   * Follower: re-reads the given keys from the cache store into the model (what the leader
+   * announced it wrote); a key the store no longer has is removed. Applied in arrival order.
+   */
+  mirror(keys: readonly string[]): Promise<void> {
+    const byType = new Map<string, string[]>();
+    for (const key of keys) {
+      const type = cacheTypeOfKey(key);
+      if (type === undefined || type === APPLICATIONS || type === CLUSTERS || parseKey(key)?.type !== 'infrastructure') continue;
+      byType.set(type, [...(byType.get(type) ?? []), key]);
+    }
+    this.mirroring = this.mirroring.then(async () => {
+      if (this.role !== 'follower' || this.stopped) return;
+      const touched = new Set<string>();
+      for (const [type, ids] of byType) {
+        const items = await this.opts.cache.getAll(type, ids, []);
+        const present = new Set<string>();
+        for (const item of items) {
+          const m = item.attributes.manifest;
+          if (typeof m !== 'object' || m === null) continue;
+          present.add(item.id);
+          this.model.upsert(m as KubernetesManifest, touched);
+        }
+        for (const id of ids) {
+          const gone = present.has(id) ? undefined : this.model.manifest(id);
+          if (gone !== undefined) this.model.remove(gone, touched);
+        }
+      }
+      if (touched.size > 0) this.opts.onChange?.(touched);
+    }).catch((e: unknown) => this.opts.logger.warn({ account: this.account, err: (e as Error).message }, 'could not mirror changes from the cache store'));
+    return this.mirroring;
+  }
+
+  /** Follower: reloads the whole account from the store (after the change feed may have lost messages). */
+  reload(): Promise<void> {
+    this.mirroring = this.mirroring.then(async () => {
+      if (this.role !== 'follower' || this.stopped) return;
+      const stored = new Set<string>();
+      const touched = new Set<string>();
+      for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
+        const ids = await this.opts.cache.filterIdentifiers(kind.name, `${infrastructureKey(kind.name, this.account, '', '').slice(0, -2)}:*`);
+        for (const item of ids.length === 0 ? [] : await this.opts.cache.getAll(kind.name, ids, [])) {
+          const m = item.attributes.manifest;
+          if (typeof m !== 'object' || m === null) continue;
+          stored.add(item.id);
+          this.model.upsert(m as KubernetesManifest, touched);
+        }
+      }
+      for (const key of [...this.model.keys()]) {
+        const gone = stored.has(key) || parseKey(key)?.type !== 'infrastructure' ? undefined : this.model.manifest(key);
+        if (gone !== undefined) this.model.remove(gone, touched);
+      }
+      if (touched.size > 0) this.opts.onChange?.(touched);
+    }).catch((e: unknown) => this.opts.logger.warn({ account: this.account, err: (e as Error).message }, 'could not reload the account from the cache store'));
+    return this.mirroring;
+  }
+
+  /** The collection of every object in the model, so a leader's first LIST can tell what is gone. */
+  private rebuildCollections(): void {
+    const namespaced = this.opts.credentials.config.namespaces.length > 0;
+    this.collectionObjects.clear();
+    for (const key of this.model.keys()) {
+      const p = parseKey(key);
+      if (p?.type !== 'infrastructure') continue;
+      const kind = this.registry.get(p.kind);
+      const collection = namespaced && kind.namespaced ? `${kind.name}/${p.namespace}` : kind.name;
+      const set = this.collectionObjects.get(collection) ?? new Set<string>();
+      set.add(key);
+      this.collectionObjects.set(collection, set);
+    }
   }
 
   /**
@@ -168,7 +310,7 @@ export class KubernetesAccountCache {
     this.pendingDiscoveries++;
     let first = true;
     const attempt = (): void => {
-      if (this.stopped) return;
+      if (this.stopped || this.role !== 'leader') return;
       this.resolveKind(kind.name)
         .then((resolved) => this.watchKind(resolved))
         .catch((e: unknown) => {
@@ -193,7 +335,7 @@ export class KubernetesAccountCache {
     const scopes = kind.namespaced && c.namespaces.length > 0 ? c.namespaces.map((ns) => ({ id: `${kind.name}/${ns}`, path: resourcePath(kind, ns) })) : [{ id: kind.name, path: resourcePath(kind) }];
     const keep = (o: KubeObject): boolean => !omitNamespaces.has(o.metadata.namespace ?? '');
     for (const collection of scopes) {
-      if (this.stopped || this.watchers.has(collection.id)) continue;
+      if (this.stopped || this.role !== 'leader' || this.watchers.has(collection.id)) continue;
       const watcher = new ResourceWatcher({
         client: this.opts.credentials.client,
         collection,
@@ -225,6 +367,7 @@ export class KubernetesAccountCache {
     await Promise.all([...this.watchers.values()].map((w) => w.stop()));
     if (opts.flush === true) await this.flush();
     await this.flushing;
+    await this.mirroring;
   }
 
   /** Resolves once every collection has completed its first LIST (or `timeoutMs` passes). */
@@ -240,6 +383,9 @@ export class KubernetesAccountCache {
   }
 
   status(): AccountCacheStatus {
+    if (this.role === 'follower') {
+      return { account: this.account, state: 'following', stale: false, objects: this.model.size, lastSyncMs: undefined, lastError: undefined, collections: {} };
+    }
     const states = [...this.watchers].map(([id, w]) => [id, w.current()] as [string, WatcherState]);
     const synced = states.filter(([, s]) => s.lastSyncMs !== undefined).length;
     const failing = states.filter(([, s]) => s.phase === 'backoff');
@@ -378,7 +524,7 @@ export class KubernetesAccountCache {
   private apply(touched: ReadonlySet<string>): void {
     if (touched.size === 0) return;
     this.opts.onChange?.(touched);
-    if (this.opts.writeEnabled === false) return;
+    if (this.opts.writeEnabled === false || this.role !== 'leader') return;
     for (const k of touched) this.pending.add(k);
     // While the first LIST of every collection is running, the store write waits: reads are
     // served from memory, and the CPU goes to getting the account readable first.
@@ -386,11 +532,17 @@ export class KubernetesAccountCache {
     this.scheduleFlush();
   }
 
-  private scheduleFlush(): void {
+  private scheduleFlush(delayMs = this.opts.flushIntervalMs ?? 100): void {
+    if (this.stopped || this.role !== 'leader') return;
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
       void this.flush();
-    }, this.opts.flushIntervalMs ?? 100);
+    }, delayMs);
+  }
+
+  /** Back-off after failed store writes: 0.5 s doubling to 30 s. */
+  private retryDelayMs(): number {
+    return Math.min(30_000, 500 * 2 ** Math.min(this.failedWrites - 1, 6));
   }
 
   /** One batched write-through: current items for the keys, explicit evictions for the rest. */
@@ -398,6 +550,14 @@ export class KubernetesAccountCache {
     const BATCH = 1000;
     let lastBatchMs = 0;
     for (let i = 0; i < keys.length && !this.abandoned; i += BATCH) {
+      // A lease that lapsed (a pause past its time to live) means another instance may lead now.
+      if (this.opts.mayWrite?.() === false) {
+        // Kept for when the lease is renewed; dropped by follow() if it went to another instance.
+        for (const k of keys.slice(i)) this.pending.add(k);
+        this.opts.logger.warn({ account: this.account, waiting: keys.length - i }, 'not writing while this instance’s lease on the account is unconfirmed');
+        this.scheduleFlush(Math.max(this.opts.flushIntervalMs ?? 100, 250));
+        return;
+      }
       // The store copy is not on the read path: between batches, give the event loop at least
       // as long as the last batch took, so reads and watch events keep flowing during a big write.
       if (i > 0) await new Promise((r) => setTimeout(r, this.stopped ? 0 : Math.min(lastBatchMs, 250)));
@@ -413,15 +573,21 @@ export class KubernetesAccountCache {
       }
       try {
         await this.opts.cache.addCacheResult(this.opts.agentType, [], { cacheResults: result.cacheResults, evictions });
+        this.opts.published?.(slice.filter((k) => parseKey(k)?.type === 'infrastructure'));
+        this.failedWrites = 0;
       } catch (e) {
-        this.opts.logger.warn({ account: this.account, err: (e as Error).message }, 'cache write-through failed; will be repaired by the next full snapshot');
+        // Written again later (after a back-off), so followers are told and nothing waits for the snapshot.
+        this.failedWrites++;
+        for (const k of slice) this.pending.add(k);
+        this.opts.logger.warn({ account: this.account, err: (e as Error).message, retryInMs: this.retryDelayMs() }, 'cache write-through failed; retrying');
+        this.scheduleFlush(this.retryDelayMs());
       }
       lastBatchMs = performance.now() - started;
     }
   }
 
   private probe(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.role !== 'leader') return;
     const interval = this.opts.probeIntervalMs ?? 10_000;
     this.opts.credentials.client
       .request('GET', '/version', { timeoutMs: Math.min(interval, 10_000) })
@@ -432,7 +598,7 @@ export class KubernetesAccountCache {
         this.probeError = e instanceof Error ? e.message : String(e);
       })
       .finally(() => {
-        if (!this.stopped) this.probeTimer = setTimeout(() => this.probe(), interval);
+        if (!this.stopped && this.role === 'leader') this.probeTimer = setTimeout(() => this.probe(), interval);
       });
   }
 }
