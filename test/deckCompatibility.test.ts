@@ -353,7 +353,12 @@ describe('Deck compatibility (Kubernetes application)', () => {
   });
 
   it('a pod manifest answers without a metrics API (metrics are best effort, as kubectl top is upstream)', async () => {
-    const m = await get<Json>(`/manifests/k8s/${NS}/${encodeURIComponent(String(pod.humanReadableName))}`);
+    // The simulator's kubelet reports conditions once it has started the pod.
+    const m = await waitFor(async () => {
+      const live = await get<{ manifest: { status?: { conditions?: unknown } } }>(`/manifests/k8s/${NS}/${encodeURIComponent(String(pod.humanReadableName))}`);
+      if (live.manifest.status?.conditions === undefined) throw new Error('pod not started yet');
+      return live;
+    });
     expect(m).toMatchObject({ name: pod.humanReadableName, manifest: { kind: 'Pod', status: { conditions: expect.any(Array) } } });
     expect(m.metrics).toEqual([]);
   });

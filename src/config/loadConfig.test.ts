@@ -15,7 +15,7 @@ describe('loadConfig', () => {
   it('defaults to port 7002 and the embedded SQLite store with no files', () => {
     const cfg = loadConfig({ configDir: dirWith({}), env: {} });
     expect(cfg.server.port).toBe(7002);
-    expect(cfg.storage).toEqual({ cache: 'sqlite', tasks: 'sqlite', leases: 'memory', sqlite: { path: 'data/clouddriver.db' } });
+    expect(cfg.storage).toEqual({ cache: 'sqlite', tasks: 'sqlite', leases: 'memory', sqlite: { path: 'data/clouddriver.db' }, taskEncryption: {} });
     expect(cfg.caching.poll).toEqual({ intervalSeconds: 30, errorIntervalSeconds: 30, timeoutSeconds: 300 });
     expect(Object.isFrozen(cfg.server)).toBe(true);
   });
