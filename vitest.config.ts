@@ -6,7 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // The whole-suite secret audit: capture mode on for every worker, the scan at the end.
-    globalSetup: ['test/secretAudit.globalSetup.ts'],
+    // dist/ built once for the service processes the black-box suites spawn; the whole-suite
+    // secret audit: capture mode on for every worker, the scan at the end.
+    globalSetup: ['test/buildDist.globalSetup.ts', 'test/secretAudit.globalSetup.ts'],
   },
 });

@@ -83,7 +83,7 @@ async function waitForPid(service: ServiceProcess): Promise<number> {
   throw new Error('could not find the service pid');
 }
 
-/** The deepest descendant of `pid` whose command line runs src/main.ts (npm -> tsx -> node). */
+/** The deepest descendant of `pid` whose command line runs the service (dist/main.js, or src/main.ts under tsx). */
 function findNodeDescendant(pid: number): number | undefined {
   const children = (p: number): number[] => {
     try {
@@ -98,7 +98,7 @@ function findNodeDescendant(pid: number): number | undefined {
     const p = queue.shift() ?? 0;
     try {
       const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-      if (cmd.includes('src/main.ts') && !cmd.includes('npm')) best = p;
+      if ((cmd.includes('dist/main.js') || cmd.includes('src/main.ts')) && !cmd.includes('npm')) best = p;
     } catch {
       // gone
     }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/loadConfig.js';
+import { reportStartupProgress } from './startupProgress.js';
 
 /** Entry point: config -> app -> listen; SIGTERM/SIGINT -> ordered shutdown. */
 async function main(): Promise<void> {
@@ -9,8 +10,10 @@ async function main(): Promise<void> {
   const config = loadConfig(file ? { file } : {});
   const app = await createApp({ config });
   let signals = 0;
+  const startup: { progress?: { stop(): void } } = {};
   const shutdown = (signal: string): void => {
     if (++signals > 1) process.exit(1);
+    startup.progress?.stop();
     app.server.log.info({ signal }, 'signal received');
     app.stop().then(
       () => process.exit(0),
@@ -23,6 +26,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   await app.start();
+  // `/health` answers from here on; the accounts' first sync goes on behind it, logged as it goes.
+  startup.progress = reportStartupProgress({ source: app.scheduler, logger: app.server.log });
 }
 
 main().catch((err: unknown) => {

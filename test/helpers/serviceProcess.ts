@@ -1,14 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServiceProcess {
   readonly url: string;
   readonly port: number;
+  /** Milliseconds from spawn to the first answer of `/health` (200 or 503). */
+  readonly startMs: number;
   /** Everything the process wrote so far (stdout + stderr). */
   output(): string;
   /** Signals the process group, waits for the service to exit; true when it logged a clean stop. */
@@ -29,13 +34,61 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts the real service exactly as a user does (`npm start [-- args]`) on a free port and
- * waits until `/health` answers.
+ * How the service is run: `compiled` is what `npm start` execs (`node dist/main.js`) without
+ * npm's start-up and the prestart freshness check; `npm` is `npm start` itself; `tsx` runs the
+ * TypeScript sources through the loader, as `npm start` did before it ran compiled JavaScript
+ * (kept for same-run start-up comparisons).
  */
-export async function startService(opts: { args?: string[]; env?: Record<string, string>; cwd?: string } = {}): Promise<ServiceProcess> {
+export type ServiceRunner = 'compiled' | 'npm' | 'tsx';
+
+let distChecked = false;
+
+/**
+ * Makes dist/ current once per process (scripts/build.mjs: a no-op when fresh). Under vitest the
+ * global set-up has built it and says so in CLOUDDRIVER_DIST_READY, so workers never compile.
+ */
+export function ensureBuilt(): void {
+  if (distChecked || process.env.CLOUDDRIVER_DIST_READY === '1') return;
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url))], { stdio: ['ignore', 'ignore', 'inherit'] });
+  distChecked = true;
+}
+
+/**
+ * True when the config file in `args` loads a plugin written in TypeScript (test fixtures such as
+ * test/fixtures/testProvider.ts): the compiled service then runs with the tsx loader so that the
+ * plugin can be imported; the service itself is still dist/.
+ */
+function loadsTypeScriptPlugin(args: readonly string[]): boolean {
+  const file = args[args.indexOf('--config') + 1];
+  if (!args.includes('--config') || file === undefined) return false;
+  try {
+    const plugins = (parseYaml(readFileSync(file, 'utf8')) as { plugins?: unknown } | null)?.plugins;
+    return Array.isArray(plugins) && plugins.some((p) => typeof p === 'string' && /\.m?ts$/.test(p));
+  } catch {
+    return false;
+  }
+}
+
+function command(runner: ServiceRunner, args: readonly string[]): [string, string[]] {
+  if (runner === 'npm') return ['npm', ['start', ...(args.length ? ['--', ...args] : [])]];
+  if (runner === 'tsx') return [process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main.ts'), ...args]];
+  const loader = loadsTypeScriptPlugin(args) ? ['--import', 'tsx'] : [];
+  return [process.execPath, [...loader, join(repoRoot, 'dist/main.js'), ...args]];
+}
+
+/**
+ * Starts the real service as `npm start [-- args]` runs it (`node dist/main.js`, built once per
+ * test run) on a free port and waits until `/health` answers.
+ */
+export async function startService(
+  opts: { args?: string[]; env?: Record<string, string>; cwd?: string; runner?: ServiceRunner; healthPollMs?: number } = {},
+): Promise<ServiceProcess> {
+  const runner = opts.runner ?? 'compiled';
+  if (runner !== 'tsx') ensureBuilt();
   const port = await freePort();
-  const args = ['start', ...(opts.args?.length ? ['--', ...opts.args] : [])];
-  const child = spawn('npm', args, {
+  const [file, args] = command(runner, opts.args ?? []);
+  const t0 = performance.now();
+  const child = spawn(file, args, {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, PORT: String(port), ...opts.env },
     detached: true,
@@ -47,11 +100,15 @@ export async function startService(opts: { args?: string[]; env?: Record<string,
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
+  let startMs = 0;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`service exited early (${child.exitCode}):\n${out}`);
     try {
       const res = await fetch(`${url}/health`);
-      if (res.status === 200 || res.status === 503) break;
+      if (res.status === 200 || res.status === 503) {
+        startMs = performance.now() - t0;
+        break;
+      }
     } catch {
       // not listening yet
     }
@@ -59,18 +116,19 @@ export async function startService(opts: { args?: string[]; env?: Record<string,
       process.kill(-(child.pid ?? 0), 'SIGKILL');
       throw new Error(`service did not start within 30 s:\n${out}`);
     }
-    await sleep(100);
+    await sleep(opts.healthPollMs ?? 100);
   }
   return {
     url,
     port,
+    startMs,
     child,
     output: () => out,
     async stop(signal = 'SIGTERM') {
-      // As a container runtime does, signal only the process that was started (npm): the start
-      // script execs the service, so npm's forwarding reaches it. SIGKILL (a crash) goes to the
-      // service itself (its pid is in the start-up log). Then clean up the group.
-      const pid = Number(/"pid":(\d+)[^\n]*"msg":"clouddriver listening"/.exec(out)?.[1]);
+      // As a container runtime does, signal only the process that was started (the service, or
+      // npm, whose start script execs the service so its forwarding reaches it). SIGKILL (a
+      // crash) goes to the service itself (its pid is in the start-up log). Then clean up the group.
+      const pid = runner === 'npm' ? Number(/"pid":(\d+)[^\n]*"msg":"clouddriver listening"/.exec(out)?.[1]) : (child.pid ?? 0);
       try {
         process.kill(signal === 'SIGKILL' ? pid || -(child.pid ?? 0) : (child.pid ?? 0), signal);
       } catch {

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AgentIntrospection } from './core/agents/AgentScheduler.js';
+import type { CachingAgent } from './core/agents/CachingAgent.js';
+import { reportStartupProgress, syncProgress } from './startupProgress.js';
+import type { StartupProgressSource } from './startupProgress.js';
+
+function agent(account: string, provider = 'kubernetes'): CachingAgent {
+  return { agentType: `${provider}/${account}/snapshot`, providerName: provider, accountName: account, providedDataTypes: [], loadData: () => Promise.resolve({ cacheResults: {} }) };
+}
+
+function stats(a: CachingAgent, over: Partial<AgentIntrospection>): AgentIntrospection {
+  return { id: a.agentType, provider: a.providerName, totalAdditions: 0, totalEvictions: 0, details: {}, lastError: null, lastExecutionStartMs: null, lastExecutionDurationMs: null, runs: 0, failures: 0, running: false, ...over };
+}
+
+/** A scheduler stand-in whose accounts move from `starting` to `watching` as the test says. */
+function accounts(n: number): StartupProgressSource & { set(i: number, state: string): void } {
+  const agents = Array.from({ length: n }, (_, i) => agent(`acct-${i}`));
+  const states = agents.map(() => 'starting');
+  return {
+    agents: () => agents,
+    introspection: () => agents.map((a, i) => stats(a, { details: { state: states[i], objects: states[i] === 'watching' ? 10 : 0 } })),
+    set: (i, state) => void (states[i] = state),
+  };
+}
+
+afterEach(() => void vi.useRealTimers());
+
+describe('syncProgress', () => {
+  it('counts an account synced only when every agent of it is', () => {
+    const k = agent('a');
+    const d = agent('a', 'dockerRegistry');
+    const source = (dockerRuns: number, dockerFailures: number): StartupProgressSource => ({
+      agents: () => [k, d],
+      introspection: () => [stats(k, { details: { state: 'watching', objects: 5 } }), stats(d, { runs: dockerRuns, failures: dockerFailures })],
+    });
+    expect(syncProgress(source(0, 0))).toEqual({ total: 2, synced: 1, syncing: 1, failing: 0, objects: 5 });
+    expect(syncProgress(source(1, 1))).toEqual({ total: 2, synced: 1, syncing: 0, failing: 1, objects: 5 });
+    expect(syncProgress(source(2, 1))).toEqual({ total: 2, synced: 2, syncing: 0, failing: 0, objects: 5 });
+  });
+
+  it('reads unreachable and degraded accounts as failing, following ones as synced', () => {
+    const [a, b, c] = [agent('a'), agent('b'), agent('c')];
+    const p = syncProgress({
+      agents: () => [a, b, c],
+      introspection: () => [stats(a, { details: { state: 'unreachable' } }), stats(b, { details: { state: 'following' } }), stats(c, { details: { state: 'listing' } })],
+    });
+    expect(p).toMatchObject({ total: 3, synced: 1, failing: 1, syncing: 1 });
+  });
+});
+
+describe('reportStartupProgress', () => {
+  it('logs "accounts syncing: n/N" every interval until all accounts synced, then stops', () => {
+    vi.useFakeTimers();
+    const source = accounts(4);
+    const lines: string[] = [];
+    let now = 0;
+    reportStartupProgress({ source, logger: { info: (_o, msg) => lines.push(msg) }, intervalMs: 5_000, now: () => now });
+    expect(lines).toEqual(['accounts syncing: 0/4']);
+    source.set(0, 'watching');
+    source.set(1, 'unreachable');
+    now = 5_000;
+    vi.advanceTimersByTime(5_000);
+    expect(lines.at(-1)).toBe('accounts syncing: 2/4');
+    source.set(2, 'watching');
+    source.set(3, 'watching');
+    now = 10_000;
+    vi.advanceTimersByTime(5_000);
+    expect(lines.slice(2)).toEqual(['accounts synced: 3/4 in 10 s (1 failing)']);
+    vi.advanceTimersByTime(60_000);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('logs nothing when there are no accounts', () => {
+    vi.useFakeTimers();
+    const lines: string[] = [];
+    reportStartupProgress({ source: { agents: () => [], introspection: () => [] }, logger: { info: (_o, msg) => lines.push(msg) } });
+    vi.advanceTimersByTime(60_000);
+    expect(lines).toEqual([]);
+  });
+});

@@ -1,0 +1,96 @@
+import type { AgentIntrospection } from './core/agents/AgentScheduler.js';
+import type { CachingAgent } from './core/agents/CachingAgent.js';
+
+/** What the reporter reads: the scheduler's agents and their introspection (same order). */
+export interface StartupProgressSource {
+  agents(): CachingAgent[];
+  introspection(): AgentIntrospection[];
+}
+
+export interface StartupProgressLogger {
+  info(obj: object, msg: string): void;
+}
+
+export type AccountSyncState = 'synced' | 'syncing' | 'failing';
+
+export interface SyncProgress {
+  readonly total: number;
+  readonly synced: number;
+  readonly syncing: number;
+  /** First sync ended in error (unreachable, degraded, failing agent): done, but not well. */
+  readonly failing: number;
+  /** Objects the accounts hold so far (where their agents report it). */
+  readonly objects: number;
+}
+
+/** States an account cache reports in its agents' introspection (Kubernetes: `details.state`). */
+const SYNCED_STATES = new Set(['watching', 'following']);
+const FAILING_STATES = new Set(['unreachable', 'degraded']);
+
+function agentState(agent: AgentIntrospection): AccountSyncState {
+  const state = agent.details.state;
+  if (typeof state === 'string') return SYNCED_STATES.has(state) ? 'synced' : FAILING_STATES.has(state) ? 'failing' : 'syncing';
+  // A polling agent has synced once a run succeeded.
+  if (agent.runs > agent.failures) return 'synced';
+  return agent.failures > 0 ? 'failing' : 'syncing';
+}
+
+/** Per-account sync state across all scheduled agents: an account is synced when all its agents are. */
+export function syncProgress(source: StartupProgressSource): SyncProgress {
+  const agents = source.agents();
+  const stats = new Map(source.introspection().map((s) => [s.id, s]));
+  const accounts = new Map<string, { state: AccountSyncState; objects: number }>();
+  for (const agent of agents) {
+    if (agent.accountName === undefined) continue;
+    const s = stats.get(agent.agentType);
+    if (s === undefined) continue;
+    const key = `${agent.providerName}/${agent.accountName}`;
+    const state = agentState(s);
+    const objects = typeof s.details.objects === 'number' ? s.details.objects : 0;
+    const prev = accounts.get(key);
+    const merged: AccountSyncState = prev === undefined ? state : prev.state === 'syncing' || state === 'syncing' ? 'syncing' : prev.state === 'failing' || state === 'failing' ? 'failing' : 'synced';
+    accounts.set(key, { state: merged, objects: (prev?.objects ?? 0) + objects });
+  }
+  let synced = 0;
+  let syncing = 0;
+  let failing = 0;
+  let objects = 0;
+  for (const a of accounts.values()) {
+    if (a.state === 'synced') synced++;
+    else if (a.state === 'syncing') syncing++;
+    else failing++;
+    objects += a.objects;
+  }
+  return { total: accounts.size, synced, syncing, failing, objects };
+}
+
+/**
+ * Logs the accounts' first sync while the service starts (`/health` already answers): "accounts
+ * syncing: 120/1000" every `intervalMs` until no account is still on its first sync, then one
+ * "accounts synced" line with the time it took. Nothing is logged when there are no accounts.
+ */
+export function reportStartupProgress(opts: { source: StartupProgressSource; logger: StartupProgressLogger; intervalMs?: number; now?: () => number }): { stop(): void } {
+  const now = opts.now ?? (() => performance.now());
+  const t0 = now();
+  const seconds = (): number => Math.round((now() - t0) / 100) / 10;
+  let timer: NodeJS.Timeout | undefined;
+  const stop = (): void => {
+    if (timer !== undefined) clearInterval(timer);
+    timer = undefined;
+  };
+  const tick = (): void => {
+    const p = syncProgress(opts.source);
+    if (p.total === 0) return stop();
+    const done = p.synced + p.failing;
+    const fields = { synced: p.synced, syncing: p.syncing, failing: p.failing, total: p.total, objects: p.objects, elapsedSeconds: seconds() };
+    if (p.syncing > 0) opts.logger.info(fields, `accounts syncing: ${done}/${p.total}`);
+    if (p.syncing === 0) {
+      opts.logger.info(fields, `accounts synced: ${p.synced}/${p.total} in ${seconds()} s${p.failing > 0 ? ` (${p.failing} failing)` : ''}`);
+      stop();
+    }
+  };
+  timer = setInterval(tick, opts.intervalMs ?? 5_000);
+  timer.unref();
+  tick();
+  return { stop };
+}
