@@ -19,8 +19,8 @@ import { installRateLimit } from './api/rateLimit.js';
 import { captureInput, captureLogger, captureStoreFile, createServer } from './api/server.js';
 import { systemClock, type Clock } from './core/Clock.js';
 import type { AccountCredentials } from './core/accounts/AccountCredentials.js';
-import type { AccountDefinitionStore } from './core/accounts/AccountDefinitionStore.js';
 import { CredentialsRepository } from './core/accounts/CredentialsRepository.js';
+import { StoredAccountSync } from './core/accounts/StoredAccountSync.js';
 import { AgentScheduler } from './core/agents/AgentScheduler.js';
 import { authoritativeTypes } from './core/agents/CachingAgent.js';
 import type { ProviderCache } from './core/cache/Cache.js';
@@ -210,11 +210,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
     return provider.createCredentials(parsed.data, deps);
   };
 
+  const accountSync = config.account.storage.enabled
+    ? new StoredAccountSync({ store: accountDefinitions, credentials, parse: parseAccount, feed: stores.changes, replicaId: ownerId, logger })
+    : undefined;
   try {
     for (const provider of providers) {
       for (const account of await accountsFromConfig(provider, config, deps)) await credentials.add(account);
     }
-    if (config.account.storage.enabled) await loadStoredAccounts(accountDefinitions, credentials, parseAccount, logger);
+    await accountSync?.start();
   } catch (err) {
     for (const account of credentials.list()) await account.close?.();
     await stores.close();
@@ -246,6 +249,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     storageEnabled: config.account.storage.enabled,
     definitions: accountDefinitions,
     parseAccount,
+    changedHere: async (name, definition) => accountSync?.changedHere(name, definition),
   });
   registerArtifactRoutes(server, { artifacts });
   registerServiceRoutes(server, { health, metrics, scheduler, registry });
@@ -293,6 +297,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
         await orchestration.drain(config.admin.tasks.shutdownWaitSeconds * 1000);
         clearInterval(orphanSweep);
         await liveness.stop();
+        await accountSync?.stop();
         for (const account of credentials.list()) await account.close?.();
         await stores.close();
         if (Object.values(config.storage).includes('sqlite')) captureStoreFile(config.storage.sqlite.path);
@@ -313,30 +318,6 @@ function storageKey(variable: string, keyFile: string | undefined, setting: stri
   const key = Buffer.from(encoded.trim(), 'base64');
   if (key.length !== 32) throw new ConfigError(`the key in ${variable} or ${setting} must be base64 of 32 bytes`);
   return key;
-}
-
-/**
- * Adds the accounts kept by the account storage API. A stored definition whose name a configured
- * account already uses, or that no longer validates, is skipped with a warning: start-up goes on.
- */
-async function loadStoredAccounts(
-  store: AccountDefinitionStore,
-  credentials: CredentialsRepository,
-  parse: (definition: Record<string, unknown>) => Promise<AccountCredentials>,
-  logger: PinoLogger,
-): Promise<void> {
-  for (const definition of await store.list()) {
-    const name = String(definition.name);
-    if (credentials.get(name) !== undefined) {
-      logger.warn({ account: name }, 'stored account definition ignored: a configured account has the same name');
-      continue;
-    }
-    try {
-      await credentials.add(await parse(definition));
-    } catch (err) {
-      logger.warn({ account: name, err: err instanceof Error ? err.message : String(err) }, 'stored account definition skipped');
-    }
-  }
 }
 
 /** Parses `config[provider.configKey].accounts[]`; any invalid account stops start-up, naming its path. */

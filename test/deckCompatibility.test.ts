@@ -355,7 +355,7 @@ describe('Deck compatibility (Kubernetes application)', () => {
   it('a pod manifest answers without a metrics API (metrics are best effort, as kubectl top is upstream)', async () => {
     // The simulator's kubelet reports conditions once it has started the pod.
     const m = await waitFor(async () => {
-      const live = await get<{ manifest: { status?: { conditions?: unknown } } }>(`/manifests/k8s/${NS}/${encodeURIComponent(String(pod.humanReadableName))}`);
+      const live = await get<{ manifest: { status?: { conditions?: unknown } }; metrics?: unknown }>(`/manifests/k8s/${NS}/${encodeURIComponent(String(pod.humanReadableName))}`);
       if (live.manifest.status?.conditions === undefined) throw new Error('pod not started yet');
       return live;
     });

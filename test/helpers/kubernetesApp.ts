@@ -61,7 +61,7 @@ export async function startKubernetesApp(opts: HarnessOptions = {}): Promise<Kub
     const { body } = await request<{ components: { kubernetes: { details: Record<string, { state: string }> } } }>('GET', '/health');
     const states = Object.values(body.components.kubernetes.details).map((a) => a.state);
     if (states.length !== names.length || states.some((s) => s !== 'watching')) throw new Error(`accounts not watching yet: ${states.join(', ')}`);
-  });
+  }, 30_000);
   const runOperation = async (name: string, description: Record<string, unknown>, timeoutMs = 20_000): Promise<TaskJson> => {
     const submitted = await request<{ id: string; errors?: string[] }>('POST', '/kubernetes/ops', [{ [name]: description }]);
     if (submitted.status !== 200) throw new Error(`${name} was refused (${submitted.status}): ${JSON.stringify(submitted.body)}`);

@@ -14,6 +14,8 @@ export interface CredentialsRouteDeps {
   readonly parseAccount: (definition: Record<string, unknown>) => Promise<AccountCredentials>;
   /** Where definitions added through the API are kept across restarts. */
   readonly definitions: AccountDefinitionStore;
+  /** Tells the other instances that this one added or replaced (`definition`) or removed an account. */
+  readonly changedHere?: (name: string, definition: Record<string, unknown> | undefined) => Promise<void>;
 }
 
 /**
@@ -78,6 +80,7 @@ export function registerCredentialsRoutes(app: FastifyInstance, deps: Credential
       await deps.credentials.remove(account.name); // not kept, so not registered either
       throw e;
     }
+    await deps.changedHere?.(account.name, body);
     return reply.status(200).send(view(account, true));
   });
   app.put('/credentials', async (req) => {
@@ -90,6 +93,7 @@ export function registerCredentialsRoutes(app: FastifyInstance, deps: Credential
     await deps.definitions.put(account.name, body);
     await deps.credentials.remove(account.name);
     await deps.credentials.add(account);
+    await deps.changedHere?.(account.name, body);
     return view(account, true);
   });
   app.delete<{ Params: { name: string } }>('/credentials/:name', async (req, reply) => {
@@ -97,6 +101,7 @@ export function registerCredentialsRoutes(app: FastifyInstance, deps: Credential
     await stored(req.params.name);
     await deps.credentials.remove(req.params.name);
     await deps.definitions.remove(req.params.name);
+    await deps.changedHere?.(req.params.name, undefined);
     return reply.status(204).send();
   });
 }
