@@ -74,6 +74,8 @@ for (const backend of process.env.CLUSTER_BACKEND === 'postgres' ? [POSTGRES] : 
     let cleanup: () => Promise<void>;
     let config: ReturnType<typeof parseConfig>;
     const instances: Instance[] = [];
+    /** `caching.writeEnabled: false`: serves reads and operations, never watches (not a caching replica). */
+    let reader: Instance;
 
     const get = async <T = Json>(instance: Instance, url: string): Promise<T> => {
       const res = await instance.app.server.inject({ method: 'GET', url });
@@ -119,10 +121,14 @@ for (const backend of process.env.CLUSTER_BACKEND === 'postgres' ? [POSTGRES] : 
         kubernetes: { accounts: ACCOUNTS.map((name) => ({ name, kubeconfigContents: sim.kubeconfig, namespaces: ['default'] })) },
       });
       for (let i = 0; i < INSTANCES; i++) await start(`instance-${i}`);
+      const readOnly = await createApp({ config: parseConfig({ ...config, caching: { ...config.caching, writeEnabled: false } }), logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
+      await readOnly.start();
+      reader = { name: 'reader', app: readOnly };
     }, 120_000);
 
     afterAll(async () => {
       for (const i of instances) await i.app.stop();
+      await reader?.app.stop();
       await sim?.stop();
       await cleanup?.();
     });
@@ -164,6 +170,19 @@ for (const backend of process.env.CLUSTER_BACKEND === 'postgres' ? [POSTGRES] : 
           throw new Error(`instances answer differently:\n${summary.join('\n')}`);
         }
         if (bodies[0]?.some((sg) => sg.instanceCounts.up !== 1)) throw new Error('pods not up yet');
+      }, 10_000, 20);
+    });
+
+    it('serves the same reads on a read-only instance, which watches nothing', async () => {
+      const states = await (async () => {
+        const health = await get<{ components: { kubernetes: { details: Record<string, { state: string }> } } }>(reader, '/health');
+        return Object.values(health.components.kubernetes.details).map((d) => d.state);
+      })();
+      expect(states).toEqual(ACCOUNTS.map(() => 'following'));
+      await waitFor(async () => {
+        const [mine, theirs] = await Promise.all([reader, instances[0]].map((i) => get<{ account: string }[]>(i as Instance, `/applications/${APP}/serverGroups`)));
+        const sorted = (b: { account: string }[] | undefined) => JSON.stringify([...(b ?? [])].sort((x, y) => x.account.localeCompare(y.account)));
+        if (sorted(mine) !== sorted(theirs) || (mine?.length ?? 0) !== ACCOUNTS.length) throw new Error(`reader has ${mine?.length ?? 0} server groups`);
       }, 10_000, 20);
     });
 
