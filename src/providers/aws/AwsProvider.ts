@@ -1,0 +1,92 @@
+/**
+ * The AWS provider (clouddriver-aws): accounts from `aws.accounts[]` or the account storage API,
+ * the caching agents of each account × region (Clouddriver's `ProviderHelpers`), its part of the
+ * read API and the image lookup routes under `/aws/images`. Operations come later.
+ *
+ * Every AWS service is reached at `settings.endpoint` when it is set (`aws.endpoint`: a simulator
+ * or proxy), else at the public endpoints; credentials come from the SDK's default chain.
+ */
+import type { CachingAgent } from '../../core/agents/CachingAgent.js';
+import type { ProviderModule, ProviderRuntime } from '../../core/providers/ProviderModule.js';
+import { awsAccountSchema, type AwsAccountConfig, type AwsProviderSettings } from './account/AwsAccountConfig.js';
+import { AwsCredentials } from './account/AwsCredentials.js';
+import { registerAwsImageRoutes } from './api/awsImageRoutes.js';
+import { ApplicationLoadBalancerCachingAgent } from './caching/ApplicationLoadBalancerCachingAgent.js';
+import { ClassicLoadBalancerCachingAgent } from './caching/ClassicLoadBalancerCachingAgent.js';
+import { ClusterCachingAgent } from './caching/ClusterCachingAgent.js';
+import { ImageCachingAgent } from './caching/ImageCachingAgent.js';
+import { InstanceCachingAgent } from './caching/InstanceCachingAgent.js';
+import { LaunchConfigCachingAgent } from './caching/LaunchConfigCachingAgent.js';
+import { LaunchTemplateCachingAgent } from './caching/LaunchTemplateCachingAgent.js';
+import { LoadBalancerInstanceStateCachingAgent } from './caching/LoadBalancerInstanceStateCachingAgent.js';
+import { InstanceTypeCachingAgent, KeyPairCachingAgent, SubnetCachingAgent, VpcCachingAgent } from './caching/NetworkCachingAgents.js';
+import { SecurityGroupCachingAgent } from './caching/SecurityGroupCachingAgent.js';
+import type { AwsAgentBase } from './caching/AwsAgentBase.js';
+import { AWS } from './keys.js';
+import { AwsImageLookup } from './read/AwsImageLookup.js';
+import { createAwsReadContributor } from './read/AwsReadContributor.js';
+
+/** The agents of one account in one region; `publicImages` for the account that caches a region's public images. */
+export function awsRegionAgents(credentials: AwsCredentials, region: string, publicImages: boolean): AwsAgentBase[] {
+  return [
+    new ClusterCachingAgent(credentials, region),
+    new LaunchConfigCachingAgent(credentials, region),
+    new LaunchTemplateCachingAgent(credentials, region),
+    new InstanceCachingAgent(credentials, region),
+    new ClassicLoadBalancerCachingAgent(credentials, region),
+    new LoadBalancerInstanceStateCachingAgent(credentials, region),
+    new ApplicationLoadBalancerCachingAgent(credentials, region),
+    new SecurityGroupCachingAgent(credentials, region),
+    new ImageCachingAgent(credentials, region, false),
+    ...(publicImages ? [new ImageCachingAgent(credentials, region, true)] : []),
+    new SubnetCachingAgent(credentials, region),
+    new VpcCachingAgent(credentials, region),
+    new KeyPairCachingAgent(credentials, region),
+    new InstanceTypeCachingAgent(credentials, region),
+  ];
+}
+
+export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderModule<AwsAccountConfig, AwsCredentials> {
+  const accounts = new Map<string, AwsCredentials>();
+  /** Region → the account whose agents cache its public images (`ImageCachingAgent` once per region, as upstream). */
+  const publicImageAccount = new Map<string, string>();
+
+  const accountIds = (): Map<string, string> => new Map([...accounts.values()].filter((a) => a.config.accountId !== undefined).map((a) => [a.config.accountId ?? '', a.name]));
+
+  const runtime = (): Omit<ProviderRuntime, 'read'> => ({
+    health: {
+      name: AWS,
+      check: async () => ({ status: 'UP', details: Object.fromEntries([...accounts.values()].map((a) => [a.name, { regions: a.regions.map((r) => r.name) }])) }),
+    },
+    async onAccountRemoved(credentials) {
+      if (accounts.get(credentials.name) !== credentials) return;
+      accounts.delete(credentials.name);
+      for (const [region, owner] of publicImageAccount) if (owner === credentials.name) publicImageAccount.delete(region);
+    },
+    async stop() {
+      for (const a of accounts.values()) await a.close();
+      accounts.clear();
+    },
+  });
+
+  return {
+    id: AWS,
+    cacheNamespace: AWS,
+    configKey: AWS,
+    accountSchema: awsAccountSchema,
+    operations: [],
+    createCredentials: async (definition) => new AwsCredentials(definition, settings.endpoint),
+    attach(ctx) {
+      registerAwsImageRoutes(ctx.server, new AwsImageLookup(ctx.cache));
+      return { ...runtime(), read: createAwsReadContributor(ctx.cache, accountIds) };
+    },
+    buildCachingAgents(credentials): CachingAgent[] {
+      accounts.set(credentials.name, credentials);
+      return credentials.regions.flatMap((r) => {
+        const owner = publicImageAccount.get(r.name);
+        if (owner === undefined || !accounts.has(owner)) publicImageAccount.set(r.name, credentials.name);
+        return awsRegionAgents(credentials, r.name, publicImageAccount.get(r.name) === credentials.name);
+      });
+    },
+  };
+}
