@@ -25,9 +25,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  await app.start();
-  // `/health` answers from here on; the accounts' first sync goes on behind it, logged as it goes.
+  // The accounts' first sync (begun as they were added) is logged as it goes, also while the
+  // server is still coming up; `/health` answers as soon as it listens.
   startup.progress = reportStartupProgress({ source: app.scheduler, logger: app.server.log });
+  await app.start();
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,68 @@
+/**
+ * Start-up: process spawn → first answer of `/health`, with no accounts and with N (default
+ * 1,000) Kubernetes accounts on the simulator (as scenario 5), for each way of running the
+ * service, same run:
+ *   - `tsx`: `node --import tsx src/main.ts`, what `npm start` exec'd before it ran compiled code;
+ *   - `compiled`: `node dist/main.js`, what `npm start` execs now;
+ *   - `npm`: `npm start` itself (npm, the prestart freshness check, then the exec).
+ * With accounts it also records when every account had synced (the "accounts synced" log line)
+ * and how many "accounts syncing" progress lines were logged on the way.
+ *
+ *   npm run bench:startup [-- accounts [repeats]]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { startKubeSim } from '../src/testing/kubeSim/index.js';
+import { ensureBuilt, startService } from '../test/helpers/serviceProcess.js';
+import type { ServiceRunner } from '../test/helpers/serviceProcess.js';
+import { percentile, report, round, sleep } from './lib.js';
+
+const n = Number(process.argv[2] ?? '1000');
+const repeats = Number(process.argv[3] ?? '5');
+const runners: ServiceRunner[] = ['tsx', 'compiled', 'npm'];
+ensureBuilt();
+
+function configFile(accounts: Record<string, unknown>[]): { file: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'cd-bench-startup-'));
+  const file = join(dir, 'clouddriver.yml');
+  writeFileSync(file, toYaml({ storage: { sqlite: { path: join(dir, 'cd.db') } }, logging: { level: 'info' }, kubernetes: { probeIntervalSeconds: 30, accounts } }));
+  return { file, dir };
+}
+
+// No accounts: each runner `repeats` times, interleaved so machine load hits them alike.
+const empty: Record<ServiceRunner, number[]> = { tsx: [], compiled: [], npm: [] };
+for (let i = 0; i < repeats; i++) {
+  for (const runner of runners) {
+    const { file, dir } = configFile([]);
+    const service = await startService({ args: ['--config', file], runner, healthPollMs: 5 });
+    // A prestart that had to rebuild (someone edited src/ meanwhile) is not a start-up figure.
+    if (!service.output().includes('scripts/build.mjs: built')) empty[runner].push(service.startMs);
+    await service.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+for (const runner of runners) {
+  report('startup', { runner, accounts: 0, samples: empty[runner].length, healthP50Ms: round(percentile(empty[runner], 50)), healthMaxMs: round(Math.max(...empty[runner])) });
+}
+
+// N accounts: one run per runner.
+const names = Array.from({ length: n }, (_, i) => `acct-${i + 1}`);
+const sim = await startKubeSim({ tls: true, clusters: names, controllers: false, bookmarkIntervalMs: 30_000 });
+for (const name of names) sim.seed(name, { namespaces: 1, deployments: 7, podsPerDeployment: 12, applications: 3 });
+for (const runner of ['tsx', 'npm'] as const) {
+  const { file, dir } = configFile(names.map((name) => ({ name, kubeconfigContents: sim.kubeconfigFor(name) })));
+  const t0 = performance.now();
+  const service = await startService({ args: ['--config', file], runner, healthPollMs: 5 });
+  const deadline = Date.now() + Number(process.env.BENCH_TIMEOUT_MS ?? 300_000);
+  while (!/"msg":"accounts synced: /.test(service.output()) && Date.now() < deadline) await sleep(50);
+  const allSyncedMs = performance.now() - t0;
+  const synced = /"msg":"accounts synced: ([^"]*)"/.exec(service.output())?.[1] ?? 'not within the timeout';
+  const progressLines = service.output().match(/"msg":"accounts syncing: /g)?.length ?? 0;
+  report('startup', { runner, accounts: n, rebuilt: service.output().includes('scripts/build.mjs: built'), healthMs: round(service.startMs), allSyncedMs: round(allSyncedMs), synced, progressLines });
+  await service.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+await sim.stop();
+process.exit(0);
