@@ -11,6 +11,10 @@ import { parseConfig } from '../../src/config/loadConfig.js';
 import { createAwsProvider } from '../../src/providers/aws/AwsProvider.js';
 import { ManualClock } from '../../src/testing/ManualClock.js';
 import { startAwsSim, type AwsSim } from '../../src/testing/awsSim/index.js';
+import { silentLogger } from '../../src/core/Logger.js';
+import { awsAccountSchema } from '../../src/providers/aws/account/AwsAccountConfig.js';
+import { AwsCredentials } from '../../src/providers/aws/account/AwsCredentials.js';
+import { ClusterCachingAgent } from '../../src/providers/aws/caching/ClusterCachingAgent.js';
 import { awsAgents, runAgents, useSimCredentials } from './awsApp.js';
 import { APP, IMAGE_NAME, REGION, buildAwsWorld, type AwsWorld } from './awsWorld.js';
 
@@ -251,4 +255,16 @@ describe('AWS provider: caching and reads against the simulator', () => {
     expect(v001.capacity).toEqual({ min: 1, max: 4, desired: 3 });
     expect(v001.instanceCounts).toMatchObject({ total: 3, up: 3 });
   }, 30_000);
+
+  it('reports throttling it cannot retry past (the faults are real)', async () => {
+    const once = new AwsCredentials(awsAccountSchema.parse({ name: 'once', regions: [REGION], maxAttempts: 1 }), sim.endpoint);
+    sim.faults.set({ throttleRate: 1, services: ['autoscaling'] });
+    try {
+      const agent = new ClusterCachingAgent(once, REGION);
+      await expect(agent.loadData({ cache: app.cache('aws'), signal: new AbortController().signal, logger: silentLogger, clock })).rejects.toMatchObject({ name: 'Throttling' });
+    } finally {
+      sim.faults.clear();
+      await once.close();
+    }
+  });
 });
