@@ -212,7 +212,9 @@ describe('AWS provider: caching and reads against the simulator', () => {
     expect(lbs[0]?.results).toEqual([expect.objectContaining({ loadBalancer: `${APP}-frontend`, loadBalancerType: 'application', vpcId: world.vpcId })]);
     const groups = await get<{ results: Json[] }[]>(`/search?q=${APP}-elb&type=securityGroups`);
     expect(groups[0]?.results).toEqual([expect.objectContaining({ name: `${APP}-elb`, id: world.elbGroupId, url: `/securityGroups/prod/aws/${APP}-elb?region=${REGION}` })]);
-    expect((await get<{ results: Json[] }[]>(`/search?q=${APP}&type=applications`))[0]?.results).toEqual([expect.objectContaining({ application: APP })]);
+    expect((await get<{ results: Json[] }[]>(`/search?q=${APP}&type=applications`))[0]?.results).toEqual([expect.objectContaining({ application: APP, name: APP })]);
+    expect((await get<{ results: Json[] }[]>(`/search?q=prod&type=clusters`))[0]?.results).toEqual([expect.objectContaining({ cluster: `${APP}-prod`, account: 'prod', application: APP, stack: 'prod' })]);
+    expect((await get<{ results: Json[] }[]>(`/search?q=nothing-like-this&type=serverGroups`))[0]).toMatchObject({ totalMatches: 0, results: [] });
   });
 
   it('finds images by name, by id, and refuses short queries', async () => {
@@ -266,5 +268,21 @@ describe('AWS provider: caching and reads against the simulator', () => {
       sim.faults.clear();
       await once.close();
     }
+  });
+
+  it('forgets a deleted Auto Scaling group, its instances and its cluster entry at the next run', async () => {
+    const { AutoScalingClient, DeleteAutoScalingGroupCommand } = await import('@aws-sdk/client-auto-scaling');
+    const as = new AutoScalingClient({ endpoint: sim.endpoint, region: REGION, credentials: sim.accounts[0] ?? { accessKeyId: '', secretAccessKey: '' } });
+    const before = await get<Json>(`/serverGroups/prod/${REGION}/${APP}-prod-v000`);
+    const goneId = ((before.instances as Json[])[0]?.instanceId as string | undefined) ?? '';
+    await as.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: `${APP}-prod-v000`, ForceDelete: true }));
+    as.destroy();
+    sim.converge();
+    await runAgents(app, awsAgents(app, 'prod').filter((a) => /ClusterCachingAgent|InstanceCachingAgent/.test(a.agentType)));
+    await get(`/serverGroups/prod/${REGION}/${APP}-prod-v000`, 404);
+    await get(`/instances/prod/${REGION}/${goneId}`, 404);
+    const names = (await get<Json[]>(`/applications/${APP}/serverGroups`)).map((g) => g.name);
+    expect(names).toEqual([`${APP}-prod-v001`]);
+    expect((await get<{ results: Json[] }[]>(`/search?q=${APP}-prod-v000&type=serverGroups`))[0]?.results).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
  * group, cluster and application, as `AwsProvider`'s instance search result hydrator does.
  */
 import type { Cache } from '../../../core/cache/Cache.js';
-import { parseAwsKey, T } from '../keys.js';
+import { awsKeys, parseAwsKey, T } from '../keys.js';
 
 /** The search types Clouddriver's AWS provider answers (`AwsProvider` searchable types). */
 export const SEARCH_TYPES: readonly string[] = [T.applications, T.clusters, T.serverGroups, T.instances, T.loadBalancers, T.securityGroups];
@@ -31,11 +31,27 @@ function displayName(k: Record<string, string>): string | undefined {
   }
 }
 
+/**
+ * The keys searched for a type. Clusters and applications are derived from the server group
+ * keys (Clouddriver writes them as informative items that only its `ClusterCleanupAgent`
+ * evicts; deriving them means a cluster whose last server group is gone is never found).
+ */
+async function identifiers(cache: Cache, type: string): Promise<string[]> {
+  if (type !== T.clusters && type !== T.applications) return cache.getIdentifiers(type);
+  const out = new Set<string>();
+  for (const id of await cache.getIdentifiers(T.serverGroups)) {
+    const k = parseAwsKey(id);
+    if (k?.application === undefined || k.account === undefined || k.cluster === undefined) continue;
+    out.add(type === T.clusters ? awsKeys.cluster(k.application, k.account, k.cluster) : awsKeys.application(k.application));
+  }
+  return [...out];
+}
+
 export async function searchAws(cache: Cache, q: string, type: string): Promise<Record<string, unknown>[]> {
   if (!SEARCH_TYPES.includes(type)) return [];
   const needle = q.toLowerCase();
   const prefix = `aws:${type}:`;
-  const matches = (await cache.getIdentifiers(type))
+  const matches = (await identifiers(cache, type))
     .map((id) => ({ id, at: id.slice(prefix.length).toLowerCase().indexOf(needle) }))
     .filter((m) => m.at >= 0)
     .sort((a, b) => a.at - b.at || a.id.length - b.id.length || (a.id < b.id ? -1 : 1));
