@@ -93,6 +93,8 @@ export class KubernetesAccountCache {
   private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
   private role: AccountCacheRole;
+  /** When the last write-through started (`performance.now()`), for batching. */
+  private lastFlushMs = -Infinity;
   /** Store writes failed in a row (their keys wait for the next flush). */
   private failedWrites = 0;
   /** Hydration from the store is still running (watching starts after it). */
@@ -459,6 +461,7 @@ export class KubernetesAccountCache {
   async flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    this.lastFlushMs = performance.now();
     const keys = [...this.pending];
     this.pending.clear();
     if (keys.length === 0) return this.flushing;
@@ -532,12 +535,19 @@ export class KubernetesAccountCache {
     this.scheduleFlush();
   }
 
-  private scheduleFlush(delayMs = this.opts.flushIntervalMs ?? 100): void {
+  /**
+   * Writes soon: at once (next timer turn) when the last write started more than a batching
+   * window ago, so a lone change reaches the store and the other instances without waiting;
+   * otherwise at the end of the window, so a burst of changes is written in batches.
+   */
+  private scheduleFlush(delayMs?: number): void {
     if (this.stopped || this.role !== 'leader') return;
+    const window = this.opts.flushIntervalMs ?? 100;
+    const wait = delayMs ?? Math.max(0, this.lastFlushMs + window - performance.now());
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
       void this.flush();
-    }, delayMs);
+    }, wait);
   }
 
   /** Back-off after failed store writes: 0.5 s doubling to 30 s. */
