@@ -8,7 +8,7 @@
  * With accounts it also records when every account had synced (the "accounts synced" log line)
  * and how many "accounts syncing" progress lines were logged on the way.
  *
- *   npm run bench:startup [-- accounts [repeats]]
+ *   npm run bench:startup [-- accounts [repeats [repeatsWithAccounts]]]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { percentile, report, round, sleep } from './lib.js';
 
 const n = Number(process.argv[2] ?? '1000');
 const repeats = Number(process.argv[3] ?? '5');
+const accountRepeats = Number(process.argv[4] ?? '2');
 const runners: ServiceRunner[] = ['tsx', 'compiled', 'npm'];
 ensureBuilt();
 
@@ -47,11 +48,11 @@ for (const runner of runners) {
   report('startup', { runner, accounts: 0, samples: empty[runner].length, healthP50Ms: round(percentile(empty[runner], 50)), healthMaxMs: round(Math.max(...empty[runner])) });
 }
 
-// N accounts: one run per runner.
+// N accounts: `accountRepeats` runs per runner, interleaved.
 const names = Array.from({ length: n }, (_, i) => `acct-${i + 1}`);
 const sim = await startKubeSim({ tls: true, clusters: names, controllers: false, bookmarkIntervalMs: 30_000 });
 for (const name of names) sim.seed(name, { namespaces: 1, deployments: 7, podsPerDeployment: 12, applications: 3 });
-for (const runner of ['tsx', 'npm'] as const) {
+for (const runner of Array.from({ length: accountRepeats }, () => runners).flat()) {
   const { file, dir } = configFile(names.map((name) => ({ name, kubeconfigContents: sim.kubeconfigFor(name) })));
   const t0 = performance.now();
   const service = await startService({ args: ['--config', file], runner, healthPollMs: 5 });
