@@ -285,4 +285,32 @@ describe('AWS provider: caching and reads against the simulator', () => {
     expect(names).toEqual([`${APP}-prod-v001`]);
     expect((await get<{ results: Json[] }[]>(`/search?q=${APP}-prod-v000&type=serverGroups`))[0]?.results).toEqual([]);
   });
+
+  it('refreshes a server group and a security group on demand', async () => {
+    const { AutoScalingClient, CreateAutoScalingGroupCommand } = await import('@aws-sdk/client-auto-scaling');
+    const { EC2Client, CreateSecurityGroupCommand } = await import('@aws-sdk/client-ec2');
+    const config = { endpoint: sim.endpoint, region: REGION, credentials: sim.accounts[0] ?? { accessKeyId: '', secretAccessKey: '' } };
+    const as = new AutoScalingClient(config);
+    await as.send(new CreateAutoScalingGroupCommand({ AutoScalingGroupName: `${APP}-prod-v002`, LaunchTemplate: { LaunchTemplateName: `${APP}-prod-v001`, Version: '$Latest' }, MinSize: 1, MaxSize: 1, DesiredCapacity: 1, VPCZoneIdentifier: world.subnetIds.join(',') }));
+    as.destroy();
+    const ec2 = new EC2Client(config);
+    const sgId = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${APP}-batch`, Description: 'batch', VpcId: world.vpcId }))).GroupId;
+    ec2.destroy();
+    sim.converge();
+    await get(`/serverGroups/prod/${REGION}/${APP}-prod-v002`, 404);
+
+    const post = async (type: string, body: Json) => {
+      const res = await app.server.inject({ method: 'POST', url: `/cache/aws/${type}`, payload: body });
+      return { status: res.statusCode, body: JSON.parse(res.body) as Json };
+    };
+    const refreshed = await post('serverGroup', { account: 'prod', region: REGION, serverGroupName: `${APP}-prod-v002` });
+    expect(refreshed).toEqual({ status: 200, body: { cachedIdentifiersByType: { serverGroups: [`aws:serverGroups:${APP}-prod:prod:${REGION}:${APP}-prod-v002`] } } });
+    const v002 = await get<Json>(`/serverGroups/prod/${REGION}/${APP}-prod-v002`);
+    expect(v002.instances).toHaveLength(1);
+    const sg = await post('securityGroup', { account: 'prod', region: REGION, securityGroupName: `${APP}-batch` });
+    expect(sg.body).toEqual({ cachedIdentifiersByType: { securityGroups: [`aws:securityGroups:${APP}-batch:${sgId}:${REGION}:prod:${world.vpcId}`] } });
+    expect((await post('serverGroup', { account: 'prod', region: REGION })).status).toBe(400);
+    expect((await post('widgets', { account: 'prod', region: REGION, name: 'x' })).status).toBe(400);
+    expect((await post('serverGroup', { account: 'nobody', region: REGION, serverGroupName: 'x' })).status).toBe(404);
+  });
 });

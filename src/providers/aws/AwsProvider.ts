@@ -24,6 +24,7 @@ import { SecurityGroupCachingAgent } from './caching/SecurityGroupCachingAgent.j
 import type { AwsAgentBase } from './caching/AwsAgentBase.js';
 import { AWS } from './keys.js';
 import { AwsImageLookup } from './read/AwsImageLookup.js';
+import { createAwsOnDemand } from './read/AwsOnDemand.js';
 import { createAwsReadContributor } from './read/AwsReadContributor.js';
 
 /** The agents of one account in one region; `publicImages` for the account that caches a region's public images. */
@@ -48,6 +49,8 @@ export function awsRegionAgents(credentials: AwsCredentials, region: string, pub
 
 export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderModule<AwsAccountConfig, AwsCredentials> {
   const accounts = new Map<string, AwsCredentials>();
+  /** The agents built for each account (on-demand refresh runs them). */
+  const agents = new Map<string, AwsAgentBase[]>();
   /** Region → the account whose agents cache its public images (`ImageCachingAgent` once per region, as upstream). */
   const publicImageAccount = new Map<string, string>();
 
@@ -61,11 +64,13 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
     async onAccountRemoved(credentials) {
       if (accounts.get(credentials.name) !== credentials) return;
       accounts.delete(credentials.name);
+      agents.delete(credentials.name);
       for (const [region, owner] of publicImageAccount) if (owner === credentials.name) publicImageAccount.delete(region);
     },
     async stop() {
       for (const a of accounts.values()) await a.close();
       accounts.clear();
+      agents.clear();
     },
   });
 
@@ -78,15 +83,18 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
     createCredentials: async (definition) => new AwsCredentials(definition, settings.endpoint),
     attach(ctx) {
       registerAwsImageRoutes(ctx.server, new AwsImageLookup(ctx.cache));
-      return { ...runtime(), read: createAwsReadContributor(ctx.cache, accountIds) };
+      const onDemand = createAwsOnDemand({ cache: ctx.cache, agents: (account) => agents.get(account) ?? [], clock: ctx.deps.clock, logger: ctx.deps.logger });
+      return { ...runtime(), read: { ...createAwsReadContributor(ctx.cache, accountIds), onDemand } };
     },
     buildCachingAgents(credentials): CachingAgent[] {
       accounts.set(credentials.name, credentials);
-      return credentials.regions.flatMap((r) => {
+      const built = credentials.regions.flatMap((r) => {
         const owner = publicImageAccount.get(r.name);
         if (owner === undefined || !accounts.has(owner)) publicImageAccount.set(r.name, credentials.name);
         return awsRegionAgents(credentials, r.name, publicImageAccount.get(r.name) === credentials.name);
       });
+      agents.set(credentials.name, built);
+      return built;
     },
   };
 }
