@@ -67,7 +67,7 @@ for (const backend of backends) {
   const reader = await createApp({ config: parseConfig({ ...base, caching: { writeEnabled: false } }), logger });
   await reader.start();
   // Both show the account's server groups before measuring.
-  for (const app of [leader, reader]) await visible(app, target.spec?.replicas as number, performance.now()).catch(() => undefined);
+  for (const app of [leader, reader]) await visible(app, (target.spec as { replicas: number }).replicas, performance.now()).catch(() => undefined);
   const onLeader: number[] = [];
   const onReader: number[] = [];
   for (let i = 0; i < iterations; i++) {

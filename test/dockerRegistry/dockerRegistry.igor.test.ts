@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
 import { ManualClock } from '../../src/testing/ManualClock.js';
-import { createAppWithDockerRegistry, startDockerRegistry, type DockerRegistryServer, type PushedImage } from '../helpers/dockerRegistryServer.js';
+import { createApp } from '../../src/app.js';
+import { startDockerRegistry, type DockerRegistryServer, type PushedImage } from '../helpers/dockerRegistryServer.js';
 import { waitFor } from '../helpers/waitFor.js';
 
 const INTERVAL_S = 30;
@@ -97,7 +98,7 @@ describe.each([
         done();
       },
     });
-    app = await createAppWithDockerRegistry({ config, logger: pino({ level: 'debug' }, sink), clock });
+    app = await createApp({ config, logger: pino({ level: 'debug' }, sink), clock });
     await app.server.ready();
     app.scheduler.start();
     await waitFor(() => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
 import { cacheData } from '../../src/core/cache/CacheData.js';
-import { createAppWithDockerRegistry } from '../helpers/dockerRegistryServer.js';
+import { createApp } from '../../src/app.js';
 import { startFiatStandIn, type FiatStandIn } from '../helpers/fiatStandIn.js';
 
 const read = ['READ'];
@@ -55,7 +55,7 @@ describe('Docker image lookup routes', () => {
         ],
       },
     });
-    app = await createAppWithDockerRegistry({ config, logger: pino({ level: 'silent' }) });
+    app = await createApp({ config, logger: pino({ level: 'silent' }) });
     await app.server.ready();
     await write('hub', 'hub.example.com', [
       { repository: 'library/nginx', tag: '1.25', date: '2024-03-01T00:00:00.000Z' },

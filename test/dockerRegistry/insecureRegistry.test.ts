@@ -7,7 +7,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
-import { createAppWithDockerRegistry, startDockerRegistry, type DockerRegistryServer } from '../helpers/dockerRegistryServer.js';
+import { createApp } from '../../src/app.js';
+import { startDockerRegistry, type DockerRegistryServer } from '../helpers/dockerRegistryServer.js';
 import { waitFor } from '../helpers/waitFor.js';
 
 describe('insecureRegistry', () => {
@@ -28,7 +29,7 @@ describe('insecureRegistry', () => {
         ],
       },
     });
-    app = await createAppWithDockerRegistry({ config, logger: pino({ level: 'silent' }) });
+    app = await createApp({ config, logger: pino({ level: 'silent' }) });
     await app.server.ready();
     app.scheduler.start();
     await waitFor(() => {

@@ -7,8 +7,6 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { createApp, type App, type AppOptions } from '../../src/app.js';
-import { createDockerRegistryProvider } from '../../src/providers/dockerRegistry/DockerRegistryProvider.js';
 
 /**
  * A real Docker registry on loopback for the Docker registry provider's tests: Debian's
@@ -69,18 +67,6 @@ const BINARY = '/usr/bin/docker-registry';
 const MANIFEST_V2 = 'application/vnd.docker.distribution.manifest.v2+json';
 const CONFIG_V1 = 'application/vnd.docker.container.image.v1+json';
 const LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-
-/**
- * The service with the Docker registry provider, whether or not `app.ts` lists it among its
- * built-in providers yet: built as given first; when that app serves no Docker image routes, it
- * is stopped and built again with the provider in `providers`.
- */
-export async function createAppWithDockerRegistry(opts: AppOptions): Promise<App> {
-  const app = await createApp(opts);
-  if (app.server.hasRoute({ method: 'GET', url: '/dockerRegistry/images/find' })) return app;
-  await app.stop();
-  return createApp({ ...opts, providers: [...(opts.providers ?? []), createDockerRegistryProvider()] });
-}
 
 /**
  * Installs Debian's registry when it is missing (as root, like test/helpers/ensureServers.ts).
