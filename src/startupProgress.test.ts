@@ -33,18 +33,18 @@ describe('syncProgress', () => {
       agents: () => [k, d],
       introspection: () => [stats(k, { details: { state: 'watching', objects: 5 } }), stats(d, { runs: dockerRuns, failures: dockerFailures })],
     });
-    expect(syncProgress(source(0, 0))).toEqual({ total: 2, synced: 1, syncing: 1, failing: 0, objects: 5 });
-    expect(syncProgress(source(1, 1))).toEqual({ total: 2, synced: 1, syncing: 0, failing: 1, objects: 5 });
-    expect(syncProgress(source(2, 1))).toEqual({ total: 2, synced: 2, syncing: 0, failing: 0, objects: 5 });
+    expect(syncProgress(source(0, 0))).toEqual({ total: 2, synced: 1, syncing: 1, failing: 0, following: 0, objects: 5 });
+    expect(syncProgress(source(1, 1))).toEqual({ total: 2, synced: 1, syncing: 0, failing: 1, following: 0, objects: 5 });
+    expect(syncProgress(source(2, 1))).toEqual({ total: 2, synced: 2, syncing: 0, failing: 0, following: 0, objects: 5 });
   });
 
-  it('reads unreachable and degraded accounts as failing, following ones as synced', () => {
+  it('reads unreachable and degraded accounts as failing, following ones apart', () => {
     const [a, b, c] = [agent('a'), agent('b'), agent('c')];
     const p = syncProgress({
       agents: () => [a, b, c],
       introspection: () => [stats(a, { details: { state: 'unreachable' } }), stats(b, { details: { state: 'following' } }), stats(c, { details: { state: 'listing' } })],
     });
-    expect(p).toMatchObject({ total: 3, synced: 1, failing: 1, syncing: 1 });
+    expect(p).toMatchObject({ total: 3, synced: 0, failing: 1, following: 1, syncing: 1 });
   });
 });
 
@@ -68,6 +68,25 @@ describe('reportStartupProgress', () => {
     expect(lines.slice(2)).toEqual(['accounts synced: 3/4 in 10 s (1 failing)']);
     vi.advanceTimersByTime(60_000);
     expect(lines).toHaveLength(3);
+  });
+
+  it('waits for following accounts (not yet given to this instance) until they settle', () => {
+    vi.useFakeTimers();
+    const source = accounts(3);
+    for (const i of [0, 1, 2]) source.set(i, 'following');
+    const lines: string[] = [];
+    reportStartupProgress({ source, logger: { info: (_o, msg) => lines.push(msg) }, intervalMs: 1_000, settleTicks: 2, now: () => 0 });
+    expect(lines).toEqual(['accounts syncing: 0/3']);
+    source.set(0, 'listing');
+    vi.advanceTimersByTime(1_000);
+    source.set(0, 'watching');
+    vi.advanceTimersByTime(1_000);
+    expect(lines).toEqual(['accounts syncing: 0/3', 'accounts syncing: 0/3', 'accounts syncing: 1/3']);
+    // Two instances: the other two accounts stay led elsewhere.
+    vi.advanceTimersByTime(2_000);
+    expect(lines.slice(3)).toEqual(['accounts syncing: 1/3', 'accounts synced: 1/3 in 0 s (2 followed from other instances)']);
+    vi.advanceTimersByTime(10_000);
+    expect(lines).toHaveLength(5);
   });
 
   it('logs nothing when there are no accounts', () => {

@@ -11,7 +11,11 @@ export interface StartupProgressLogger {
   info(obj: object, msg: string): void;
 }
 
-export type AccountSyncState = 'synced' | 'syncing' | 'failing';
+/**
+ * `following`: the account's cache mirrors what another instance writes (Kubernetes accounts
+ * start so until this instance is given them, and stay so when another instance leads them).
+ */
+export type AccountSyncState = 'synced' | 'syncing' | 'following' | 'failing';
 
 export interface SyncProgress {
   readonly total: number;
@@ -19,17 +23,19 @@ export interface SyncProgress {
   readonly syncing: number;
   /** First sync ended in error (unreachable, degraded, failing agent): done, but not well. */
   readonly failing: number;
+  readonly following: number;
   /** Objects the accounts hold so far (where their agents report it). */
   readonly objects: number;
 }
 
 /** States an account cache reports in its agents' introspection (Kubernetes: `details.state`). */
-const SYNCED_STATES = new Set(['watching', 'following']);
 const FAILING_STATES = new Set(['unreachable', 'degraded']);
+/** When one account has several agents: the least advanced state is the account's. */
+const ORDER: readonly AccountSyncState[] = ['syncing', 'following', 'failing', 'synced'];
 
 function agentState(agent: AgentIntrospection): AccountSyncState {
   const state = agent.details.state;
-  if (typeof state === 'string') return SYNCED_STATES.has(state) ? 'synced' : FAILING_STATES.has(state) ? 'failing' : 'syncing';
+  if (typeof state === 'string') return state === 'watching' ? 'synced' : state === 'following' ? 'following' : FAILING_STATES.has(state) ? 'failing' : 'syncing';
   // A polling agent has synced once a run succeeded.
   if (agent.runs > agent.failures) return 'synced';
   return agent.failures > 0 ? 'failing' : 'syncing';
@@ -48,32 +54,39 @@ export function syncProgress(source: StartupProgressSource): SyncProgress {
     const state = agentState(s);
     const objects = typeof s.details.objects === 'number' ? s.details.objects : 0;
     const prev = accounts.get(key);
-    const merged: AccountSyncState = prev === undefined ? state : prev.state === 'syncing' || state === 'syncing' ? 'syncing' : prev.state === 'failing' || state === 'failing' ? 'failing' : 'synced';
+    const merged = prev === undefined || ORDER.indexOf(state) < ORDER.indexOf(prev.state) ? state : prev.state;
     accounts.set(key, { state: merged, objects: (prev?.objects ?? 0) + objects });
   }
   let synced = 0;
   let syncing = 0;
   let failing = 0;
+  let following = 0;
   let objects = 0;
   for (const a of accounts.values()) {
     if (a.state === 'synced') synced++;
     else if (a.state === 'syncing') syncing++;
+    else if (a.state === 'following') following++;
     else failing++;
     objects += a.objects;
   }
-  return { total: accounts.size, synced, syncing, failing, objects };
+  return { total: accounts.size, synced, syncing, failing, following, objects };
 }
 
 /**
- * Logs the accounts' first sync while the service starts (`/health` already answers): "accounts
+ * Logs the accounts' first sync while the service starts (`/health` answers meanwhile): "accounts
  * syncing: 120/1000" every `intervalMs` until no account is still on its first sync, then one
- * "accounts synced" line with the time it took. Nothing is logged when there are no accounts.
+ * "accounts synced" line with the time it took. Accounts that only follow another instance's
+ * writes count as pending until they stay unchanged for `settleTicks` reports (then they are
+ * named as followed). Nothing is logged when there are no accounts.
  */
-export function reportStartupProgress(opts: { source: StartupProgressSource; logger: StartupProgressLogger; intervalMs?: number; now?: () => number }): { stop(): void } {
+export function reportStartupProgress(opts: { source: StartupProgressSource; logger: StartupProgressLogger; intervalMs?: number; settleTicks?: number; now?: () => number }): { stop(): void } {
   const now = opts.now ?? (() => performance.now());
+  const settleTicks = opts.settleTicks ?? 3;
   const t0 = now();
   const seconds = (): number => Math.round((now() - t0) / 100) / 10;
   let timer: NodeJS.Timeout | undefined;
+  let previous = '';
+  let unchanged = 0;
   const stop = (): void => {
     if (timer !== undefined) clearInterval(timer);
     timer = undefined;
@@ -81,13 +94,18 @@ export function reportStartupProgress(opts: { source: StartupProgressSource; log
   const tick = (): void => {
     const p = syncProgress(opts.source);
     if (p.total === 0) return stop();
+    const signature = `${p.synced}/${p.syncing}/${p.failing}/${p.following}`;
+    unchanged = signature === previous ? unchanged + 1 : 0;
+    previous = signature;
     const done = p.synced + p.failing;
-    const fields = { synced: p.synced, syncing: p.syncing, failing: p.failing, total: p.total, objects: p.objects, elapsedSeconds: seconds() };
-    if (p.syncing > 0) opts.logger.info(fields, `accounts syncing: ${done}/${p.total}`);
-    if (p.syncing === 0) {
-      opts.logger.info(fields, `accounts synced: ${p.synced}/${p.total} in ${seconds()} s${p.failing > 0 ? ` (${p.failing} failing)` : ''}`);
-      stop();
+    const fields = { synced: p.synced, syncing: p.syncing, failing: p.failing, following: p.following, total: p.total, objects: p.objects, elapsedSeconds: seconds() };
+    if (p.syncing > 0 || (p.following > 0 && unchanged < settleTicks)) {
+      opts.logger.info(fields, `accounts syncing: ${done}/${p.total}`);
+      return;
     }
+    const notes = [...(p.failing > 0 ? [`${p.failing} failing`] : []), ...(p.following > 0 ? [`${p.following} followed from other instances`] : [])];
+    opts.logger.info(fields, `accounts synced: ${p.synced}/${p.total} in ${seconds()} s${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
+    stop();
   };
   timer = setInterval(tick, opts.intervalMs ?? 5_000);
   timer.unref();
