@@ -44,11 +44,13 @@ describe('AWS provider: caching and reads against the simulator', () => {
           { name: 'prod', accountId: prod?.accountId, environment: 'production', regions: [{ name: REGION, availabilityZones: [`${REGION}a`, `${REGION}b`, `${REGION}c`] }], defaultKeyPair: 'ops', maxAttempts: 10, rateLimit: 50 },
           // Reached through STS AssumeRole with the first account's environment credentials.
           { name: 'staging', accountId: staging?.accountId, assumeRole: 'role/spinnakerManaged', regions: [REGION], maxAttempts: 10, rateLimit: 50 },
+          // An account the credentials cannot reach: AssumeRole into an account that does not exist.
+          { name: 'broken', accountId: '999999999999', assumeRole: 'role/spinnakerManaged', regions: [REGION], maxAttempts: 1 },
         ],
       },
     });
     app = await createApp({ config, providers: [createAwsProvider({ endpoint: sim.endpoint })], clock, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
-    await runAgents(app, awsAgents(app));
+    await runAgents(app, [...awsAgents(app, 'prod'), ...awsAgents(app, 'staging')]);
   }, 30_000);
 
   afterAll(async () => {
@@ -312,5 +314,16 @@ describe('AWS provider: caching and reads against the simulator', () => {
     expect((await post('serverGroup', { account: 'prod', region: REGION })).status).toBe(400);
     expect((await post('widgets', { account: 'prod', region: REGION, name: 'x' })).status).toBe(400);
     expect((await post('serverGroup', { account: 'nobody', region: REGION, serverGroupName: 'x' })).status).toBe(404);
+  });
+
+  it('reports each account’s agents in /health, a failing account without taking the service down', async () => {
+    const cluster = awsAgents(app, 'broken').find((a) => a.agentType === `broken/${REGION}/ClusterCachingAgent`);
+    expect(cluster).toBeDefined();
+    await expect(runAgents(app, cluster ? [cluster] : [])).rejects.toMatchObject({ name: 'AccessDenied' });
+    const res = await app.server.inject({ method: 'GET', url: '/health' });
+    const health = JSON.parse(res.body) as { status: string; components: { aws: { status: string; details: Record<string, { state: string; lastError?: string }> } } };
+    expect(health.components.aws.status).toBe('UP');
+    expect(health.components.aws.details.prod?.state).toBe('ok');
+    expect(health.components.aws.details.broken).toMatchObject({ state: 'failing', lastError: expect.stringContaining(`broken/${REGION}/ClusterCachingAgent: AccessDenied`) });
   });
 });

@@ -59,7 +59,8 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
   const runtime = (): Omit<ProviderRuntime, 'read'> => ({
     health: {
       name: AWS,
-      check: async () => ({ status: 'UP', details: Object.fromEntries([...accounts.values()].map((a) => [a.name, { regions: a.regions.map((r) => r.name) }])) }),
+      // One failing account must not take the service out of rotation: always UP, per-account detail.
+      check: async () => ({ status: 'UP', details: Object.fromEntries([...agents].map(([name, list]) => [name, accountHealth(list)])) }),
     },
     async onAccountRemoved(credentials) {
       if (accounts.get(credentials.name) !== credentials) return;
@@ -97,4 +98,16 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
       return built;
     },
   };
+}
+
+/**
+ * One account in `/health`: `pending` until every agent has run once, `failing` while any
+ * agent's last run failed (with the first such agent and error), else `ok`.
+ */
+function accountHealth(list: readonly AwsAgentBase[]): Record<string, unknown> {
+  const outcomes = list.map((a) => ({ agentType: a.agentType, outcome: a.lastOutcome() }));
+  const failed = outcomes.filter((o) => o.outcome?.ok === false);
+  const state = failed.length > 0 ? 'failing' : outcomes.some((o) => o.outcome === undefined) ? 'pending' : 'ok';
+  const first = failed[0];
+  return { state, agents: list.length, failingAgents: failed.length, ...(first === undefined ? {} : { lastError: `${first.agentType}: ${first.outcome?.error ?? ''}` }) };
 }

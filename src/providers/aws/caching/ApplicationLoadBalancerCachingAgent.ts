@@ -51,7 +51,7 @@ export class ApplicationLoadBalancerCachingAgent extends AwsAgentBase {
     super(credentials, region, 'AmazonApplicationLoadBalancerCachingAgent');
   }
 
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const elb = this.credentials.clients.elbv2(this.region);
     const opts = { abortSignal: signal };
     const lbs = await allPages<LoadBalancer>(async (Marker) => {

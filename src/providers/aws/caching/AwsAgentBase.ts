@@ -33,7 +33,33 @@ export abstract class AwsAgentBase implements CachingAgent {
     return this.credentials.name;
   }
 
-  abstract loadData(ctx: AgentContext): Promise<CacheResult>;
+  private outcome: AgentOutcome | undefined;
+
+  /** Runs `load`, remembering how the last run ended (for the provider's health). */
+  async loadData(ctx: AgentContext): Promise<CacheResult> {
+    try {
+      const result = await this.load(ctx);
+      this.outcome = { ok: true, at: ctx.clock.now() };
+      return result;
+    } catch (err) {
+      this.outcome = { ok: false, at: ctx.clock.now(), error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+      throw err;
+    }
+  }
+
+  /** How the last run ended; undefined before the first. */
+  lastOutcome(): AgentOutcome | undefined {
+    return this.outcome;
+  }
+
+  protected abstract load(ctx: AgentContext): Promise<CacheResult>;
+}
+
+export interface AgentOutcome {
+  readonly ok: boolean;
+  readonly at: number;
+  /** The error's name and message (AWS error messages name no credential). */
+  readonly error?: string;
 }
 
 /**

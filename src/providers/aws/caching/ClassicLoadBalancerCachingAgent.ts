@@ -17,7 +17,7 @@ export class ClassicLoadBalancerCachingAgent extends AwsAgentBase {
     super(credentials, region, 'AmazonLoadBalancerCachingAgent');
   }
 
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const elb = this.credentials.clients.elb(this.region);
     const opts = { abortSignal: signal };
     const lbs = await allPages<LoadBalancerDescription>(async (Marker) => {

@@ -46,7 +46,7 @@ export class ClusterCachingAgent extends AwsAgentBase {
     super(credentials, region, 'ClusterCachingAgent');
   }
 
-  async loadData(ctx: AgentContext): Promise<CacheResult> {
+  protected async load(ctx: AgentContext): Promise<CacheResult> {
     const { signal } = ctx;
     const as = this.credentials.clients.autoScaling(this.region);
     const opts = { abortSignal: signal };

@@ -21,7 +21,7 @@ export class ImageCachingAgent extends AwsAgentBase {
     super(credentials, region, includePublic ? 'ImageCachingAgent[public]' : 'ImageCachingAgent');
   }
 
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const ec2 = this.credentials.clients.ec2(this.region);
     const images = await allPages<Image>(async (NextToken) => {
       const r = await ec2.send(new DescribeImagesCommand(this.includePublic ? { ExecutableUsers: ['all'], MaxResults: 1000, NextToken } : { Owners: ['self'], MaxResults: 1000, NextToken }), { abortSignal: signal });

@@ -33,7 +33,7 @@ export class InstanceCachingAgent extends AwsAgentBase {
     super(credentials, region, 'InstanceCachingAgent');
   }
 
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const ec2 = this.credentials.clients.ec2(this.region);
     const reservations = await allPages<Reservation>(async (NextToken) => {
       const r = await ec2.send(new DescribeInstancesCommand({ MaxResults: 1000, NextToken }), { abortSignal: signal });

@@ -14,7 +14,7 @@ export class LaunchConfigCachingAgent extends AwsAgentBase {
     super(credentials, region, 'LaunchConfigCachingAgent');
   }
 
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const as = this.credentials.clients.autoScaling(this.region);
     const configs = await allPages<LaunchConfiguration>(async (NextToken) => {
       const r = await as.send(new DescribeLaunchConfigurationsCommand({ MaxRecords: 100, NextToken }), { abortSignal: signal });

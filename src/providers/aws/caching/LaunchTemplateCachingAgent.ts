@@ -17,7 +17,7 @@ export class LaunchTemplateCachingAgent extends AwsAgentBase {
     super(credentials, region, 'AmazonLaunchTemplateCachingAgent');
   }
 
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const ec2 = this.credentials.clients.ec2(this.region);
     const opts = { abortSignal: signal };
     const templates = await allPages<LaunchTemplate>(async (NextToken) => {

@@ -18,7 +18,7 @@ export class LoadBalancerInstanceStateCachingAgent extends AwsAgentBase {
     super(credentials, region, 'AmazonLoadBalancerInstanceStateCachingAgent', 10_000);
   }
 
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const elb = this.credentials.clients.elb(this.region);
     const opts = { abortSignal: signal };
     const lbs = await allPages<LoadBalancerDescription>(async (Marker) => {

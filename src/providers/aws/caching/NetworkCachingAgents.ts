@@ -18,7 +18,7 @@ export class SubnetCachingAgent extends AwsAgentBase {
   constructor(credentials: AwsCredentials, region: string) {
     super(credentials, region, 'SubnetCachingAgent');
   }
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const ec2 = this.credentials.clients.ec2(this.region);
     const subnets = await allPages<Subnet>(async (NextToken) => {
       const r = await ec2.send(new DescribeSubnetsCommand({ MaxResults: 1000, NextToken }), { abortSignal: signal });
@@ -34,7 +34,7 @@ export class VpcCachingAgent extends AwsAgentBase {
   constructor(credentials: AwsCredentials, region: string) {
     super(credentials, region, 'VpcCachingAgent');
   }
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const ec2 = this.credentials.clients.ec2(this.region);
     const vpcs = await allPages<Vpc>(async (NextToken) => {
       const r = await ec2.send(new DescribeVpcsCommand({ MaxResults: 1000, NextToken }), { abortSignal: signal });
@@ -50,7 +50,7 @@ export class KeyPairCachingAgent extends AwsAgentBase {
   constructor(credentials: AwsCredentials, region: string) {
     super(credentials, region, 'AmazonKeyPairCachingAgent');
   }
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     // DescribeKeyPairs is not paged.
     const r = await this.credentials.clients.ec2(this.region).send(new DescribeKeyPairsCommand({}), { abortSignal: signal });
     const items = (r.KeyPairs ?? []).map((k) => cacheData(awsKeys.keyPair(k.KeyName ?? '', this.account, this.region), { keyName: k.KeyName, keyFingerprint: k.KeyFingerprint ?? null, keyPairId: k.KeyPairId ?? null, account: this.account, region: this.region }));
@@ -63,7 +63,7 @@ export class InstanceTypeCachingAgent extends AwsAgentBase {
   constructor(credentials: AwsCredentials, region: string) {
     super(credentials, region, 'AmazonInstanceTypeCachingAgent', 24 * 60 * 60_000);
   }
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const ec2 = this.credentials.clients.ec2(this.region);
     const types = await allPages<InstanceTypeInfo>(async (NextToken) => {
       const r = await ec2.send(new DescribeInstanceTypesCommand({ MaxResults: 100, NextToken }), { abortSignal: signal });

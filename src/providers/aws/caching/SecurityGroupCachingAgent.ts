@@ -14,7 +14,7 @@ export class SecurityGroupCachingAgent extends AwsAgentBase {
     super(credentials, region, 'AmazonSecurityGroupCachingAgent');
   }
 
-  async loadData({ signal }: AgentContext): Promise<CacheResult> {
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
     const ec2 = this.credentials.clients.ec2(this.region);
     const groups = await allPages<SecurityGroup>(async (NextToken) => {
       const r = await ec2.send(new DescribeSecurityGroupsCommand({ MaxResults: 1000, NextToken }), { abortSignal: signal });
