@@ -74,3 +74,13 @@ export const awsProviderSettings = z.object({
   endpoint: z.string().url().optional(),
 });
 export type AwsProviderSettings = z.infer<typeof awsProviderSettings>;
+
+/**
+ * The provider settings of the `aws` config section (`accounts` and `enabled` are read by the
+ * composition root); an invalid value is an error naming its path.
+ */
+export function parseAwsProviderSettings(section: unknown): AwsProviderSettings {
+  const parsed = awsProviderSettings.safeParse(section ?? {});
+  if (parsed.success) return parsed.data;
+  throw new Error(`invalid configuration:\n${parsed.error.issues.map((i) => `  - aws.${i.path.join('.')}: ${i.message}`).join('\n')}`);
+}
