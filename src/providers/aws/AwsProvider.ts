@@ -10,6 +10,7 @@ import type { CachingAgent } from '../../core/agents/CachingAgent.js';
 import type { ProviderModule, ProviderRuntime } from '../../core/providers/ProviderModule.js';
 import { awsAccountSchema, type AwsAccountConfig, type AwsProviderSettings } from './account/AwsAccountConfig.js';
 import { AwsCredentials } from './account/AwsCredentials.js';
+import { awsDefinitionProblems } from './account/submittedDefinition.js';
 import { registerAwsImageRoutes } from './api/awsImageRoutes.js';
 import { ApplicationLoadBalancerCachingAgent } from './caching/ApplicationLoadBalancerCachingAgent.js';
 import { ClassicLoadBalancerCachingAgent } from './caching/ClassicLoadBalancerCachingAgent.js';
@@ -82,6 +83,7 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
     accountSchema: awsAccountSchema,
     operations: [],
     createCredentials: async (definition) => new AwsCredentials(definition, settings.endpoint),
+    submittedDefinitionProblems: awsDefinitionProblems,
     attach(ctx) {
       registerAwsImageRoutes(ctx.server, new AwsImageLookup(ctx.cache));
       const onDemand = createAwsOnDemand({ cache: ctx.cache, agents: (account) => agents.get(account) ?? [], clock: ctx.deps.clock, logger: ctx.deps.logger });

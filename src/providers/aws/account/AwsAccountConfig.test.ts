@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AwsCredentials } from './AwsCredentials.js';
 import { awsAccountSchema, parseAwsProviderSettings } from './AwsAccountConfig.js';
+import { awsDefinitionProblems } from './submittedDefinition.js';
 
 describe('AWS account configuration', () => {
   it('reads Clouddriver’s account fields, with its default regions', () => {
@@ -22,5 +23,14 @@ describe('AWS account configuration', () => {
     expect(parseAwsProviderSettings({ endpoint: 'http://127.0.0.1:4566', accounts: [] })).toEqual({ endpoint: 'http://127.0.0.1:4566' });
     expect(parseAwsProviderSettings(undefined)).toEqual({});
     expect(() => parseAwsProviderSettings({ endpoint: 'not a url' })).toThrow('aws.endpoint');
+  });
+});
+
+describe('AWS accounts added through the account storage API', () => {
+  const allow = { execPlugins: false, filePaths: false, defaultCredentials: false, servers: ['*'] };
+  it('are refused unless the service’s own credentials may be borrowed', () => {
+    const def = awsAccountSchema.parse({ name: 'x', accountId: '123456789012', assumeRole: 'role/spinnaker' });
+    expect(awsDefinitionProblems(def, allow)).toEqual([expect.stringContaining('account.storage.allow.defaultCredentials')]);
+    expect(awsDefinitionProblems(def, { ...allow, defaultCredentials: true })).toEqual([]);
   });
 });
