@@ -27,6 +27,8 @@ import type { ProviderCache } from './core/cache/Cache.js';
 import { DefaultProviderCache } from './core/cache/DefaultProviderCache.js';
 import { createKubernetesProvider, kubernetesProviderSettings } from './providers/kubernetes/KubernetesProvider.js';
 import { createDockerRegistryProvider } from './providers/dockerRegistry/DockerRegistryProvider.js';
+import { createAwsProvider } from './providers/aws/AwsProvider.js';
+import { parseAwsProviderSettings } from './providers/aws/account/AwsAccountConfig.js';
 import { OperationRegistry } from './core/operations/OperationRegistry.js';
 import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor.js';
 import { ReadLayer } from './core/read/ReadLayer.js';
@@ -80,6 +82,7 @@ function builtinProviders(config: ServiceConfig): ProviderModule[] {
       ...(k8s.writeBatchMillis === undefined ? {} : { flushIntervalMs: k8s.writeBatchMillis }),
     }) as unknown as ProviderModule,
     createDockerRegistryProvider(),
+    createAwsProvider(parseAwsProviderSettings((config as Record<string, unknown>).aws)) as unknown as ProviderModule,
   ];
 }
 

@@ -8,7 +8,6 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
-import { createAwsProvider } from '../../src/providers/aws/AwsProvider.js';
 import { ManualClock } from '../../src/testing/ManualClock.js';
 import { startAwsSim, type AwsSim } from '../../src/testing/awsSim/index.js';
 import { awsAgents, runAgents, useSimCredentials } from './awsApp.js';
@@ -27,9 +26,9 @@ describe('AWS agents over more than a page of everything', () => {
     const config = parseConfig({
       server: { port: 0, host: '127.0.0.1' },
       storage: { cache: 'memory', tasks: 'memory' },
-      aws: { accounts: [{ name: 'fleet', accountId: sim.accounts[0]?.accountId, regions: [REGION], rateLimit: 0 }] },
+      aws: { endpoint: sim.endpoint, accounts: [{ name: 'fleet', accountId: sim.accounts[0]?.accountId, regions: [REGION], rateLimit: 0 }] },
     });
-    app = await createApp({ config, providers: [createAwsProvider({ endpoint: sim.endpoint })], logger: pino({ level: 'silent' }) });
+    app = await createApp({ config, logger: pino({ level: 'silent' }) });
     await runAgents(app, awsAgents(app).filter((a) => !a.agentType.includes('InstanceType')));
   }, 30_000);
 

@@ -5,8 +5,6 @@
  * both providers' results into one set (`platform: "aws"`), as Clouddriver's controllers do.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsProvider } from '../../src/providers/aws/AwsProvider.js';
-import type { ProviderModule } from '../../src/core/providers/ProviderModule.js';
 import { ManualClock } from '../../src/testing/ManualClock.js';
 import { startAwsSim, type AwsSim } from '../../src/testing/awsSim/index.js';
 import { startKubernetesApp, type KubernetesAppHarness } from '../helpers/kubernetesApp.js';
@@ -31,8 +29,7 @@ describe('Kubernetes and AWS in one read API', () => {
     useSimCredentials(aws);
     await buildAwsWorld(aws);
     h = await startKubernetesApp({
-      providers: [createAwsProvider({ endpoint: aws.endpoint }) as unknown as ProviderModule],
-      config: { aws: { accounts: [{ name: 'aws-prod', accountId: aws.accounts[0]?.accountId, regions: [REGION] }] } },
+      config: { aws: { endpoint: aws.endpoint, accounts: [{ name: 'aws-prod', accountId: aws.accounts[0]?.accountId, regions: [REGION] }] } },
     });
     const cluster = h.sim.cluster(h.sim.clusterNames[0] ?? '');
     cluster.create(cluster.typeOfKind('v1', 'Namespace'), undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });

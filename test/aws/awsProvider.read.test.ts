@@ -8,7 +8,6 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/loadConfig.js';
-import { createAwsProvider } from '../../src/providers/aws/AwsProvider.js';
 import { ManualClock } from '../../src/testing/ManualClock.js';
 import { startAwsSim, type AwsSim } from '../../src/testing/awsSim/index.js';
 import { silentLogger } from '../../src/core/Logger.js';
@@ -40,6 +39,7 @@ describe('AWS provider: caching and reads against the simulator', () => {
       server: { port: 0, host: '127.0.0.1' },
       storage: { cache: 'memory', tasks: 'memory' },
       aws: {
+        endpoint: sim.endpoint,
         accounts: [
           { name: 'prod', accountId: prod?.accountId, environment: 'production', regions: [{ name: REGION, availabilityZones: [`${REGION}a`, `${REGION}b`, `${REGION}c`] }], defaultKeyPair: 'ops', maxAttempts: 10, rateLimit: 50 },
           // Reached through STS AssumeRole with the first account's environment credentials.
@@ -49,7 +49,7 @@ describe('AWS provider: caching and reads against the simulator', () => {
         ],
       },
     });
-    app = await createApp({ config, providers: [createAwsProvider({ endpoint: sim.endpoint })], clock, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
+    app = await createApp({ config, clock, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
     await runAgents(app, [...awsAgents(app, 'prod'), ...awsAgents(app, 'staging')]);
   }, 30_000);
 

@@ -240,7 +240,8 @@ export class ReadLayer {
         const seen = new Set<string>();
         const perType = await Promise.all(types.map(async (t) => (await c.search?.search(q, t)) ?? []));
         const all = perType.flat().filter((r) => {
-          const id = `${String(r.type)}|${String(r.account)}|${String(r.region)}|${String(r.name)}`;
+          // Security groups of one name live in several VPCs: their id tells them apart.
+          const id = `${String(r.type)}|${String(r.account)}|${String(r.region)}|${String(r.name)}|${String(r.id ?? '')}`;
           return seen.has(id) ? false : (seen.add(id), true);
         });
         return { totalMatches: all.length, pageNumber: page, pageSize, platform: c.cloudProvider, query: q, results: all.slice((page - 1) * pageSize, page * pageSize) };
