@@ -14,8 +14,7 @@ import { pino } from 'pino';
 import { createApp, type App } from '../src/app.js';
 import { parseConfig } from '../src/config/loadConfig.js';
 import { openRedis } from '../src/stores/redis/openRedis.js';
-import { startKubeSim } from '../src/testing/kubeSim/index.js';
-import { percentile, report, round, sleep } from './lib.js';
+import { freshnessCluster, percentile, report, round, sleep } from './lib.js';
 
 const iterations = Number(process.argv[2] ?? '200');
 const backends = process.argv.slice(3).length > 0 ? process.argv.slice(3) : ['redis', 'postgres', 'sqlite'];
@@ -39,13 +38,7 @@ async function storageFor(backend: string): Promise<{ storage: Record<string, un
   return { storage: { ...all('sqlite'), sqlite: { path: join(dir, 'shared.db') } }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-const sim = await startKubeSim({ tls: true, controllers: false, bookmarkIntervalMs: 5000 });
-sim.seed('sim-1', { namespaces: 2, deployments: 50, podsPerDeployment: 5, applications: 10, appPrefix: 'fresh' });
-const cluster = sim.cluster('sim-1');
-const rsType = cluster.type('apps', 'v1', 'replicasets');
-const target = cluster.store.list('apps/replicasets', 'ns0').find((rs) => rs.metadata.annotations?.['moniker.spinnaker.io/application'] === 'fresh0');
-if (target === undefined) throw new Error('no replica set for fresh0');
-const rsName = target.metadata.name ?? '';
+const { sim, cluster, rsType, rsName, replicas: initialReplicas } = await freshnessCluster();
 
 /** Milliseconds until `app` shows `replicas` as the desired capacity of the target. */
 async function visible(app: App, replicas: number, t0: number): Promise<number> {
@@ -67,7 +60,7 @@ for (const backend of backends) {
   const reader = await createApp({ config: parseConfig({ ...base, caching: { writeEnabled: false } }), logger });
   await reader.start();
   // Both show the account's server groups before measuring.
-  for (const app of [leader, reader]) await visible(app, (target.spec as { replicas: number }).replicas, performance.now()).catch(() => undefined);
+  for (const app of [leader, reader]) await visible(app, initialReplicas, performance.now()).catch(() => undefined);
   const onLeader: number[] = [];
   const onReader: number[] = [];
   for (let i = 0; i < iterations; i++) {

@@ -6,17 +6,10 @@
  *   npm run bench:freshness [-- iterations]
  */
 import https from 'node:https';
-import { startKubeSim } from '../src/testing/kubeSim/index.js';
-import { addAccount, get, percentile, report, round, sleep, startServiceWith, waitWatching } from './lib.js';
+import { addAccount, freshnessCluster, get, percentile, report, round, sleep, startServiceWith, waitWatching } from './lib.js';
 
 const iterations = Number(process.argv[2] ?? '200');
-const sim = await startKubeSim({ tls: true, controllers: false, bookmarkIntervalMs: 5000 });
-sim.seed('sim-1', { namespaces: 2, deployments: 50, podsPerDeployment: 5, applications: 10, appPrefix: 'fresh' });
-const cluster = sim.cluster('sim-1');
-const rsType = cluster.type('apps', 'v1', 'replicasets');
-const target = cluster.store.list('apps/replicasets', 'ns0').find((rs) => rs.metadata.annotations?.['moniker.spinnaker.io/application'] === 'fresh0');
-if (target === undefined) throw new Error('no replica set for fresh0');
-const rsName = target.metadata.name ?? '';
+const { sim, cluster, rsType, rsName } = await freshnessCluster();
 
 // Baseline watcher: records when each resourceVersion of the target arrives.
 const seenAt = new Map<string, number>();

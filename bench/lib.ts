@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { startService } from '../test/helpers/serviceProcess.js';
 import type { ServiceProcess } from '../test/helpers/serviceProcess.js';
+import { startKubeSim, type KubeSim } from '../src/testing/kubeSim/index.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -161,4 +162,14 @@ export async function waitWatching(serviceUrl: string, names: readonly string[],
     const d = h.components.kubernetes?.details ?? {};
     return names.every((n) => d[n]?.state === 'watching' && (objects === undefined || d[n]?.objects === objects));
   }, timeoutMs, 50);
+}
+
+/** The freshness scenarios' cluster: `sim-1` with 50 deployments (250 pods) of 10 applications, and the ReplicaSet of `fresh0` they patch. */
+export async function freshnessCluster(): Promise<{ sim: KubeSim; cluster: ReturnType<KubeSim['cluster']>; rsType: ReturnType<ReturnType<KubeSim['cluster']>['type']>; rsName: string; replicas: number }> {
+  const sim = await startKubeSim({ tls: true, controllers: false, bookmarkIntervalMs: 5000 });
+  sim.seed('sim-1', { namespaces: 2, deployments: 50, podsPerDeployment: 5, applications: 10, appPrefix: 'fresh' });
+  const cluster = sim.cluster('sim-1');
+  const target = cluster.store.list('apps/replicasets', 'ns0').find((rs) => rs.metadata.annotations?.['moniker.spinnaker.io/application'] === 'fresh0');
+  if (target === undefined) throw new Error('no replica set for fresh0');
+  return { sim, cluster, rsType: cluster.type('apps', 'v1', 'replicasets'), rsName: target.metadata.name ?? '', replicas: (target.spec as { replicas: number }).replicas };
 }
