@@ -75,6 +75,7 @@ const ORPHAN_SWEEP_MS = 30_000;
 /** Built-in providers, registered explicitly (created per app: they hold live state). */
 function builtinProviders(config: ServiceConfig): ProviderModule[] {
   const k8s = kubernetesProviderSettings.parse((config as Record<string, unknown>).kubernetes ?? {});
+  const aws = (config as Record<string, unknown>).aws;
   return [
     createKubernetesProvider({
       writeEnabled: config.caching.writeEnabled,
@@ -82,7 +83,9 @@ function builtinProviders(config: ServiceConfig): ProviderModule[] {
       ...(k8s.writeBatchMillis === undefined ? {} : { flushIntervalMs: k8s.writeBatchMillis }),
     }) as unknown as ProviderModule,
     createDockerRegistryProvider(),
-    createAwsProvider(parseAwsProviderSettings((config as Record<string, unknown>).aws)) as unknown as ProviderModule,
+    // Only with an `aws` section (Clouddriver's `aws.enabled`): a provider that is there answers
+    // `/search` too, and two searching providers change the search answer's shape.
+    ...(aws === undefined || aws === null || (aws as { enabled?: unknown }).enabled === false ? [] : [createAwsProvider(parseAwsProviderSettings(aws)) as unknown as ProviderModule]),
   ];
 }
 

@@ -11,7 +11,7 @@ import { kubernetesAccountSchema } from './account/KubernetesAccountConfig.js';
 import { kubernetesDefinitionProblems } from './account/submittedDefinition.js';
 import type { KubernetesAccountConfig } from './account/KubernetesAccountConfig.js';
 import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccountCache.js';
-import { APPLICATIONS, CLUSTERS, clusterKey, infrastructureKey } from './keys.js';
+import { APPLICATIONS, CLUSTERS, accountClusterPattern, accountInfrastructurePattern } from './keys.js';
 import { KubernetesReadService } from './read/KubernetesReadService.js';
 import { registerManifestRoutes } from './api/manifestRoutes.js';
 import { kubernetesReadContributor } from './read/KubernetesReadContributor.js';
@@ -56,8 +56,8 @@ export function changeMessages(account: string, keys: readonly string[], maxByte
  */
 async function evictAccount(cache: ProviderCache, account: KubernetesAccountCache, name: string): Promise<void> {
   const patterns: [string, string][] = [
-    ...cachedKinds(account.credentials, account.registry).map((k): [string, string] => [k.name, `${infrastructureKey(k.name, name, '', '').slice(0, -2)}:*`]),
-    [CLUSTERS, `${clusterKey(name, '', '').slice(0, -2)}:*`],
+    ...cachedKinds(account.credentials, account.registry).map((k): [string, string] => [k.name, accountInfrastructurePattern(k.name, name)]),
+    [CLUSTERS, accountClusterPattern(name)],
   ];
   for (const [type, pattern] of patterns) {
     const ids = await cache.filterIdentifiers(type, pattern);

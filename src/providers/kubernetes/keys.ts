@@ -49,6 +49,16 @@ export function infrastructureKey(kind: string, account: string, namespace: stri
   return codec.build('infrastructure', kind, account, namespace, name);
 }
 
+/** Glob matching every key of `kind` the account wrote, in any namespace. */
+export function accountInfrastructurePattern(kind: string, account: string): string {
+  return `${infrastructureKey(kind, account, '', '').slice(0, -2)}:*`;
+}
+
+/** Glob matching every cluster key of the account. */
+export function accountClusterPattern(account: string): string {
+  return `${clusterKey(account, '', '').slice(0, -2)}:*`;
+}
+
 export function manifestKey(account: string, m: KubernetesManifest): string {
   return infrastructureKey(kindOfManifest(m), account, manifestNamespace(m), manifestName(m));
 }

@@ -9,7 +9,7 @@ import { KubeApiError } from '../client/KubeClient.js';
 import { assertSameObject } from '../coordinates.js';
 import { UI_DEFAULT_KINDS, apiVersionOfKind, createKindRegistry, parseKindString, resourcePath } from '../KubernetesKind.js';
 import type { KubernetesKindProperties, KubernetesKindRegistry } from '../KubernetesKind.js';
-import { APPLICATIONS, CLUSTERS, cacheTypeOfKey, infrastructureKey, parseKey } from '../keys.js';
+import { accountInfrastructurePattern, cacheTypeOfKey, infrastructureKey, parseKey } from '../keys.js';
 import type { KubernetesManifest } from '../model/KubernetesManifest.js';
 import { ResourceWatcher } from './ResourceWatcher.js';
 import type { WatcherState } from './ResourceWatcher.js';
@@ -162,7 +162,8 @@ export class KubernetesAccountCache {
 
   /**
    * Stops leading: the watches end; with `flush` (a handoff) what is pending is written first,
-   * without it (the lease lapsed) it is dropped. The model stays, mirrored from the store from now on.
+   * without it (the lease lapsed) it stays pending, unwritten. The model stays, mirrored from the
+   * store from now on.
    */
   async follow(opts: { flush: boolean }): Promise<void> {
     if (this.role === 'follower') return;
@@ -193,7 +194,7 @@ export class KubernetesAccountCache {
     const byType = new Map<string, string[]>();
     for (const key of keys) {
       const type = cacheTypeOfKey(key);
-      if (type === undefined || type === APPLICATIONS || type === CLUSTERS || parseKey(key)?.type !== 'infrastructure') continue;
+      if (type === undefined || parseKey(key)?.type !== 'infrastructure') continue;
       byType.set(type, [...(byType.get(type) ?? []), key]);
     }
     this.mirroring = this.mirroring.then(async () => {
@@ -225,7 +226,7 @@ export class KubernetesAccountCache {
       const stored = new Set<string>();
       const touched = new Set<string>();
       for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
-        const ids = await this.opts.cache.filterIdentifiers(kind.name, `${infrastructureKey(kind.name, this.account, '', '').slice(0, -2)}:*`);
+        const ids = await this.opts.cache.filterIdentifiers(kind.name, accountInfrastructurePattern(kind.name, this.account));
         for (const item of ids.length === 0 ? [] : await this.opts.cache.getAll(kind.name, ids, [])) {
           const m = item.attributes.manifest;
           if (typeof m !== 'object' || m === null) continue;
@@ -265,7 +266,7 @@ export class KubernetesAccountCache {
     const touched = new Set<string>();
     const namespaced = this.opts.credentials.config.namespaces.length > 0;
     for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
-      const ids = await this.opts.cache.filterIdentifiers(kind.name, `${infrastructureKey(kind.name, this.account, '', '').slice(0, -2)}:*`);
+      const ids = await this.opts.cache.filterIdentifiers(kind.name, accountInfrastructurePattern(kind.name, this.account));
       if (ids.length === 0 || this.stopped) continue;
       for (const item of await this.opts.cache.getAll(kind.name, ids, [])) {
         const m = item.attributes.manifest;
