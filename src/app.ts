@@ -27,8 +27,6 @@ import type { ProviderCache } from './core/cache/Cache.js';
 import { DefaultProviderCache } from './core/cache/DefaultProviderCache.js';
 import { createKubernetesProvider, kubernetesProviderSettings } from './providers/kubernetes/KubernetesProvider.js';
 import { createDockerRegistryProvider } from './providers/dockerRegistry/DockerRegistryProvider.js';
-import { createAwsProvider } from './providers/aws/AwsProvider.js';
-import { parseAwsProviderSettings } from './providers/aws/account/AwsAccountConfig.js';
 import { OperationRegistry } from './core/operations/OperationRegistry.js';
 import { OrchestrationProcessor } from './core/operations/OrchestrationProcessor.js';
 import { ReadLayer } from './core/read/ReadLayer.js';
@@ -73,20 +71,25 @@ export interface App {
 const ORPHAN_SWEEP_MS = 30_000;
 
 /** Built-in providers, registered explicitly (created per app: they hold live state). */
-function builtinProviders(config: ServiceConfig): ProviderModule[] {
+async function builtinProviders(config: ServiceConfig): Promise<ProviderModule[]> {
   const k8s = kubernetesProviderSettings.parse((config as Record<string, unknown>).kubernetes ?? {});
   const aws = (config as Record<string, unknown>).aws;
-  return [
+  const providers: ProviderModule[] = [
     createKubernetesProvider({
       writeEnabled: config.caching.writeEnabled,
       ...(k8s.probeIntervalSeconds === undefined ? {} : { probeIntervalMs: k8s.probeIntervalSeconds * 1000 }),
       ...(k8s.writeBatchMillis === undefined ? {} : { flushIntervalMs: k8s.writeBatchMillis }),
     }) as unknown as ProviderModule,
     createDockerRegistryProvider(),
-    // Only with an `aws` section (Clouddriver's `aws.enabled`): a provider that is there answers
-    // `/search` too, and two searching providers change the search answer's shape.
-    ...(aws === undefined || aws === null || (aws as { enabled?: unknown }).enabled === false ? [] : [createAwsProvider(parseAwsProviderSettings(aws)) as unknown as ProviderModule]),
   ];
+  // Only with an `aws` section (Clouddriver's `aws.enabled`): a provider that is there answers
+  // `/search` too, and two searching providers change the search answer's shape. Imported only
+  // then: the AWS SDK clients are a good part of the service's start-up.
+  if (aws !== undefined && aws !== null && (aws as { enabled?: unknown }).enabled !== false) {
+    const [{ createAwsProvider }, { parseAwsProviderSettings }] = await Promise.all([import('./providers/aws/AwsProvider.js'), import('./providers/aws/account/AwsAccountConfig.js')]);
+    providers.push(createAwsProvider(parseAwsProviderSettings(aws)) as unknown as ProviderModule);
+  }
+  return providers;
 }
 
 /** The composition root: builds every part from the validated config and wires them together. */
@@ -158,7 +161,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     ...(taskKey === undefined ? {} : { sealer: new TaskExecutionSealer(taskKey) }),
   });
 
-  const providers = [...builtinProviders(config), ...(opts.providers ?? []), ...(await loadPlugins(config.plugins))];
+  const providers = [...(await builtinProviders(config)), ...(opts.providers ?? []), ...(await loadPlugins(config.plugins))];
   const byId = new Map(providers.map((p) => [p.id, p]));
   const artifacts = createArtifactRegistry(config as Record<string, unknown>, { logger, kubernetesEnabled: byId.has('kubernetes') });
   const deps: ProviderDeps = { logger, clock, artifacts };
