@@ -26,3 +26,8 @@ export function globLiteralPrefix(glob: string): string {
   const m = /[*?[]/.exec(glob);
   return m ? glob.slice(0, m.index) : glob;
 }
+
+/** `text` as a glob that matches only itself: each metacharacter (`*`, `?`, `[`) becomes a one-character class. */
+export function globLiteral(text: string): string {
+  return text.replace(/[*?[]/g, (ch) => `[${ch}]`);
+}

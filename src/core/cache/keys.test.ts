@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp } from './glob.js';
+import { globLiteral, globToRegExp } from './glob.js';
 import { decodeKey, encodeKey, keyCodec } from './keys.js';
 
 describe('key codec', () => {
@@ -23,5 +23,16 @@ describe('globToRegExp', () => {
     expect(globToRegExp('[ab]x').test('bx')).toBe(true);
     expect(globToRegExp('a.b(c)+').test('a.b(c)+')).toBe(true);
     expect(globToRegExp('a.b').test('axb')).toBe(false);
+  });
+});
+
+describe('globLiteral', () => {
+  it('matches only the text itself, whatever metacharacters it holds', () => {
+    for (const text of ['plain', 'a*b', 'q?', '[z-a]', 'x[', 'br]ack', '*?[']) {
+      const re = globToRegExp(`${globLiteral(text)}:*`);
+      expect(re.test(`${text}:rest`), text).toBe(true);
+      expect(re.test(`${text}x:rest`), text).toBe(false);
+    }
+    expect(globToRegExp(`${globLiteral('a*')}:*`).test('abc:rest')).toBe(false);
   });
 });

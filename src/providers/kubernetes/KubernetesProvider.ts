@@ -65,6 +65,15 @@ async function evictAccount(cache: ProviderCache, account: KubernetesAccountCach
   }
 }
 
+/** `evictAccount`, best effort: the account is removed either way; what could not be evicted is logged (and stays until the store is cleaned). */
+async function evictAccountQuietly(cache: ProviderCache, account: KubernetesAccountCache, name: string, logger: Logger | undefined): Promise<void> {
+  try {
+    await evictAccount(cache, account, name);
+  } catch (err) {
+    logger?.warn({ account: name, err: err instanceof Error ? err.message : String(err) }, 'could not evict every object the removed account wrote');
+  }
+}
+
 /** Default period of the full-snapshot agent that reconciles the cache store with the watch state. */
 const SNAPSHOT_INTERVAL_SECONDS = 300;
 
@@ -203,7 +212,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       read.forgetAccount(credentials.name);
       await ownership?.remove(credentials.name);
       await cache?.stop();
-      if (providerCache !== undefined && cache !== undefined) await evictAccount(providerCache, cache, credentials.name);
+      if (providerCache !== undefined && cache !== undefined) await evictAccountQuietly(providerCache, cache, credentials.name, log);
     },
     async stop() {
       // Hands every led account off (pending writes first), then stops mirroring.

@@ -1,3 +1,4 @@
+import { globLiteral } from '../../core/cache/glob.js';
 import { keyCodec } from '../../core/cache/keys.js';
 import { kindOfManifest, parseKindString } from './KubernetesKind.js';
 import { manifestName, manifestNamespace, type KubernetesManifest } from './model/KubernetesManifest.js';
@@ -49,14 +50,14 @@ export function infrastructureKey(kind: string, account: string, namespace: stri
   return codec.build('infrastructure', kind, account, namespace, name);
 }
 
-/** Glob matching every key of `kind` the account wrote, in any namespace. */
+/** Glob matching every key of `kind` the account wrote, in any namespace (whatever characters the account name holds). */
 export function accountInfrastructurePattern(kind: string, account: string): string {
-  return `${infrastructureKey(kind, account, '', '').slice(0, -2)}:*`;
+  return `${globLiteral(infrastructureKey(kind, account, '', '').slice(0, -2))}:*`;
 }
 
 /** Glob matching every cluster key of the account. */
 export function accountClusterPattern(account: string): string {
-  return `${clusterKey(account, '', '').slice(0, -2)}:*`;
+  return `${globLiteral(clusterKey(account, '', '').slice(0, -2))}:*`;
 }
 
 export function manifestKey(account: string, m: KubernetesManifest): string {
