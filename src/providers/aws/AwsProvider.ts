@@ -1,7 +1,7 @@
 /**
  * The AWS provider (clouddriver-aws): accounts from `aws.accounts[]` or the account storage API,
  * the caching agents of each account × region (Clouddriver's `ProviderHelpers`), its part of the
- * read API and the image lookup routes under `/aws/images`. Operations come later.
+ * read API, the image lookup routes under `/aws/images` and the atomic operations (`ops/`).
  *
  * Every AWS service is reached at `settings.endpoint` when it is set (`aws.endpoint`: a simulator
  * or proxy), else at the public endpoints; credentials come from the SDK's default chain.
@@ -27,6 +27,11 @@ import { AWS } from './keys.js';
 import { AwsImageLookup } from './read/AwsImageLookup.js';
 import { createAwsOnDemand } from './read/AwsOnDemand.js';
 import { createAwsReadContributor } from './read/AwsReadContributor.js';
+import { awsOperations } from './ops/awsOperations.js';
+import type { ProviderCache } from '../../core/cache/Cache.js';
+import { authoritativeTypes } from '../../core/agents/CachingAgent.js';
+import { systemClock } from '../../core/Clock.js';
+import { silentLogger } from '../../core/Logger.js';
 
 /** The agents of one account in one region; `publicImages` for the account that caches a region's public images. */
 export function awsRegionAgents(credentials: AwsCredentials, region: string, publicImages: boolean): AwsAgentBase[] {
@@ -55,6 +60,28 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
   /** Region → the account whose agents cache its public images (`ImageCachingAgent` once per region, as upstream). */
   const publicImageAccount = new Map<string, string>();
 
+  /** Set when the provider is attached to the service (operations read and refresh it). */
+  let providerCache: ProviderCache | undefined;
+
+  /** Cached kind → the agents (by upstream name) that cache it. */
+  const AGENTS_OF: Readonly<Record<string, readonly string[]>> = {
+    serverGroups: ['ClusterCachingAgent', 'InstanceCachingAgent', 'LaunchConfigCachingAgent', 'AmazonLaunchTemplateCachingAgent'],
+    instances: ['InstanceCachingAgent'],
+    loadBalancers: ['AmazonLoadBalancerCachingAgent', 'AmazonApplicationLoadBalancerCachingAgent', 'AmazonLoadBalancerInstanceStateCachingAgent'],
+    securityGroups: ['AmazonSecurityGroupCachingAgent'],
+  };
+  /** Runs the region's agents for these kinds now and writes their results, as a scheduled run would. */
+  const refresh = async (account: string, region: string, kinds: readonly string[]): Promise<void> => {
+    const cache = providerCache;
+    if (cache === undefined) return;
+    const names = new Set(kinds.flatMap((k) => AGENTS_OF[k] ?? []));
+    for (const agent of agents.get(account) ?? []) {
+      if (![...names].some((n) => agent.agentType === `${account}/${region}/${n}`)) continue;
+      const result = await agent.loadData({ cache, signal: AbortSignal.timeout(120_000), logger: silentLogger, clock: systemClock });
+      await cache.putCacheResult(agent.agentType, authoritativeTypes(agent), result);
+    }
+  };
+
   const accountIds = (): Map<string, string> => new Map([...accounts.values()].filter((a) => a.config.accountId !== undefined).map((a) => [a.config.accountId ?? '', a.name]));
 
   const runtime = (): Omit<ProviderRuntime, 'read'> => ({
@@ -81,10 +108,11 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
     cacheNamespace: AWS,
     configKey: AWS,
     accountSchema: awsAccountSchema,
-    operations: [],
+    operations: awsOperations({ credentials: (name) => accounts.get(name), cache: () => providerCache, refresh, clock: systemClock }),
     createCredentials: async (definition) => new AwsCredentials(definition, settings.endpoint),
     submittedDefinitionProblems: awsDefinitionProblems,
     attach(ctx) {
+      providerCache = ctx.cache;
       registerAwsImageRoutes(ctx.server, new AwsImageLookup(ctx.cache));
       const onDemand = createAwsOnDemand({ cache: ctx.cache, agents: (account) => agents.get(account) ?? [], clock: ctx.deps.clock, logger: ctx.deps.logger });
       return { ...runtime(), read: { ...createAwsReadContributor(ctx.cache, accountIds), onDemand } };
