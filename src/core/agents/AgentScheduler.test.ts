@@ -208,4 +208,42 @@ describe('AgentScheduler', () => {
     expect(await cache.getAll('things')).toEqual([]);
     expect(scheduler.introspection()[0]?.lastError).toContain('no longer active');
   });
+  it('records each agent’s last run, last success and failures since, and its lease holder', async () => {
+    const { scheduler } = setup({ defaults: { intervalMs: 60_000, errorIntervalMs: 1, timeoutMs: 1_000 } });
+    let failWith: string | undefined;
+    scheduler.schedule(
+      agent('acct/A', async () => {
+        if (failWith !== undefined) throw new Error(failWith);
+        return ['t1', 't2'];
+      }, { schedule: { intervalMs: 1 } }),
+    );
+    expect(scheduler.runRecords()).toEqual([{ id: 'acct/A', provider: 'test', accountName: 'acct', lastRun: undefined, lastSuccessMs: undefined, consecutiveFailures: 0, intervalMs: 1 }]);
+    scheduler.start();
+    await until(() => scheduler.runRecords()[0]?.lastRun?.success === true);
+    const firstSuccess = scheduler.runRecords()[0]?.lastSuccessMs;
+    expect(firstSuccess).toBeTypeOf('number');
+    // Failing runs: the record counts the streak and keeps the last success.
+    failWith = 'boom';
+    await until(() => (scheduler.runRecords()[0]?.consecutiveFailures ?? 0) >= 2);
+    const failing = scheduler.runRecords()[0];
+    expect(failing?.lastRun).toMatchObject({ success: false, error: 'boom', additions: 0, evictions: 0 });
+    expect(failing?.lastSuccessMs).toBeGreaterThanOrEqual(firstSuccess ?? Infinity);
+    failWith = undefined;
+    await until(() => scheduler.runRecords()[0]?.lastRun?.success === true);
+    const ok = scheduler.runRecords()[0];
+    expect(ok?.consecutiveFailures).toBe(0);
+    expect(ok?.lastRun?.error).toBeUndefined();
+    expect(ok?.lastSuccessMs).toBeGreaterThanOrEqual(failing?.lastRun?.startMs ?? Infinity);
+    expect(await scheduler.leaseHolder('acct/A').then((h) => h === undefined || h === 'node-1')).toBe(true);
+  });
+
+  it('names the instance that holds an agent’s lease until its next run', async () => {
+    const { scheduler } = setup({ defaults: { intervalMs: 60_000, errorIntervalMs: 60_000, timeoutMs: 1_000 } });
+    scheduler.schedule(agent('acct/B', async () => ['x']));
+    scheduler.start();
+    await until(() => scheduler.runRecords()[0]?.lastRun !== undefined);
+    expect(scheduler.runRecords()[0]?.lastRun).toMatchObject({ success: true, additions: 1, evictions: 0 });
+    expect(await scheduler.leaseHolder('acct/B')).toBe('node-1');
+    expect(await scheduler.leaseHolder('acct/none')).toBeUndefined();
+  });
 });

@@ -56,10 +56,29 @@ export interface AgentIntrospection {
   running: boolean;
 }
 
+/**
+ * What the operator console shows of one agent beyond `/cache/introspection` (whose shape is
+ * Clouddriver's and stays as it is): the last run's own figures and when a run last succeeded.
+ */
+export interface AgentRunRecord {
+  readonly id: string;
+  readonly provider: string;
+  readonly accountName: string | undefined;
+  /** The last finished run (undefined before the first one ends). */
+  readonly lastRun: { readonly success: boolean; readonly startMs: number; readonly durationMs: number; readonly additions: number; readonly evictions: number; readonly error?: string } | undefined;
+  /** When the last successful run started (undefined when none has succeeded). */
+  readonly lastSuccessMs: number | undefined;
+  /** Failed runs since the last success. */
+  readonly consecutiveFailures: number;
+  readonly intervalMs: number;
+}
+
 interface Entry {
   readonly agent: CachingAgent;
   readonly timing: SchedulerTiming;
   readonly stats: AgentIntrospection;
+  /** Last-run figures for `runRecords()` (carried over when an agent is replaced, as `stats` is). */
+  record: { lastRun: AgentRunRecord['lastRun']; lastSuccessMs: number | undefined; consecutiveFailures: number };
   /** Local hint of the next due time; the lease is the real schedule across instances. */
   nextDueMs: number;
   run?: { controller: AbortController; done: Promise<void> };
@@ -97,6 +116,7 @@ export class AgentScheduler {
         timeoutMs: s.timeoutMs ?? d.timeoutMs,
       },
       stats: existing?.stats ?? blankStats(agent),
+      record: existing?.record ?? { lastRun: undefined, lastSuccessMs: undefined, consecutiveFailures: 0 },
       nextDueMs: 0,
     });
     this.kick();
@@ -124,6 +144,22 @@ export class AgentScheduler {
       details: { ...e.stats.details, ...(e.agent.introspectionDetails?.() ?? {}) },
       running: e.run !== undefined,
     }));
+  }
+
+  /** Per agent: the last run, the last success and the failures since (see `AgentRunRecord`). */
+  runRecords(): AgentRunRecord[] {
+    return [...this.entries.values()].map((e) => ({
+      id: e.agent.agentType,
+      provider: e.agent.providerName,
+      accountName: e.agent.accountName,
+      ...e.record,
+      intervalMs: e.timing.intervalMs,
+    }));
+  }
+
+  /** The instance holding an agent's lease now (running it, or holding it until its next run), if any. */
+  leaseHolder(agentType: string): Promise<string | undefined> {
+    return this.opts.leases.holder(agentType);
   }
 
   start(): void {
@@ -244,6 +280,11 @@ export class AgentScheduler {
       stats.failures++;
       stats.lastError = error ?? 'unknown error';
     }
+    entry.record = {
+      lastRun: { success, startMs, durationMs: endMs - startMs, additions, evictions, ...(success ? {} : { error: stats.lastError ?? 'unknown error' }) },
+      lastSuccessMs: success ? startMs : entry.record.lastSuccessMs,
+      consecutiveFailures: success ? 0 : entry.record.consecutiveFailures + 1,
+    };
     entry.nextDueMs = startMs + (success ? timing.intervalMs : timing.errorIntervalMs);
     const holdMs = entry.nextDueMs - endMs;
     // The lease doubles as the schedule: keep it until the next run is due. A replaced or removed
