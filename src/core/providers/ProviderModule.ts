@@ -11,6 +11,7 @@ import type { CachingAgent } from '../agents/CachingAgent.js';
 import type { ChangeFeed } from '../cache/ChangeFeed.js';
 import type { OperationDefinition } from '../operations/OperationDefinition.js';
 import type { ReadContributor } from '../read/ReadContributor.js';
+import type { ProviderConsole } from './ProviderConsole.js';
 
 /** `account.storage.allow`: what a definition submitted through the API may do. */
 export interface SubmittedDefinitionPolicy {
@@ -84,6 +85,8 @@ export interface ProviderRuntime {
   readonly health?: HealthIndicator;
   /** This provider's part of the provider-neutral read API (applications, clusters, search, ...). */
   readonly read?: ReadContributor;
+  /** This provider's part of the operator console (ownership, key scopes, redaction, "why is this missing?"). */
+  readonly console?: ProviderConsole;
   /** Runs when an account of this provider is removed, before its agents are unscheduled and its items evicted. */
   onAccountRemoved?(credentials: AccountCredentials): Promise<void>;
   stop?(): Promise<void>;

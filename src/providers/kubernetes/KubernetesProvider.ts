@@ -11,12 +11,14 @@ import { kubernetesAccountSchema } from './account/KubernetesAccountConfig.js';
 import { kubernetesDefinitionProblems } from './account/submittedDefinition.js';
 import type { KubernetesAccountConfig } from './account/KubernetesAccountConfig.js';
 import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccountCache.js';
+import { loadKubernetesClientLibrary } from './client/KubeClient.js';
 import { APPLICATIONS, CLUSTERS, accountClusterPattern, accountInfrastructurePattern } from './keys.js';
 import { KubernetesReadService } from './read/KubernetesReadService.js';
 import { registerManifestRoutes } from './api/manifestRoutes.js';
 import { kubernetesReadContributor } from './read/KubernetesReadContributor.js';
 import { registerJobRoutes } from './api/jobRoutes.js';
 import { kubernetesOperations } from './ops/kubernetesOperations.js';
+import { kubernetesConsole } from './console/KubernetesConsole.js';
 
 export const KUBERNETES = 'kubernetes';
 
@@ -230,7 +232,10 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     accountSchema: kubernetesAccountSchema,
     // Artifact downloads arrive with attach(); deployManifest reads manifests from artifacts through them.
     operations: kubernetesOperations({ account: (name) => caches.get(name), artifacts: () => artifacts }),
-    createCredentials: async (definition) => new KubernetesCredentials(definition),
+    createCredentials: async (definition) => {
+      await loadKubernetesClientLibrary();
+      return new KubernetesCredentials(definition);
+    },
     submittedDefinitionProblems: kubernetesDefinitionProblems,
     attach(ctx) {
       providerCache = ctx.cache;
@@ -253,7 +258,11 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       artifacts = ctx.deps.artifacts;
       registerManifestRoutes(ctx.server, { read, accounts: () => caches });
       registerJobRoutes(ctx.server, { accounts: () => caches });
-      return { ...runtime, read: kubernetesReadContributor(read, () => caches, ctx.deps.clock) };
+      return {
+        ...runtime,
+        read: kubernetesReadContributor(read, () => caches, ctx.deps.clock),
+        console: kubernetesConsole({ accounts: () => caches, cache: ctx.cache, ownership: () => ownership }),
+      };
     },
     buildCachingAgents(credentials: KubernetesCredentials, deps: ProviderDeps): CachingAgent[] {
       if (providerCache === undefined) throw new Error('kubernetes provider used before attach()');
