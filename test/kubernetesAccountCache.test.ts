@@ -14,12 +14,16 @@ import { silentLogger } from '../src/core/Logger.js';
 import { KubernetesCredentials } from '../src/providers/kubernetes/account/KubernetesCredentials.js';
 import { kubernetesAccountSchema } from '../src/providers/kubernetes/account/KubernetesAccountConfig.js';
 import { KubernetesAccountCache } from '../src/providers/kubernetes/caching/KubernetesAccountCache.js';
+import { loadKubernetesClientLibrary } from '../src/providers/kubernetes/client/KubeClient.js';
 import { InMemoryCacheStoreDriver } from '../src/stores/memory/InMemoryCacheStoreDriver.js';
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
 import type { KubeSim, KubeSimOptions } from '../src/testing/kubeSim/index.js';
 import { waitFor } from './helpers/waitFor.js';
 
 const KEY = (kind: string, ns: string, name: string): string => `kubernetes.v2:infrastructure:${kind}:acct:${ns}:${name}`;
+
+// Accounts are made here without the provider, which loads the client library first.
+beforeAll(() => loadKubernetesClientLibrary());
 
 describe('KubernetesAccountCache', () => {
   let sim: KubeSim;

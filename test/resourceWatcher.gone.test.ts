@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/core/Logger.js';
 import { ResourceWatcher } from '../src/providers/kubernetes/caching/ResourceWatcher.js';
-import { KubeClient } from '../src/providers/kubernetes/client/KubeClient.js';
+import { KubeClient, loadKubernetesClientLibrary } from '../src/providers/kubernetes/client/KubeClient.js';
 import { startKubeSim, type KubeSim } from '../src/testing/kubeSim/index.js';
 import { waitFor } from './helpers/waitFor.js';
 
@@ -16,6 +16,7 @@ describe('ResourceWatcher against a cluster that keeps answering 410', () => {
   beforeAll(async () => {
     sim = await startKubeSim({ tls: true, controllers: false });
     sim.seed('sim-1', { namespaces: 1, deployments: 2, podsPerDeployment: 1, applications: 1 });
+    await loadKubernetesClientLibrary();
     client = new KubeClient({ kubeconfigContents: sim.kubeconfig, requestTimeoutMs: 5_000 });
   });
   afterAll(async () => {

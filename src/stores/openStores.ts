@@ -4,38 +4,19 @@ import type { Clock } from '../core/Clock.js';
 import type { AccountDefinitionStore } from '../core/accounts/AccountDefinitionStore.js';
 import type { LeaseStore } from '../core/agents/LeaseStore.js';
 import type { ReplicaRegistry } from '../core/agents/ReplicaRegistry.js';
-import { InMemoryReplicaRegistry } from './memory/InMemoryReplicaRegistry.js';
-import { RedisReplicaRegistry } from './redis/RedisReplicaRegistry.js';
-import { SqlReplicaRegistry } from './sql/SqlReplicaRegistry.js';
-import { SqliteReplicaRegistry } from './sqlite/SqliteReplicaRegistry.js';
 import type { CacheStoreDriver } from '../core/cache/CacheStore.js';
 import type { ChangeFeed } from '../core/cache/ChangeFeed.js';
-import { InMemoryChangeFeed, type InMemoryChangeFeedHub } from './memory/InMemoryChangeFeed.js';
-import { RedisChangeFeed } from './redis/RedisChangeFeed.js';
-import { PostgresChangeFeed } from './sql/PostgresChangeFeed.js';
-import { SqlChangeFeed } from './sql/SqlChangeFeed.js';
-import { SqliteChangeFeed } from './sqlite/SqliteChangeFeed.js';
 import type { TaskRepository } from '../core/tasks/TaskRepository.js';
+import { InMemoryChangeFeed, type InMemoryChangeFeedHub } from './memory/InMemoryChangeFeed.js';
 import { InMemoryAccountDefinitionStore } from './memory/InMemoryAccountDefinitionStore.js';
 import { InMemoryCacheStoreDriver } from './memory/InMemoryCacheStoreDriver.js';
 import { InMemoryLeaseStore } from './memory/InMemoryLeaseStore.js';
+import { InMemoryReplicaRegistry } from './memory/InMemoryReplicaRegistry.js';
 import { InMemoryTaskRepository } from './memory/InMemoryTaskRepository.js';
-import { openRedis } from './redis/openRedis.js';
-import { RedisAccountDefinitionStore } from './redis/RedisAccountDefinitionStore.js';
-import { RedisCacheStoreDriver } from './redis/RedisCacheStoreDriver.js';
-import { RedisLeaseStore } from './redis/RedisLeaseStore.js';
-import { RedisTaskRepository } from './redis/RedisTaskRepository.js';
-import { migrate } from './sql/migrations.js';
-import { SqlAccountDefinitionStore } from './sql/SqlAccountDefinitionStore.js';
-import { SqlCacheStoreDriver } from './sql/SqlCacheStoreDriver.js';
-import { openSqlClient, type SqlClient, type SqlSettings } from './sql/SqlClient.js';
-import { SqlLeaseStore } from './sql/SqlLeaseStore.js';
-import { SqlTaskRepository } from './sql/SqlTaskRepository.js';
-import { openSqliteDatabase } from './sqlite/openSqliteDatabase.js';
-import { SqliteAccountDefinitionStore } from './sqlite/SqliteAccountDefinitionStore.js';
-import { SqliteCacheStoreDriver } from './sqlite/SqliteCacheStoreDriver.js';
-import { SqliteLeaseStore } from './sqlite/SqliteLeaseStore.js';
-import { SqliteTaskRepository } from './sqlite/SqliteTaskRepository.js';
+import type { SqlClient, SqlSettings } from './sql/SqlClient.js';
+import type * as RedisDriverModule from './redis/redisDrivers.js';
+import type * as SqlDriverModule from './sql/sqlDrivers.js';
+import type * as SqliteDriverModule from './sqlite/sqliteDrivers.js';
 import { DualTaskRepository } from './DualTaskRepository.js';
 
 type Storage = ServiceConfig['storage'];
@@ -54,11 +35,21 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-/** The shared connections, opened only for the drivers in use. */
+type SqliteDrivers = typeof SqliteDriverModule;
+type RedisDrivers = typeof RedisDriverModule;
+type SqlDrivers = typeof SqlDriverModule;
+type SqliteDatabase = ReturnType<SqliteDrivers['openSqliteDatabase']>;
+
+/**
+ * The shared connections, opened only for the drivers in use, and the driver modules of those
+ * backends: each backend's module (and its client library: better-sqlite3, ioredis, pg and
+ * mysql2) is imported only when a concern is configured on it, which keeps them out of the
+ * service's start-up otherwise.
+ */
 interface Connections {
-  sqlite(): ReturnType<typeof openSqliteDatabase>;
-  redis: Redis | undefined;
-  sql: SqlClient | undefined;
+  sqlite(): { readonly db: SqliteDatabase; readonly drivers: SqliteDrivers };
+  redis: { readonly client: Redis; readonly drivers: RedisDrivers } | undefined;
+  sql: { readonly client: SqlClient; readonly drivers: SqlDrivers } | undefined;
 }
 
 /**
@@ -69,22 +60,29 @@ interface Connections {
 export async function openStores(storage: Storage, clock: Clock, opts: { replicaTtlMs?: number; changeFeedHub?: InMemoryChangeFeedHub } = {}): Promise<Stores> {
   const chosen: Driver[] = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks, ...(storage.tasksPrevious === undefined ? [] : [storage.tasksPrevious])];
   if (storage.changes !== undefined) chosen.push(storage.changes);
-  let sqlite: ReturnType<typeof openSqliteDatabase> | undefined;
-  const conn: Connections = { sqlite: () => (sqlite ??= openSqliteDatabase(storage.sqlite.path)), redis: undefined, sql: undefined };
+  const sqliteDrivers = chosen.includes('sqlite') ? await import('./sqlite/sqliteDrivers.js') : undefined;
+  let sqlite: { db: SqliteDatabase; drivers: SqliteDrivers } | undefined;
+  const conn: Connections = {
+    sqlite: () => (sqlite ??= { db: need(sqliteDrivers, 'sqlite').openSqliteDatabase(storage.sqlite.path), drivers: need(sqliteDrivers, 'sqlite') }),
+    redis: undefined,
+    sql: undefined,
+  };
   const closeConnections = async () => {
-    sqlite?.close();
-    await conn.redis?.quit().catch(() => conn.redis?.disconnect());
-    await conn.sql?.close();
+    sqlite?.db.close();
+    await conn.redis?.client.quit().catch(() => conn.redis?.client.disconnect());
+    await conn.sql?.client.close();
   };
   try {
     if (chosen.includes('redis')) {
+      const drivers = await import('./redis/redisDrivers.js');
       const r = storage.redis ?? { connection: 'redis://localhost:6379', timeout: 2000 };
-      conn.redis = await openRedis({ connection: r.connection, timeoutMs: r.timeout, ...(r.password === undefined ? {} : { password: r.password }) });
+      conn.redis = { client: await drivers.openRedis({ connection: r.connection, timeoutMs: r.timeout, ...(r.password === undefined ? {} : { password: r.password }) }), drivers };
     }
     const dialect = chosen.find((d): d is 'postgres' | 'mysql' => d === 'postgres' || d === 'mysql');
     if (dialect) {
-      conn.sql = await openSqlClient(sqlSettings(storage.sql, dialect));
-      await migrate(conn.sql);
+      const drivers = await import('./sql/sqlDrivers.js');
+      conn.sql = { client: await drivers.openSqlClient(sqlSettings(storage.sql, dialect)), drivers };
+      await drivers.migrate(conn.sql.client);
     }
   } catch (err) {
     await closeConnections();
@@ -138,19 +136,38 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
+function sqliteStore<T>(conn: Connections, make: (drivers: SqliteDrivers, db: SqliteDatabase) => T): T {
+  const { drivers, db } = conn.sqlite();
+  return make(drivers, db);
+}
+
+function redisStore<T>(conn: Connections, make: (drivers: RedisDrivers, redis: Redis) => T): T {
+  const { drivers, client } = need(conn.redis, 'redis');
+  return make(drivers, client);
+}
+
+function sqlStore<T>(conn: Connections, make: (drivers: SqlDrivers, client: SqlClient) => T): T {
+  const { drivers, client } = need(conn.sql, 'sql');
+  return make(drivers, client);
+}
+
 function cacheDriver(storage: Storage, conn: Connections, clock: Clock): CacheStoreDriver {
   switch (storage.cache) {
     case 'sqlite':
-      return new SqliteCacheStoreDriver({ db: conn.sqlite(), clock });
+      return sqliteStore(conn, (d, db) => new d.SqliteCacheStoreDriver({ db, clock }));
     case 'redis':
-      return new RedisCacheStoreDriver({ redis: need(conn.redis, 'redis'), clock });
+      return redisStore(conn, (d, redis) => new d.RedisCacheStoreDriver({ redis, clock }));
     case 'postgres':
     case 'mysql':
-      return new SqlCacheStoreDriver({
-        client: need(conn.sql, 'sql'),
-        clock,
-        ...(storage.sql?.tableNamespace === undefined ? {} : { tableNamespace: storage.sql.tableNamespace }),
-      });
+      return sqlStore(
+        conn,
+        (d, client) =>
+          new d.SqlCacheStoreDriver({
+            client,
+            clock,
+            ...(storage.sql?.tableNamespace === undefined ? {} : { tableNamespace: storage.sql.tableNamespace }),
+          }),
+      );
     case 'memory':
       return new InMemoryCacheStoreDriver({ clock });
   }
@@ -159,12 +176,12 @@ function cacheDriver(storage: Storage, conn: Connections, clock: Clock): CacheSt
 function taskRepository(driver: Driver, conn: Connections): TaskRepository {
   switch (driver) {
     case 'sqlite':
-      return new SqliteTaskRepository({ db: conn.sqlite() });
+      return sqliteStore(conn, (d, db) => new d.SqliteTaskRepository({ db }));
     case 'redis':
-      return new RedisTaskRepository({ redis: need(conn.redis, 'redis') });
+      return redisStore(conn, (d, redis) => new d.RedisTaskRepository({ redis }));
     case 'postgres':
     case 'mysql':
-      return new SqlTaskRepository({ client: need(conn.sql, 'sql') });
+      return sqlStore(conn, (d, client) => new d.SqlTaskRepository({ client }));
     case 'memory':
       return new InMemoryTaskRepository();
   }
@@ -173,12 +190,12 @@ function taskRepository(driver: Driver, conn: Connections): TaskRepository {
 function leaseStore(driver: Driver, conn: Connections, clock: Clock): LeaseStore {
   switch (driver) {
     case 'sqlite':
-      return new SqliteLeaseStore({ db: conn.sqlite(), clock });
+      return sqliteStore(conn, (d, db) => new d.SqliteLeaseStore({ db, clock }));
     case 'redis':
-      return new RedisLeaseStore({ redis: need(conn.redis, 'redis'), clock });
+      return redisStore(conn, (d, redis) => new d.RedisLeaseStore({ redis, clock }));
     case 'postgres':
     case 'mysql':
-      return new SqlLeaseStore({ client: need(conn.sql, 'sql'), clock });
+      return sqlStore(conn, (d, client) => new d.SqlLeaseStore({ client, clock }));
     case 'memory':
       return new InMemoryLeaseStore({ clock });
   }
@@ -187,12 +204,12 @@ function leaseStore(driver: Driver, conn: Connections, clock: Clock): LeaseStore
 function replicaRegistry(driver: Driver, conn: Connections, clock: Clock, ttlMs: number): ReplicaRegistry {
   switch (driver) {
     case 'sqlite':
-      return new SqliteReplicaRegistry({ db: conn.sqlite(), clock, ttlMs });
+      return sqliteStore(conn, (d, db) => new d.SqliteReplicaRegistry({ db, clock, ttlMs }));
     case 'redis':
-      return new RedisReplicaRegistry({ redis: need(conn.redis, 'redis'), clock, ttlMs });
+      return redisStore(conn, (d, redis) => new d.RedisReplicaRegistry({ redis, clock, ttlMs }));
     case 'postgres':
     case 'mysql':
-      return new SqlReplicaRegistry({ client: need(conn.sql, 'sql'), clock, ttlMs });
+      return sqlStore(conn, (d, client) => new d.SqlReplicaRegistry({ client, clock, ttlMs }));
     case 'memory':
       return new InMemoryReplicaRegistry({ clock, ttlMs });
   }
@@ -201,12 +218,12 @@ function replicaRegistry(driver: Driver, conn: Connections, clock: Clock, ttlMs:
 function accountStore(driver: Driver, conn: Connections): AccountDefinitionStore {
   switch (driver) {
     case 'sqlite':
-      return new SqliteAccountDefinitionStore({ db: conn.sqlite() });
+      return sqliteStore(conn, (d, db) => new d.SqliteAccountDefinitionStore({ db }));
     case 'redis':
-      return new RedisAccountDefinitionStore({ redis: need(conn.redis, 'redis') });
+      return redisStore(conn, (d, redis) => new d.RedisAccountDefinitionStore({ redis }));
     case 'postgres':
     case 'mysql':
-      return new SqlAccountDefinitionStore({ client: need(conn.sql, 'sql') });
+      return sqlStore(conn, (d, client) => new d.SqlAccountDefinitionStore({ client }));
     case 'memory':
       return new InMemoryAccountDefinitionStore();
   }
@@ -216,17 +233,21 @@ function accountStore(driver: Driver, conn: Connections): AccountDefinitionStore
 function changeFeed(storage: Storage, conn: Connections, clock: Clock, hub: InMemoryChangeFeedHub | undefined): ChangeFeed {
   switch (storage.changes ?? storage.cache) {
     case 'sqlite':
-      return new SqliteChangeFeed({ db: conn.sqlite(), clock });
+      return sqliteStore(conn, (d, db) => new d.SqliteChangeFeed({ db, clock }));
     case 'redis':
-      return new RedisChangeFeed({ redis: need(conn.redis, 'redis'), connectionName: 'cdts-change-feed' });
+      return redisStore(conn, (d, redis) => new d.RedisChangeFeed({ redis, connectionName: 'cdts-change-feed' }));
     case 'postgres':
-      return new PostgresChangeFeed({
-        client: need(conn.sql, 'sql'),
-        settings: sqlSettings(storage.sql, 'postgres'),
-        ...(storage.sql?.tableNamespace === undefined ? {} : { namespace: storage.sql.tableNamespace }),
-      });
+      return sqlStore(
+        conn,
+        (d, client) =>
+          new d.PostgresChangeFeed({
+            client,
+            settings: sqlSettings(storage.sql, 'postgres'),
+            ...(storage.sql?.tableNamespace === undefined ? {} : { namespace: storage.sql.tableNamespace }),
+          }),
+      );
     case 'mysql':
-      return new SqlChangeFeed({ client: need(conn.sql, 'sql'), clock });
+      return sqlStore(conn, (d, client) => new d.SqlChangeFeed({ client, clock }));
     case 'memory':
       return new InMemoryChangeFeed(hub === undefined ? {} : { hub });
   }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { DependencyError } from '../../../core/errors.js';
 import { Http2Transport } from './Http2Transport.js';
 import type { TransportResponse } from './Http2Transport.js';
@@ -61,19 +61,32 @@ export interface KubeClientOptions {
   readonly http2?: boolean;
 }
 
+let kubeConfigClass: typeof KubeConfig | undefined;
+
+/**
+ * Imports the official client library (its kubeconfig handling), the first time a Kubernetes
+ * account is created rather than when the service starts: loading it is about a second of CPU,
+ * most of a start-up with no Kubernetes account. A `KubeClient` can be made once this resolved.
+ */
+export async function loadKubernetesClientLibrary(): Promise<void> {
+  kubeConfigClass ??= (await import('@kubernetes/client-node')).KubeConfig;
+}
+
 /**
  * A thin client over the official library's kubeconfig handling (token, client certificate and
  * exec-plugin auth via `applyToHTTPSOptions`), speaking plain HTTP/JSON so any kind, including
  * custom resources, is listed and watched the same way. Every call has a time limit.
  */
 export class KubeClient {
-  private readonly kc = new KubeConfig();
+  private readonly kc: KubeConfig;
   private readonly server: URL;
   private readonly agent: http.Agent;
   /** One multiplexed connection for every call of this client (HTTPS servers that offer h2). */
   private readonly h2: Http2Transport | undefined;
 
   constructor(private readonly opts: KubeClientOptions) {
+    if (kubeConfigClass === undefined) throw new Error('the Kubernetes client library is not loaded yet (await loadKubernetesClientLibrary() first)');
+    this.kc = new kubeConfigClass();
     if (opts.kubeconfigContents) this.kc.loadFromString(opts.kubeconfigContents);
     else if (opts.kubeconfigFile) this.kc.loadFromFile(opts.kubeconfigFile);
     else this.kc.loadFromDefault();
