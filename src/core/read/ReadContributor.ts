@@ -125,6 +125,35 @@ export interface SearchReader {
   search(q: string, type: string): Awaitable<readonly Record<string, unknown>[]>;
 }
 
+/** Clouddriver `Network` (`NetworkProvider`; AWS: `AmazonVpc`): core groups and sorts by these fields. */
+export interface NetworkModel {
+  readonly cloudProvider: string;
+  readonly id: string;
+  readonly name?: string | null;
+  readonly account: string;
+  readonly region: string;
+}
+
+/** Clouddriver `Certificate` (`CertificateProvider`): core sorts by name. */
+export interface CertificateModel {
+  readonly serverCertificateName: string;
+}
+
+/**
+ * A provider's infrastructure (Clouddriver's `SubnetProvider`, `NetworkProvider`,
+ * `KeyPairProvider`, `InstanceTypeProvider`, `ElasticIpProvider`, `CertificateProvider`), each
+ * optional; every answer is the provider's own model objects.
+ */
+export interface InfrastructureReader {
+  subnets?(): Awaitable<readonly unknown[]>;
+  networks?(): Awaitable<readonly NetworkModel[]>;
+  keyPairs?(): Awaitable<readonly unknown[]>;
+  instanceTypes?(): Awaitable<readonly unknown[]>;
+  /** Elastic IPs of one account, optionally of one region. */
+  elasticIps?(account: string, region?: string): Awaitable<readonly unknown[]>;
+  certificates?(): Awaitable<readonly CertificateModel[]>;
+}
+
 /** The answer of an on-demand refresh (`OnDemandAgent.OnDemandResult` through `CacheController`). */
 export interface OnDemandOutcome {
   /** 200 when the change is in the cache already, 202 when it is pending. */
@@ -155,4 +184,5 @@ export interface ReadContributor {
   readonly instances?: InstanceReader;
   readonly search?: SearchReader;
   readonly onDemand?: OnDemandHandler;
+  readonly infrastructure?: InfrastructureReader;
 }

@@ -11,6 +11,7 @@ import type {
   SecurityGroupModel,
   TargetCoordinate,
 } from './ReadContributor.js';
+import { InfrastructureReads } from './InfrastructureReads.js';
 
 /** `SearchResultSet`. */
 export interface SearchResultSet {
@@ -44,7 +45,12 @@ const MAX_SERIALIZED = 1000;
 export class ReadLayer {
   private readonly responses = new Map<string, { generation: number; body: string }>();
 
-  constructor(private readonly contributors: () => readonly ReadContributor[]) {}
+  /** Subnets, networks, key pairs, instance types, elastic IPs and certificates. */
+  readonly infrastructure: InfrastructureReads;
+
+  constructor(private readonly contributors: () => readonly ReadContributor[]) {
+    this.infrastructure = new InfrastructureReads(contributors);
+  }
 
   private each(cloudProvider?: string): readonly ReadContributor[] {
     const all = this.contributors();

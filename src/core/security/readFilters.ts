@@ -7,6 +7,7 @@ import type { Permissions } from './Authorizer.js';
  * silently dropped; a single object of such an account or application is a 403. Routes name the
  * rule for their answer's shape:
  * - `items`: an array of objects with `account`/`accountName` and `moniker.app`/`application`;
+ * - `groupedItems`: an object whose values are such arrays (`/networks`: `{cloudProvider: [...]}`);
  * - `accountKeys`: an object keyed by account (`{account: ...}`);
  * - `application`: one application, whose `clusters` are keyed by account;
  * - `applications`: `/applications` (items by `name`, unless `?restricted=false`);
@@ -14,7 +15,7 @@ import type { Permissions } from './Authorizer.js';
  * - `loadBalancerTree`: `[{name, byAccounts: [{name, byRegions: [{loadBalancers: [...]}]}]}]`;
  * - `single`: one object (403 unless readable).
  */
-export type ReadFilter = 'items' | 'accountKeys' | 'application' | 'applications' | 'search' | 'loadBalancerTree' | 'single';
+export type ReadFilter = 'items' | 'groupedItems' | 'accountKeys' | 'application' | 'applications' | 'search' | 'loadBalancerTree' | 'single';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,6 +48,8 @@ export function filterReadable(rule: ReadFilter, perms: Permissions, payload: un
   switch (rule) {
     case 'items':
       return Array.isArray(payload) ? payload.filter((i) => readable(perms, i)) : payload;
+    case 'groupedItems':
+      return isObject(payload) ? Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, filterReadable('items', perms, v)])) : payload;
     case 'application':
       return isObject(payload) && isObject(payload.clusters) ? { ...payload, clusters: filterReadable('accountKeys', perms, payload.clusters) } : payload;
     case 'applications':

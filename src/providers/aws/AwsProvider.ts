@@ -20,13 +20,14 @@ import { InstanceCachingAgent } from './caching/InstanceCachingAgent.js';
 import { LaunchConfigCachingAgent } from './caching/LaunchConfigCachingAgent.js';
 import { LaunchTemplateCachingAgent } from './caching/LaunchTemplateCachingAgent.js';
 import { LoadBalancerInstanceStateCachingAgent } from './caching/LoadBalancerInstanceStateCachingAgent.js';
-import { InstanceTypeCachingAgent, KeyPairCachingAgent, SubnetCachingAgent, VpcCachingAgent } from './caching/NetworkCachingAgents.js';
+import { CertificateCachingAgent, ElasticIpCachingAgent, InstanceTypeCachingAgent, KeyPairCachingAgent, SubnetCachingAgent, VpcCachingAgent } from './caching/NetworkCachingAgents.js';
 import { SecurityGroupCachingAgent } from './caching/SecurityGroupCachingAgent.js';
 import type { AwsAgentBase } from './caching/AwsAgentBase.js';
 import { AWS } from './keys.js';
 import { AwsImageLookup } from './read/AwsImageLookup.js';
 import { createAwsOnDemand } from './read/AwsOnDemand.js';
 import { createAwsReadContributor } from './read/AwsReadContributor.js';
+import { createAwsInfrastructureReader } from './read/infrastructureViews.js';
 import { awsOperations } from './ops/awsOperations.js';
 import type { ProviderCache } from '../../core/cache/Cache.js';
 import { authoritativeTypes } from '../../core/agents/CachingAgent.js';
@@ -50,6 +51,8 @@ export function awsRegionAgents(credentials: AwsCredentials, region: string, pub
     new VpcCachingAgent(credentials, region),
     new KeyPairCachingAgent(credentials, region),
     new InstanceTypeCachingAgent(credentials, region),
+    new ElasticIpCachingAgent(credentials, region),
+    new CertificateCachingAgent(credentials, region),
   ];
 }
 
@@ -115,7 +118,7 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
       providerCache = ctx.cache;
       registerAwsImageRoutes(ctx.server, new AwsImageLookup(ctx.cache));
       const onDemand = createAwsOnDemand({ cache: ctx.cache, agents: (account) => agents.get(account) ?? [], clock: ctx.deps.clock, logger: ctx.deps.logger });
-      return { ...runtime(), read: { ...createAwsReadContributor(ctx.cache, accountIds), onDemand } };
+      return { ...runtime(), read: { ...createAwsReadContributor(ctx.cache, accountIds), onDemand, infrastructure: createAwsInfrastructureReader(ctx.cache) } };
     },
     buildCachingAgents(credentials): CachingAgent[] {
       accounts.set(credentials.name, credentials);

@@ -26,6 +26,8 @@ export const T = {
   vpcs: 'vpcs',
   keyPairs: 'keyPairs',
   instanceTypes: 'instanceTypes',
+  elasticIps: 'elasticIps',
+  certificates: 'certificates',
 } as const;
 
 /** Health provider ids in health keys (`AmazonHealthIndicator` sources). */
@@ -55,6 +57,9 @@ export const awsKeys = {
   vpc: (id: string, account: string, region: string) => codec.build(T.vpcs, id, account, region),
   keyPair: (name: string, account: string, region: string) => codec.build(T.keyPairs, name, account, region),
   instanceType: (type: string, account: string, region: string) => codec.build(T.instanceTypes, type, account, region),
+  elasticIp: (address: string, account: string, region: string) => codec.build(T.elasticIps, address, account, region),
+  /** `Keys.getCertificateKey`: upstream writes these ids under the `subnets` prefix (stored as type `certificates`). */
+  certificate: (id: string, account: string, region: string, certificateType: string) => codec.build(T.subnets, id, account, region, certificateType),
 };
 
 /** A glob over every key of a type (for `filterIdentifiers`), parts `*` where not given. */
@@ -113,6 +118,11 @@ export function parseAwsKey(key: string): Record<string, string> | undefined {
     case T.health:
       return p.length === 4 ? { ...base, instanceId: p[0] ?? '', account: p[1] ?? '', region: p[2] ?? '', provider: p[3] ?? '' } : undefined;
     case T.subnets:
+      // A fourth part marks a certificate id (the `getCertificateKey` quirk above).
+      if (p.length === 4) return { ...base, type: T.certificates, id: p[0] ?? '', account: p[1] ?? '', region: p[2] ?? '', certificateType: p[3] ?? '' };
+      return p.length === 3 ? { ...base, id: p[0] ?? '', account: p[1] ?? '', region: p[2] ?? '' } : undefined;
+    case T.elasticIps:
+      return p.length === 3 ? { ...base, address: p[0] ?? '', account: p[1] ?? '', region: p[2] ?? '' } : undefined;
     case T.vpcs:
       return p.length === 3 ? { ...base, id: p[0] ?? '', account: p[1] ?? '', region: p[2] ?? '' } : undefined;
     case T.keyPairs:

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ReadLayer } from '../../../core/read/ReadLayer.js';
 import { registerApplicationRoutes } from './applicationRoutes.js';
 import { registerClusterRoutes } from './clusterRoutes.js';
+import { registerInfrastructureRoutes } from './infrastructureRoutes.js';
 import { registerInstanceRoutes } from './instanceRoutes.js';
 import { registerLoadBalancerRoutes } from './loadBalancerRoutes.js';
 import { registerOnDemandRoutes } from './onDemandRoutes.js';
@@ -24,4 +25,5 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadRouteDeps): v
   registerInstanceRoutes(app, deps.read);
   registerSearchRoutes(app, deps.read);
   registerOnDemandRoutes(app, deps.read);
+  registerInfrastructureRoutes(app, deps.read);
 }

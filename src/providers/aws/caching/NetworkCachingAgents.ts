@@ -1,10 +1,12 @@
 /**
- * Clouddriver's small EC2 agents, one class each: `SubnetCachingAgent`, `VpcCachingAgent`,
- * `AmazonKeyPairCachingAgent` and `AmazonInstanceTypeCachingAgent` (instance types once a day:
- * the catalogue rarely changes). Items are the EC2 objects in Clouddriver's JSON with the
- * account and region.
+ * Clouddriver's small infrastructure agents, one class each: `SubnetCachingAgent`,
+ * `VpcCachingAgent`, `AmazonKeyPairCachingAgent`, `AmazonInstanceTypeCachingAgent` (instance
+ * types once a day: the catalogue rarely changes), `AmazonElasticIpCachingAgent` (every 5
+ * minutes) and `AmazonCertificateCachingAgent` (IAM server certificates). Items are the AWS
+ * objects in Clouddriver's JSON with the account and region.
  */
-import { DescribeInstanceTypesCommand, DescribeKeyPairsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, type InstanceTypeInfo, type Subnet, type Vpc } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, DescribeInstanceTypesCommand, DescribeKeyPairsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, type InstanceTypeInfo, type Subnet, type Vpc } from '@aws-sdk/client-ec2';
+import { ListServerCertificatesCommand, type ServerCertificateMetadata } from '@aws-sdk/client-iam';
 import type { AgentContext } from '../../../core/agents/CachingAgent.js';
 import { cacheData, type CacheResult, type DataTypeAuthority } from '../../../core/cache/CacheData.js';
 import type { AwsCredentials } from '../account/AwsCredentials.js';
@@ -24,7 +26,7 @@ export class SubnetCachingAgent extends AwsAgentBase {
       const r = await ec2.send(new DescribeSubnetsCommand({ MaxResults: 1000, NextToken }), { abortSignal: signal });
       return { items: r.Subnets, next: r.NextToken };
     }, signal);
-    const items = subnets.map((s) => cacheData(awsKeys.subnet(s.SubnetId ?? '', this.account, this.region), { ...(toBean(s) as Record<string, unknown>), account: this.account, region: this.region, purpose: subnetPurpose(s) ?? null }));
+    const items = subnets.map((s) => cacheData(awsKeys.subnet(s.SubnetId ?? '', this.account, this.region), { accountId: this.credentials.config.accountId ?? null, ...(toBean(s) as Record<string, unknown>), account: this.account, region: this.region, purpose: subnetPurpose(s) ?? null }));
     return { cacheResults: { [T.subnets]: items } };
   }
 }
@@ -69,7 +71,85 @@ export class InstanceTypeCachingAgent extends AwsAgentBase {
       const r = await ec2.send(new DescribeInstanceTypesCommand({ MaxResults: 100, NextToken }), { abortSignal: signal });
       return { items: r.InstanceTypes, next: r.NextToken };
     }, signal);
-    const items = types.map((t) => cacheData(awsKeys.instanceType(t.InstanceType ?? '', this.account, this.region), { ...(toBean(t) as Record<string, unknown>), name: t.InstanceType, account: this.account, region: this.region }));
+    const items = types.map((t) => cacheData(awsKeys.instanceType(t.InstanceType ?? '', this.account, this.region), instanceTypeAttributes(t, this.account, this.region)));
     return { cacheResults: { [T.instanceTypes]: items } };
+  }
+}
+
+/** `AmazonInstanceTypeCachingAgent`'s attributes: the SDK bean plus the fields `AmazonInstanceType` reads. */
+function instanceTypeAttributes(t: InstanceTypeInfo, account: string, region: string): Record<string, unknown> {
+  const storage = t.InstanceStorageInfo;
+  const gpu = t.GpuInfo;
+  return {
+    ...(toBean(t) as Record<string, unknown>),
+    account,
+    region,
+    name: t.InstanceType,
+    defaultVCpus: t.VCpuInfo?.DefaultVCpus ?? null,
+    // Integer division, as upstream (`getSizeInMiB() / 1024`).
+    memoryInGiB: t.MemoryInfo?.SizeInMiB === undefined ? null : Math.floor(t.MemoryInfo.SizeInMiB / 1024),
+    supportedArchitectures: t.ProcessorInfo?.SupportedArchitectures ?? null,
+    ...(storage === undefined
+      ? {}
+      : {
+          instanceStorageInfo: {
+            totalSizeInGB: storage.TotalSizeInGB ?? null,
+            ...(storage.Disks !== undefined && storage.Disks.length > 0 ? { storageTypes: storage.Disks.map((d) => d.Type).join(',') } : {}),
+            ...(storage.NvmeSupport === undefined ? {} : { nvmeSupport: storage.NvmeSupport }),
+          },
+        }),
+    ...(gpu === undefined
+      ? {}
+      : {
+          gpuInfo: {
+            ...(gpu.TotalGpuMemoryInMiB === undefined ? {} : { totalGpuMemoryInMiB: gpu.TotalGpuMemoryInMiB }),
+            ...(gpu.Gpus === undefined ? {} : { gpus: gpu.Gpus.map((g) => ({ name: g.Name ?? null, manufacturer: g.Manufacturer ?? null, count: g.Count ?? null, gpuSizeInMiB: g.MemoryInfo?.SizeInMiB ?? null })) }),
+          },
+        }),
+    ...(t.NetworkInfo === undefined ? {} : { ipv6Supported: t.NetworkInfo.Ipv6Supported ?? null }),
+  };
+}
+
+export class ElasticIpCachingAgent extends AwsAgentBase {
+  readonly providedDataTypes: readonly DataTypeAuthority[] = [{ typeName: T.elasticIps, authority: 'AUTHORITATIVE' }];
+  constructor(credentials: AwsCredentials, region: string) {
+    super(credentials, region, 'AmazonElasticIpCachingAgent', 5 * 60_000);
+  }
+  protected async load({ signal }: AgentContext): Promise<CacheResult> {
+    // DescribeAddresses is not paged.
+    const r = await this.credentials.clients.ec2(this.region).send(new DescribeAddressesCommand({}), { abortSignal: signal });
+    const items = (r.Addresses ?? [])
+      .filter((a) => a.PublicIp !== undefined)
+      .map((a) => cacheData(awsKeys.elasticIp(a.PublicIp ?? '', this.account, this.region), { address: a.PublicIp, domain: a.Domain ?? null, attachedToId: a.InstanceId ?? null, accountName: this.account, region: this.region }));
+    return { cacheResults: { [T.elasticIps]: items } };
+  }
+}
+
+/** After a failed ListServerCertificates, upstream does not ask again for 10 minutes. */
+const CERTIFICATE_RETRY_DELAY_MS = 10 * 60_000;
+
+export class CertificateCachingAgent extends AwsAgentBase {
+  readonly providedDataTypes: readonly DataTypeAuthority[] = [{ typeName: T.certificates, authority: 'AUTHORITATIVE' }];
+  private lastFailure: { at: number; error: unknown } | undefined;
+  constructor(credentials: AwsCredentials, region: string) {
+    super(credentials, region, 'AmazonCertificateCachingAgent');
+  }
+  protected async load({ signal, clock }: AgentContext): Promise<CacheResult> {
+    // Within the retry delay the run fails again without asking IAM: the cached certificates stay.
+    if (this.lastFailure !== undefined && clock.now() - this.lastFailure.at < CERTIFICATE_RETRY_DELAY_MS) throw this.lastFailure.error;
+    const iam = this.credentials.clients.iam(this.region);
+    let certificates: ServerCertificateMetadata[];
+    try {
+      certificates = await allPages<ServerCertificateMetadata>(async (Marker) => {
+        const r = await iam.send(new ListServerCertificatesCommand({ Marker }), { abortSignal: signal });
+        return { items: r.ServerCertificateMetadataList, next: r.IsTruncated === true ? r.Marker : undefined };
+      }, signal);
+    } catch (error) {
+      this.lastFailure = { at: clock.now(), error };
+      throw error;
+    }
+    this.lastFailure = undefined;
+    const items = certificates.map((c) => cacheData(awsKeys.certificate(c.ServerCertificateId ?? '', this.account, this.region, 'iam'), toBean(c) as Record<string, unknown>));
+    return { cacheResults: { [T.certificates]: items } };
   }
 }

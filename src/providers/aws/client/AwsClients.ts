@@ -15,6 +15,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { RateLimiter } from './RateLimiter.js';
 
@@ -37,13 +38,14 @@ interface AwsCredentialIdentity {
 }
 type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>;
 
-type Service = 'ec2' | 'autoscaling' | 'elb' | 'elbv2' | 'cloudwatch';
+type Service = 'ec2' | 'autoscaling' | 'elb' | 'elbv2' | 'cloudwatch' | 'iam';
 interface ClientTypes {
   ec2: EC2Client;
   autoscaling: AutoScalingClient;
   elb: ElasticLoadBalancingClient;
   elbv2: ElasticLoadBalancingV2Client;
   cloudwatch: CloudWatchClient;
+  iam: IAMClient;
 }
 
 interface MiddlewareClient {
@@ -77,6 +79,11 @@ export class AwsClients {
   }
   cloudWatch(region: string): CloudWatchClient {
     return this.client('cloudwatch', region, (c) => new CloudWatchClient(c));
+  }
+
+  /** IAM is global; upstream still asks for it per region (`getAmazonIdentityManagement(account, region)`). */
+  iam(region: string): IAMClient {
+    return this.client('iam', region, (c) => new IAMClient(c));
   }
 
   close(): void {
