@@ -334,10 +334,17 @@ function requestedPermissions(ctx: RequestContext, group: SecurityGroup, p: Para
     const pairs = objects(s, 'Groups').map((g) => {
       const gid = str(g, 'GroupId');
       const gname = str(g, 'GroupName');
+      const owner = str(g, 'UserId');
+      // Another account's group (by UserId and GroupId): VPC peering is not modelled, so any of its groups may be named.
+      if (owner !== undefined && owner !== ctx.account.id) {
+        const peer = gid === undefined ? undefined : ctx.world.account(owner)?.region(ctx.region.name).ec2.securityGroups.get(gid);
+        if (peer === undefined) throw new AwsError('InvalidGroup.NotFound', `The security group '${gid ?? gname ?? ''}' does not exist`);
+        return { groupId: peer.groupId, userId: owner, description: str(g, 'Description') };
+      }
       const target = gid !== undefined ? ctx.region.ec2.securityGroups.get(gid) : [...ctx.region.ec2.securityGroups.values()].find((x) => x.groupName === gname && x.vpcId === group.vpcId);
       if (target === undefined || hidden(ctx, target.createdTick)) throw new AwsError('InvalidGroup.NotFound', `The security group '${gid ?? gname ?? ''}' does not exist`);
       if (target.vpcId !== group.vpcId) throw new AwsError('InvalidGroup.NotFound', `You have specified two resources that belong to different networks.`);
-      return { groupId: target.groupId, userId: str(g, 'UserId') ?? ctx.account.id, description: str(g, 'Description') };
+      return { groupId: target.groupId, userId: ctx.account.id, description: str(g, 'Description') };
     });
     const ipRanges = objects(s, 'IpRanges').map((r) => {
       const cidrIp = required(r, 'CidrIp', 'MissingParameter');
@@ -357,13 +364,13 @@ function requestedPermissions(ctx: RequestContext, group: SecurityGroup, p: Para
   });
 }
 
-type Peer = { kind: 'cidr' | 'cidr6' | 'group' | 'prefix'; value: string; description?: string };
+type Peer = { kind: 'cidr' | 'cidr6' | 'group' | 'prefix'; value: string; description?: string; owner?: string };
 
 function peers(r: IpPermission): Peer[] {
   return [
     ...r.ipRanges.map((x) => ({ kind: 'cidr' as const, value: x.cidrIp, description: x.description })),
     ...r.ipv6Ranges.map((x) => ({ kind: 'cidr6' as const, value: x.cidrIpv6, description: x.description })),
-    ...r.userIdGroupPairs.map((x) => ({ kind: 'group' as const, value: x.groupId, description: x.description })),
+    ...r.userIdGroupPairs.map((x) => ({ kind: 'group' as const, value: x.groupId, description: x.description, owner: x.userId })),
     ...r.prefixListIds.map((x) => ({ kind: 'prefix' as const, value: x.prefixListId, description: x.description })),
   ];
 }
@@ -398,7 +405,7 @@ function authorize(ctx: RequestContext, p: Params, direction: 'ingress' | 'egres
     if (peer.kind === 'cidr') target.ipRanges.push({ cidrIp: peer.value, ...(peer.description === undefined ? {} : { description: peer.description }) });
     else if (peer.kind === 'cidr6') target.ipv6Ranges.push({ cidrIpv6: peer.value, ...(peer.description === undefined ? {} : { description: peer.description }) });
     else if (peer.kind === 'prefix') target.prefixListIds.push({ prefixListId: peer.value, ...(peer.description === undefined ? {} : { description: peer.description }) });
-    else target.userIdGroupPairs.push({ groupId: peer.value, userId: ctx.account.id, ...(peer.description === undefined ? {} : { description: peer.description }) });
+    else target.userIdGroupPairs.push({ groupId: peer.value, userId: peer.owner ?? ctx.account.id, ...(peer.description === undefined ? {} : { description: peer.description }) });
   }
   return {
     return: true,
@@ -413,7 +420,7 @@ function authorize(ctx: RequestContext, p: Params, direction: 'ingress' | 'egres
       cidrIpv4: peer.kind === 'cidr' ? peer.value : undefined,
       cidrIpv6: peer.kind === 'cidr6' ? peer.value : undefined,
       prefixListId: peer.kind === 'prefix' ? peer.value : undefined,
-      referencedGroupInfo: peer.kind === 'group' ? { groupId: peer.value, userId: ctx.account.id } : undefined,
+      referencedGroupInfo: peer.kind === 'group' ? { groupId: peer.value, userId: peer.owner ?? ctx.account.id } : undefined,
       description: peer.description,
       securityGroupRuleArn: `arn:aws:ec2:${ctx.region.name}:${ctx.account.id}:security-group-rule/sgr-${ctx.world.hex(17)}`,
     })),
