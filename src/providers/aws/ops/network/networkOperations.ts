@@ -1,7 +1,9 @@
 import type { OperationDefinition } from '../../../../core/operations/OperationDefinition.js';
 import type { AwsOperationDeps } from '../AwsOperationDeps.js';
+import { deleteSecurityGroup } from './deleteSecurityGroup.js';
+import { upsertSecurityGroup } from './upsertSecurityGroup.js';
 
 /** Security group, load balancer, scaling policy, alarm and tag operations of clouddriver-aws, by upstream wire name. */
-export function networkOperations(_deps: AwsOperationDeps): OperationDefinition[] {
-  return [];
+export function networkOperations(deps: AwsOperationDeps): OperationDefinition[] {
+  return [upsertSecurityGroup(deps), deleteSecurityGroup(deps)];
 }
