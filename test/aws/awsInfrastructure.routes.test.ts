@@ -77,7 +77,7 @@ describe('AWS infrastructure lists', () => {
   it('schedules the elastic IP and certificate agents with upstream names and intervals', () => {
     const agents = awsAgents(app, 'prod');
     const eip = agents.find((a) => a.agentType === `prod/${REGION}/AmazonElasticIpCachingAgent`);
-    expect(eip?.schedule.intervalMs).toBe(5 * 60_000);
+    expect(eip?.schedule?.intervalMs).toBe(5 * 60_000);
     expect(agents.map((a) => a.agentType)).toContain(`prod/${REGION}/AmazonCertificateCachingAgent`);
   });
 
