@@ -9,6 +9,12 @@
  * per `/health`) and the progress lines the service logged on the way ("accounts syncing: n/N",
  * then "accounts synced").
  *
+ * With `BENCH_STARTUP_BEFORE=<dir>` (a copy of an earlier version with its `dist/` built, e.g.
+ * `git archive <commit> | tar -x -C dir`, node_modules linked, `node scripts/build.mjs`), a
+ * `before` runner starts that copy's `dist/main.js` beside the others, so a change to start-up is
+ * measured against its previous version in the same run. `BENCH_STARTUP_RUNNERS=before,compiled`
+ * picks the runners (default: every one).
+ *
  *   npm run bench:startup [-- accounts [repeats [repeatsWithAccounts]]]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,8 +30,17 @@ import type { HealthBody } from './lib.js';
 const n = Number(process.argv[2] ?? '1000');
 const repeats = Number(process.argv[3] ?? '5');
 const accountRepeats = Number(process.argv[4] ?? '2');
-const runners: ServiceRunner[] = ['tsx', 'compiled', 'npm'];
+type Runner = ServiceRunner | 'before';
+const beforeDir = process.env.BENCH_STARTUP_BEFORE;
+const allRunners: Runner[] = [...(beforeDir === undefined ? [] : ['before' as const]), 'tsx', 'compiled', 'npm'];
+const runners = allRunners.filter((r) => (process.env.BENCH_STARTUP_RUNNERS?.split(',') ?? allRunners).includes(r));
 ensureBuilt();
+
+/** Starts the service as `runner` runs it (`before`: the earlier version's compiled entry). */
+function start(runner: Runner, file: string): ReturnType<typeof startService> {
+  if (runner === 'before') return startService({ args: ['--config', file], runner: 'compiled', main: join(beforeDir ?? '', 'dist/main.js'), healthPollMs: 5 });
+  return startService({ args: ['--config', file], runner, healthPollMs: 5 });
+}
 
 function configFile(accounts: Record<string, unknown>[]): { file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cd-bench-startup-'));
@@ -35,11 +50,11 @@ function configFile(accounts: Record<string, unknown>[]): { file: string; dir: s
 }
 
 // No accounts: each runner `repeats` times, interleaved so machine load hits them alike.
-const empty: Record<ServiceRunner, number[]> = { tsx: [], compiled: [], npm: [] };
+const empty: Record<Runner, number[]> = { before: [], tsx: [], compiled: [], npm: [] };
 for (let i = 0; i < repeats; i++) {
   for (const runner of runners) {
     const { file, dir } = configFile([]);
-    const service = await startService({ args: ['--config', file], runner, healthPollMs: 5 });
+    const service = await start(runner, file);
     // A prestart that had to rebuild (someone edited src/ meanwhile) is not a start-up figure.
     if (!service.output().includes('scripts/build.mjs: built')) empty[runner].push(service.startMs);
     await service.stop();
@@ -58,7 +73,7 @@ const perAccount = ['apps/deployments', 'apps/replicasets', '/pods', '/services'
 for (const runner of Array.from({ length: accountRepeats }, () => runners).flat()) {
   const { file, dir } = configFile(names.map((name) => ({ name, kubeconfigContents: sim.kubeconfigFor(name) })));
   const t0 = performance.now();
-  const service = await startService({ args: ['--config', file], runner, healthPollMs: 5 });
+  const service = await start(runner, file);
   // All cached, as scenario 5 judges it: every account watching with all of its objects.
   const allCachedMs = await until(async () => {
     const d = (await getJson<HealthBody>(`${service.url}/health`)).components.kubernetes?.details ?? {};

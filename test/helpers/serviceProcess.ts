@@ -69,11 +69,11 @@ function loadsTypeScriptPlugin(args: readonly string[]): boolean {
   }
 }
 
-function command(runner: ServiceRunner, args: readonly string[]): [string, string[]] {
+function command(runner: ServiceRunner, args: readonly string[], main = join(repoRoot, 'dist/main.js')): [string, string[]] {
   if (runner === 'npm') return ['npm', ['start', ...(args.length ? ['--', ...args] : [])]];
   if (runner === 'tsx') return [process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main.ts'), ...args]];
   const loader = loadsTypeScriptPlugin(args) ? ['--import', 'tsx'] : [];
-  return [process.execPath, [...loader, join(repoRoot, 'dist/main.js'), ...args]];
+  return [process.execPath, [...loader, main, ...args]];
 }
 
 /**
@@ -81,12 +81,20 @@ function command(runner: ServiceRunner, args: readonly string[]): [string, strin
  * test run) on a free port and waits until `/health` answers.
  */
 export async function startService(
-  opts: { args?: string[]; env?: Record<string, string>; cwd?: string; runner?: ServiceRunner; healthPollMs?: number } = {},
+  opts: {
+    args?: string[];
+    env?: Record<string, string>;
+    cwd?: string;
+    runner?: ServiceRunner;
+    healthPollMs?: number;
+    /** `compiled` only: another build's `dist/main.js` (benchmarks comparing two versions in one run). */
+    main?: string;
+  } = {},
 ): Promise<ServiceProcess> {
   const runner = opts.runner ?? 'compiled';
   if (runner !== 'tsx') ensureBuilt();
   const port = await freePort();
-  const [file, args] = command(runner, opts.args ?? []);
+  const [file, args] = command(runner, opts.args ?? [], opts.main);
   const t0 = performance.now();
   const child = spawn(file, args, {
     cwd: opts.cwd ?? repoRoot,
