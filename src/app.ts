@@ -17,6 +17,7 @@ import { registerTaskRoutes } from './api/routes/taskRoutes.js';
 import { installAuthorization } from './api/authorization.js';
 import { installRateLimit } from './api/rateLimit.js';
 import { captureInput, captureLogger, captureStoreFile, createServer } from './api/server.js';
+import { installOpenApi } from './api/openapi/openApi.js';
 import { systemClock, type Clock } from './core/Clock.js';
 import type { AccountCredentials } from './core/accounts/AccountCredentials.js';
 import { CredentialsRepository } from './core/accounts/CredentialsRepository.js';
@@ -66,6 +67,13 @@ export interface App {
   /** Ordered shutdown: HTTP intake, scheduling, running tasks (up to the drain limit), stores. Idempotent. */
   stop(): Promise<void>;
 }
+
+/** The OpenAPI description's `info`. */
+const SERVICE_INFO = {
+  title: 'clouddriver-ts',
+  version: (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+  description: "Spinnaker Clouddriver's HTTP API (caching, read API, operations, tasks) as this service serves it.",
+};
 
 /** How often running tasks are checked for an owner that is gone. */
 const ORPHAN_SWEEP_MS = 30_000;
@@ -167,6 +175,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const deps: ProviderDeps = { logger, clock, artifacts };
   for (const provider of providers) for (const op of provider.operations) registry.register(provider.id, op);
   const server = createServer({ logger, metrics, bodyLimitBytes: config.server.bodyLimitBytes });
+  // Before any route: the OpenAPI description sees routes as they are registered.
+  await installOpenApi(server, SERVICE_INFO);
   if (config.server.rateLimit.enabled) installRateLimit(server, config.server.rateLimit, clock);
   installAuthorization(server, authorizer);
   const cluster: ClusterServices = {
