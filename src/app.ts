@@ -8,6 +8,7 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import { ConfigError, formatZodError } from './config/loadConfig.js';
 import type { ServiceConfig } from './config/schema.js';
 import { registerArtifactRoutes } from './api/routes/artifactRoutes.js';
+import { registerConsole } from './api/console/consoleRoutes.js';
 import { createArtifactRegistry } from './artifacts/createArtifactRegistry.js';
 import { registerCredentialsRoutes } from './api/routes/credentialsRoutes.js';
 import { registerOperationsRoutes } from './api/routes/operationsRoutes.js';
@@ -272,6 +273,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   registerArtifactRoutes(server, { artifacts });
   registerServiceRoutes(server, { health, metrics, scheduler, registry });
+  registerConsole(server, { accounts: () => credentials.list(), scheduler, cacheFor, providers: providers.map((p) => ({ id: p.id, cacheNamespace: p.cacheNamespace, console: runtimes.get(p.id)?.console })), tasks: stores.tasks, instanceId: ownerId, clock });
 
   // Tasks whose instance is gone (its liveness lease lapsed) are resumed here or failed (the
   // orphan rule of OrchestrationProcessor.recoverOrphanedTasks), at start and periodically.

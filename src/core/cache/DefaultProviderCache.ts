@@ -53,6 +53,11 @@ export class DefaultProviderCache implements ProviderCache {
     return this.store.existingIdentifiers(type, ids);
   }
 
+  /** Every type holding at least one item (for introspection such as the console: may scan the store). */
+  types(): Promise<string[]> {
+    return this.store.types();
+  }
+
   private async write(
     agentType: string,
     authoritativeTypes: readonly string[],
