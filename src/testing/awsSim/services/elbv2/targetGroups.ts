@@ -23,6 +23,23 @@ const TG_ATTRIBUTE_DEFAULTS: Record<string, string> = {
   'load_balancing.cross_zone.enabled': 'use_load_balancer_configuration',
 };
 
+/** Network (TCP, UDP, TCP_UDP, TLS) target groups have their own attributes, as do Lambda ones. */
+const NETWORK_TG_ATTRIBUTE_DEFAULTS: Record<string, string> = {
+  'deregistration_delay.timeout_seconds': '300',
+  'deregistration_delay.connection_termination.enabled': 'false',
+  'proxy_protocol_v2.enabled': 'false',
+  'preserve_client_ip.enabled': 'true',
+  'stickiness.enabled': 'false',
+  'stickiness.type': 'source_ip',
+  'load_balancing.cross_zone.enabled': 'use_load_balancer_configuration',
+};
+const LAMBDA_TG_ATTRIBUTE_DEFAULTS: Record<string, string> = { 'lambda.multi_value_headers.enabled': 'false' };
+
+function attributeDefaults(tg: TargetGroup): Record<string, string> {
+  if (tg.targetType === 'lambda') return LAMBDA_TG_ATTRIBUTE_DEFAULTS;
+  return ['TCP', 'UDP', 'TCP_UDP', 'TLS'].includes(tg.protocol ?? '') ? NETWORK_TG_ATTRIBUTE_DEFAULTS : TG_ATTRIBUTE_DEFAULTS;
+}
+
 export function renderTargetGroup(ctx: RequestContext, tg: TargetGroup): Record<string, unknown> {
   return {
     TargetGroupArn: tg.arn,
@@ -141,7 +158,7 @@ export const targetGroupActions: Record<string, ActionHandler> = {
 
   DescribeTargetGroupAttributes: (ctx, p) => {
     const tg = targetGroup(ctx, str(p, 'TargetGroupArn'));
-    return { Attributes: Object.entries({ ...TG_ATTRIBUTE_DEFAULTS, ...Object.fromEntries(tg.attributes) }).map(([Key, Value]) => ({ Key, Value })) };
+    return { Attributes: Object.entries({ ...attributeDefaults(tg), ...Object.fromEntries(tg.attributes) }).map(([Key, Value]) => ({ Key, Value })) };
   },
 
   ModifyTargetGroupAttributes: (ctx, p) => {
@@ -149,10 +166,10 @@ export const targetGroupActions: Record<string, ActionHandler> = {
     const attrs = objects(p, 'Attributes');
     for (const a of attrs) {
       const key = str(a, 'Key') ?? '';
-      if (!(key in TG_ATTRIBUTE_DEFAULTS)) throw validationError(`Target group attribute key '${key}' is not recognized`);
+      if (!(key in attributeDefaults(tg))) throw validationError(`Target group attribute key '${key}' is not recognized`);
     }
     for (const a of attrs) tg.attributes.set(str(a, 'Key') ?? '', str(a, 'Value') ?? '');
-    return { Attributes: Object.entries({ ...TG_ATTRIBUTE_DEFAULTS, ...Object.fromEntries(tg.attributes) }).map(([Key, Value]) => ({ Key, Value })) };
+    return { Attributes: Object.entries({ ...attributeDefaults(tg), ...Object.fromEntries(tg.attributes) }).map(([Key, Value]) => ({ Key, Value })) };
   },
 
   RegisterTargets: (ctx, p) => {
