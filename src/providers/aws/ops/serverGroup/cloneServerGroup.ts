@@ -204,7 +204,8 @@ export function cloneServerGroup(deps: AwsOperationDeps): OperationDefinition {
           if (s.launchTemplate) next.setLaunchTemplate = true;
           next.iamRole = d.iamRole || s.iamInstanceProfile || null;
           next.amiName = d.amiName || s.imageId || null;
-          next.availabilityZones = { [targetRegion]: (d.availabilityZones ?? {})[targetRegion] ?? ancestor.AvailabilityZones ?? [] };
+          const requestedZones = (d.availabilityZones ?? {})[targetRegion] ?? [];
+          next.availabilityZones = { [targetRegion]: requestedZones.length > 0 ? requestedZones : (ancestor.AvailabilityZones ?? []) };
           next.instanceType = d.instanceType || s.instanceType || null;
           next.loadBalancers = d.loadBalancers != null ? d.loadBalancers : (ancestor.LoadBalancerNames ?? []);
           if (d.targetGroups == null && (ancestor.TargetGroupARNs ?? []).length > 0) {
