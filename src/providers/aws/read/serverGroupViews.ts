@@ -37,18 +37,30 @@ export function launchTemplateVersion(template: CacheData, spec: Json): Json | u
   return versions.find((v) => v.versionNumber === number);
 }
 
-/** Frigga `AppVersion` of an image's `appversion` tag: `{package}-{version}-h{build}.{commit}/{job}/{build}`. */
+/**
+ * `AmazonClusterProvider.getBuildInfoFromImage`: Frigga `AppVersion` of an image's `appversion`
+ * tag (`{package}-{version}-h{build}.{commit}/{job}/{build}`), with the `build_host` tag as the
+ * Jenkins host (Deck links `{host}job/{name}/{number}`) and the `build_info_url` tag as
+ * `buildInfoUrl` (Deck links it instead when present).
+ */
 export function buildInfoOf(image: CacheData | undefined): Json | undefined {
-  const tag = arr(image?.attributes.tags).map(obj).find((t) => t.key === 'appversion');
-  const value = typeof tag?.value === 'string' ? tag.value : undefined;
+  const tags = arr(image?.attributes.tags).map(obj);
+  const tagValue = (key: string): string | undefined => {
+    const value = tags.find((t) => t.key === key)?.value;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const value = tagValue('appversion');
   if (value === undefined) return undefined;
   const m = /^([\w-]+?)-(\d[\w.~]*)(?:-h(\d+)(?:\.([0-9a-f]+))?)?(?:\/([^/]+)\/(\d+))?$/.exec(value);
   if (!m) return { package_name: value };
+  const host = tagValue('build_host');
+  const url = tagValue('build_info_url');
   return {
     package_name: m[1],
     version: m[2],
     ...(m[4] === undefined ? {} : { commit: m[4] }),
-    ...(m[5] === undefined ? {} : { jenkins: { name: m[5], number: m[6] } }),
+    ...(m[5] === undefined ? {} : { jenkins: { name: m[5], number: m[6], ...(host === undefined ? {} : { host }) } }),
+    ...(url === undefined ? {} : { buildInfoUrl: url }),
   };
 }
 
