@@ -33,6 +33,16 @@ function healthEntries(items: readonly CacheData[]): Json[] {
   });
 }
 
+/**
+ * The instance's network interfaces with `ipv6Addresses` always a list: Clouddriver caches the
+ * SDK for Java v1 `InstanceNetworkInterface`, whose lists auto-construct (`SdkInternalList`), so
+ * Jackson writes `[]` where EC2 sent none; Deck's instance details map over it unguarded.
+ */
+function networkInterfaces(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((n) => (typeof n === 'object' && n !== null && !Array.isArray((n as Json).ipv6Addresses) ? { ...(n as Json), ipv6Addresses: [] } : n));
+}
+
 /** Full instance view. */
 export function instanceView(instance: CacheData, health: readonly CacheData[], serverGroup?: string): Json {
   const a = instance.attributes;
@@ -40,6 +50,7 @@ export function instanceView(instance: CacheData, health: readonly CacheData[], 
   const placement = a.placement as { availabilityZone?: string } | undefined;
   return {
     ...a,
+    ...(a.networkInterfaces === undefined ? {} : { networkInterfaces: networkInterfaces(a.networkInterfaces) }),
     name: a.instanceId,
     instanceId: a.instanceId,
     cloudProvider: 'aws',
