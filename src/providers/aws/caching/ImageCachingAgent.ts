@@ -42,7 +42,7 @@ export class ImageCachingAgent extends AwsAgentBase {
       }
     }
     const namedItems = [...named].map(([key, { image, ids }]) =>
-      cacheData(key, { name: image.Name, virtualizationType: image.VirtualizationType ?? null, creationDate: image.CreationDate ?? null }, { [T.images]: ids }),
+      cacheData(key, { name: image.Name, virtualizationType: image.VirtualizationType ?? null, architecture: image.Architecture ?? null, creationDate: image.CreationDate ?? null }, { [T.images]: ids }),
     );
     return { cacheResults: { [T.images]: imageItems, [T.namedImages]: namedItems }, introspectionDetails: { images: imageItems.length } };
   }

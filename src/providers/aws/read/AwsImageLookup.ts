@@ -1,8 +1,9 @@
 /**
  * Clouddriver's `AmazonNamedImageLookupController` over the cache: named images matching a
  * query (a glob; wrapped in `*...*` when it has no glob characters; an exact `ami-` id looks up
- * images instead), grouped by name as `{imageName, attributes, tags, accounts, amis{region:
- * [ids]}}`, sorted by where the query occurs, then by name; at most 1000 names.
+ * images instead), grouped by name as `{imageName, attributes, tags, tagsByImageId, accounts,
+ * amis{region: [ids]}}`, sorted by where the query occurs, then by name; at most 1000 names.
+ * Tag keys are lower-cased, as upstream's `render` does.
  */
 import type { Cache } from '../../../core/cache/Cache.js';
 import type { CacheData } from '../../../core/cache/CacheData.js';
@@ -16,12 +17,14 @@ export interface NamedImage {
   imageName: string;
   attributes: Record<string, unknown>;
   tags: Record<string, string>;
+  /** Each image's own tags (Deck's `IAmazonImage.tagsByImageId`). */
+  tagsByImageId: Record<string, Record<string, string>>;
   accounts: string[];
   amis: Record<string, string[]>;
 }
 
 const tagsOf = (image: CacheData | undefined): Record<string, string> =>
-  Object.fromEntries((Array.isArray(image?.attributes.tags) ? (image.attributes.tags as { key?: string; value?: string }[]) : []).map((t) => [String(t.key), String(t.value ?? '')]));
+  Object.fromEntries((Array.isArray(image?.attributes.tags) ? (image.attributes.tags as { key?: string; value?: string }[]) : []).map((t) => [String(t.key).toLowerCase(), String(t.value ?? '')]));
 
 export class AwsImageLookup {
   constructor(private readonly cache: Cache) {}
@@ -48,22 +51,29 @@ export class AwsImageLookup {
     if (image === undefined) throw new NotFoundError(`${imageId} not found in ${account}/${region}`);
     const namedKeys = image.relationships[T.namedImages] ?? [];
     if (namedKeys.length === 0) throw new NotFoundError(`Name not found on image ${imageId} in ${account}/${region}`);
-    const out = await this.render(await this.cache.getAll(T.namedImages, namedKeys), [], undefined);
-    for (const n of out) Object.assign(n.tags, tagsOf(image));
-    return out;
+    // Upstream renders the one image (no named images): its name, region, attributes and tags.
+    return this.render([], [image], region);
   }
 
+  /** `AmazonNamedImageLookupController.render`. */
   private async render(namedImages: readonly CacheData[], images: readonly CacheData[], region: string | undefined): Promise<NamedImage[]> {
     const byName = new Map<string, NamedImage>();
     const entry = (name: string): NamedImage => {
       let e = byName.get(name);
-      if (!e) byName.set(name, (e = { imageName: name, attributes: {}, tags: {}, accounts: [], amis: {} }));
+      if (!e) byName.set(name, (e = { imageName: name, attributes: {}, tags: {}, tagsByImageId: {}, accounts: [], amis: {} }));
       return e;
     };
     const addAmi = (e: NamedImage, r: string, id: string): void => {
       const list = (e.amis[r] ??= []);
       if (!list.includes(id)) list.push(id);
     };
+    // Each named image's images' own tags, by image id.
+    const related = await this.cache.getAll(T.images, namedImages.flatMap((n) => n.relationships[T.images] ?? []));
+    for (const image of related) {
+      const name = image.attributes.name;
+      const id = image.attributes.imageId;
+      if (typeof name === 'string' && typeof id === 'string') entry(name).tagsByImageId[id] = tagsOf(image);
+    }
     for (const n of namedImages) {
       const k = parseAwsKey(n.id);
       if (k?.imageName === undefined) continue;
@@ -82,8 +92,11 @@ export class AwsImageLookup {
       if (ik?.region === undefined || ik.imageId === undefined || nk?.imageName === undefined) continue;
       const e = entry(nk.imageName);
       e.attributes.virtualizationType = image.attributes.virtualizationType ?? null;
+      e.attributes.architecture = image.attributes.architecture ?? null;
+      e.attributes.creationDate = image.attributes.creationDate ?? null;
       if (nk.account !== undefined && !e.accounts.includes(nk.account)) e.accounts.push(nk.account);
       Object.assign(e.tags, tagsOf(image));
+      e.tagsByImageId[ik.imageId] = { ...e.tags };
       addAmi(e, ik.region, ik.imageId);
     }
     return [...byName.values()].filter((e) => region === undefined || e.amis[region] !== undefined);
