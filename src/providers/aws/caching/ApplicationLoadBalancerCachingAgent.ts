@@ -1,6 +1,7 @@
 /**
  * Clouddriver's `AmazonApplicationLoadBalancerCachingAgent`: application and network load
- * balancers with attributes, tags, listeners and their rules; target groups with attributes and
+ * balancers with attributes, tags, listeners and their rules (actions naming target groups by
+ * name, zones as names with their subnets beside); target groups with attributes and
  * the health of their targets; and `TargetGroup` health per instance (healthy → Up, initial →
  * Starting, draining → Draining, unused → OutOfService, else Down).
  */
@@ -38,6 +39,29 @@ export function targetHealthState(state: string | undefined): string {
     default:
       return 'Down';
   }
+}
+
+/** Listener and rule actions as upstream caches them: `targetGroupArn` replaced by `targetGroupName`. */
+function withTargetGroupNames(actions: unknown): unknown {
+  if (!Array.isArray(actions)) return actions;
+  return actions.map((a) => {
+    if (typeof a !== 'object' || a === null) return a;
+    const { targetGroupArn, ...rest } = a as Record<string, unknown>;
+    if (typeof targetGroupArn !== 'string') return a;
+    return { ...rest, targetGroupName: targetGroupArn.split('/')[1] ?? targetGroupArn };
+  });
+}
+
+/** `deletionProtection`, `loadBalancingCrossZone` and `idleTimeout`, read from the attributes when AWS reports them. */
+function loadBalancerAttributeFields(attributes: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const protection = attributes['deletion_protection.enabled'];
+  if (protection !== undefined) out.deletionProtection = protection.toLowerCase() === 'true';
+  const crossZone = attributes['load_balancing.cross_zone.enabled'];
+  if (crossZone !== undefined) out.loadBalancingCrossZone = crossZone.toLowerCase() === 'true';
+  const idle = attributes['idle_timeout.timeout_seconds'];
+  if (idle !== undefined && /^\d+$/.test(idle)) out.idleTimeout = Number(idle);
+  return out;
 }
 
 export class ApplicationLoadBalancerCachingAgent extends AwsAgentBase {
@@ -84,9 +108,11 @@ export class ApplicationLoadBalancerCachingAgent extends AwsAgentBase {
           const r = await elb.send(new DescribeRulesCommand({ ListenerArn: l.ListenerArn, PageSize: 400, Marker }), opts);
           return { items: r.Rules, next: r.NextMarker };
         }, signal);
-        listenerBeans.push({ ...(toBean(l) as Record<string, unknown>), rules: rules.map((r) => toBean(r)) });
+        const { loadBalancerArn: _arn, ...listener } = toBean(l) as Record<string, unknown>;
+        listenerBeans.push({ ...listener, loadBalancerName: lb.LoadBalancerName, defaultActions: withTargetGroupNames(listener.defaultActions), rules: rules.map((r) => { const rule = toBean(r) as Record<string, unknown>; return { ...rule, actions: withTargetGroupNames(rule.actions) }; }) });
       }
       const myTgs = tgs.filter((t) => (t.LoadBalancerArns ?? []).includes(lb.LoadBalancerArn ?? ''));
+      const attributes = Object.fromEntries((attrs.Attributes ?? []).map((a) => [a.Key ?? '', a.Value ?? '']));
       loadBalancers.push(
         cacheData(
           awsKeys.loadBalancer(this.account, this.region, lb.LoadBalancerName, lb.VpcId, lb.Type),
@@ -94,7 +120,11 @@ export class ApplicationLoadBalancerCachingAgent extends AwsAgentBase {
             ...(toBean(lb) as Record<string, unknown>),
             account: this.account,
             region: this.region,
-            attributes: Object.fromEntries((attrs.Attributes ?? []).map((a) => [a.Key ?? '', a.Value ?? ''])),
+            // Upstream caches zone names and the subnets beside them ("the format we expect").
+            availabilityZones: (lb.AvailabilityZones ?? []).map((z) => z.ZoneName ?? null),
+            subnets: (lb.AvailabilityZones ?? []).map((z) => z.SubnetId ?? null),
+            attributes,
+            ...loadBalancerAttributeFields(attributes),
             listeners: listenerBeans,
             targetGroups: myTgs.map((t) => t.TargetGroupName),
             tags: tags.get(lb.LoadBalancerArn) ?? {},
