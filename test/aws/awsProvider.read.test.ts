@@ -181,9 +181,9 @@ describe('AWS provider: caching and reads against the simulator', () => {
     expect(classic).toMatchObject({ loadBalancerType: 'classic', vpcId: world.vpcId });
     const v001 = (classic?.serverGroups as Json[]).find((g) => g.name === `${APP}-prod-v001`);
     expect((v001?.instances as Json[])[0]).toMatchObject({ health: { state: 'Up', type: 'LoadBalancer' } });
-    const tree = await get<{ name: string; byAccounts: { name: string; byRegions: { name: string; loadBalancers: Json[] }[] }[] }[]>('/aws/loadBalancers');
+    const tree = await get<{ name: string; accounts: { name: string; regions: { name: string; loadBalancers: Json[] }[] }[] }[]>('/aws/loadBalancers');
     expect(tree.map((t) => t.name).sort()).toEqual([`${APP}-classic`, `${APP}-frontend`]);
-    expect(tree.find((t) => t.name === `${APP}-frontend`)?.byAccounts[0]?.byRegions[0]).toMatchObject({ name: REGION, loadBalancers: [expect.objectContaining({ loadBalancerType: 'application', vpcId: world.vpcId })] });
+    expect(tree.find((t) => t.name === `${APP}-frontend`)?.accounts[0]?.regions[0]).toMatchObject({ name: REGION, loadBalancers: [expect.objectContaining({ loadBalancerType: 'application', vpcId: world.vpcId })] });
     const details = await get<Json[]>(`/aws/loadBalancers/prod/${REGION}/${APP}-frontend`);
     expect(details[0]).toMatchObject({ name: `${APP}-frontend`, dnsname: expect.stringContaining('elb.amazonaws.com') });
   });

@@ -103,11 +103,23 @@ export interface ClusterReader {
   serverGroupManagers?(app: string): Awaitable<readonly unknown[]>;
 }
 
+/**
+ * The JSON names of a provider's `LoadBalancerProvider.Item.getByAccounts` and
+ * `ByAccount.getByRegions` in `/{cloudProvider}/loadBalancers`: `byAccounts`/`byRegions` unless the
+ * provider's classes rename them (`AmazonLoadBalancerSummary` answers `accounts`/`regions`).
+ */
+export interface LoadBalancerTreeNames {
+  readonly accounts: string;
+  readonly regions: string;
+}
+
 /** Clouddriver `LoadBalancerProvider`. */
 export interface LoadBalancerReader {
   applicationLoadBalancers(app: string): Awaitable<readonly unknown[]>;
   /** Every load balancer matching the filter, for `/{cloudProvider}/loadBalancers[...]`. */
   list(filter: LocationFilter): Awaitable<readonly LoadBalancerModel[]>;
+  /** Names in the `/{cloudProvider}/loadBalancers` tree (default `byAccounts`/`byRegions`). */
+  readonly treeNames?: LoadBalancerTreeNames;
 }
 
 /** Clouddriver `SecurityGroupProvider`. */

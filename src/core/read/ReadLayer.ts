@@ -23,10 +23,14 @@ export interface SearchResultSet {
   readonly results: readonly Record<string, unknown>[];
 }
 
-/** `/{cloudProvider}/loadBalancers` entries (`LoadBalancerController`'s `LoadBalancerSummary` tree). */
+/**
+ * `/{cloudProvider}/loadBalancers` entries (`LoadBalancerController`'s `LoadBalancerSummary` tree):
+ * `{name, byAccounts: [{name, byRegions: [{name, loadBalancers}]}]}`, the two lists named as the
+ * provider's `LoadBalancerReader.treeNames` say.
+ */
 export interface LoadBalancerSummary {
   readonly name: string;
-  readonly byAccounts: { readonly name: string; readonly byRegions: { readonly name: string; readonly loadBalancers: LoadBalancerModel[] }[] }[];
+  readonly [accounts: string]: string | readonly Record<string, unknown>[];
 }
 
 /** `/securityGroups`: `{account: {cloudProvider: {region: [summary]}}}`. */
@@ -192,8 +196,9 @@ export class ReadLayer {
     return this.gather((c) => c.loadBalancers?.list(filter), cloudProvider);
   }
 
-  /** `[{name, byAccounts: [{name, byRegions: [{name, loadBalancers}]}]}]`, grouped in first-seen order. */
+  /** `[{name, byAccounts: [{name, byRegions: [{name, loadBalancers}]}]}]` (or the provider's names), grouped in first-seen order. */
   async loadBalancerTree(cloudProvider: string, name?: string): Promise<LoadBalancerSummary[]> {
+    const names = this.each(cloudProvider).find((c) => c.loadBalancers?.treeNames !== undefined)?.loadBalancers?.treeNames ?? { accounts: 'byAccounts', regions: 'byRegions' };
     const byName = new Map<string, Map<string, Map<string, LoadBalancerModel[]>>>();
     for (const lb of await this.loadBalancers(cloudProvider, name === undefined ? {} : { name })) {
       const accounts = byName.get(lb.name) ?? new Map<string, Map<string, LoadBalancerModel[]>>();
@@ -204,7 +209,7 @@ export class ReadLayer {
     }
     return [...byName].map(([lbName, accounts]) => ({
       name: lbName,
-      byAccounts: [...accounts].map(([account, regions]) => ({ name: account, byRegions: [...regions].map(([region, loadBalancers]) => ({ name: region, loadBalancers })) })),
+      [names.accounts]: [...accounts].map(([account, regions]) => ({ name: account, [names.regions]: [...regions].map(([region, loadBalancers]) => ({ name: region, loadBalancers })) })),
     }));
   }
 

@@ -12,7 +12,7 @@ import type { Permissions } from './Authorizer.js';
  * - `application`: one application, whose `clusters` are keyed by account;
  * - `applications`: `/applications` (items by `name`, unless `?restricted=false`);
  * - `search`: the `/search` pages (`[{results: [...]}]`);
- * - `loadBalancerTree`: `[{name, byAccounts: [{name, byRegions: [{loadBalancers: [...]}]}]}]`;
+ * - `loadBalancerTree`: `[{name, byAccounts: [{name, byRegions: [{loadBalancers: [...]}]}]}]` (AWS: `accounts`/`regions`);
  * - `single`: one object (403 unless readable).
  */
 export type ReadFilter = 'items' | 'groupedItems' | 'accountKeys' | 'application' | 'applications' | 'search' | 'loadBalancerTree' | 'single';
@@ -64,21 +64,29 @@ export function filterReadable(rule: ReadFilter, perms: Permissions, payload: un
         const results = page.results.filter((r) => readable(perms, r));
         return { ...page, results, totalMatches: results.length };
       });
-    case 'loadBalancerTree':
+    case 'loadBalancerTree': {
       if (!Array.isArray(payload)) return payload;
+      // `byAccounts`/`byRegions`, or a provider's own names for them (AWS: `accounts`/`regions`).
+      const accountsOf = (lb: Json): string | undefined => ['byAccounts', 'accounts'].find((k) => Array.isArray(lb[k]));
       return payload
         .map((lb) => {
-          if (!isObject(lb) || !Array.isArray(lb.byAccounts)) return lb;
-          const byAccounts = lb.byAccounts
+          const key = isObject(lb) ? accountsOf(lb) : undefined;
+          if (!isObject(lb) || key === undefined) return lb;
+          const accounts = (lb[key] as unknown[])
             .filter((a) => isObject(a) && perms.account(String(a.name), 'READ'))
             .map((a) => {
               const acct = a as Json;
-              const byRegions = (Array.isArray(acct.byRegions) ? acct.byRegions : []).map((r) => (isObject(r) && Array.isArray(r.loadBalancers) ? { ...r, loadBalancers: r.loadBalancers.filter((x) => readable(perms, x)) } : r));
-              return { ...acct, byRegions };
+              const regionsKey = ['byRegions', 'regions'].find((k) => Array.isArray(acct[k])) ?? 'byRegions';
+              const regions = (Array.isArray(acct[regionsKey]) ? (acct[regionsKey] as unknown[]) : []).map((r) => (isObject(r) && Array.isArray(r.loadBalancers) ? { ...r, loadBalancers: r.loadBalancers.filter((x) => readable(perms, x)) } : r));
+              return { ...acct, [regionsKey]: regions };
             });
-          return { ...lb, byAccounts };
+          return { ...lb, [key]: accounts };
         })
-        .filter((lb) => !isObject(lb) || !Array.isArray(lb.byAccounts) || lb.byAccounts.length > 0);
+        .filter((lb) => {
+          const key = isObject(lb) ? accountsOf(lb) : undefined;
+          return !isObject(lb) || key === undefined || (lb[key] as unknown[]).length > 0;
+        });
+    }
     case 'single':
       if (isObject(payload)) assertReadable(perms, { account: accountOf(payload), application: applicationOf(payload) });
       return payload;

@@ -123,6 +123,8 @@ export function createAwsReadContributor(cache: Cache, accountIds: () => Readonl
       serverGroup: async (account, region, name) => (await reader.serverGroupViews([awsKeys.serverGroup(name, account, region)]))[0],
     },
     loadBalancers: {
+      // `AmazonLoadBalancerSummary` / `AmazonLoadBalancerAccount` rename `byAccounts` / `byRegions`.
+      treeNames: { accounts: 'accounts', regions: 'regions' },
       applicationLoadBalancers: async (app) => reader.loadBalancerViews(await reader.applicationLoadBalancerItems(app)),
       list: async (filter) => {
         const items = await reader.loadBalancerItems(filter);

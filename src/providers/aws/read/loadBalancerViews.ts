@@ -6,6 +6,7 @@
  * in this load balancer. v2 load balancers also carry `targetGroups[]` with their server groups.
  */
 import type { CacheData } from '../../../core/cache/CacheData.js';
+import { parseAwsKey, T } from '../keys.js';
 import { monikerOf } from '../names.js';
 import { isDisabled } from './serverGroupViews.js';
 
@@ -68,9 +69,17 @@ export function loadBalancerView(parts: LoadBalancerParts): Json {
   return { ...base, targetGroups, serverGroups };
 }
 
-/** The summary inside `/aws/loadBalancers` trees (`AmazonLoadBalancerSummary` details). */
+/**
+ * The summary inside `/aws/loadBalancers` trees (`AmazonLoadBalancerDetail`), with its target
+ * groups as `{name, targetType}` from the related target group keys (the deploy wizard offers the
+ * `instance` ones).
+ */
 export function loadBalancerSummary(item: CacheData): Json {
   const a = item.attributes;
+  const targetGroups = (item.relationships[T.targetGroups] ?? []).flatMap((key) => {
+    const k = parseAwsKey(key);
+    return k?.targetGroup === undefined ? [] : [{ name: k.targetGroup, targetType: k.targetType ?? null }];
+  });
   return {
     account: a.account,
     region: a.region,
@@ -78,6 +87,7 @@ export function loadBalancerSummary(item: CacheData): Json {
     vpcId: a.vpcid ?? a.vpcId ?? null,
     loadBalancerType: a.loadBalancerType ?? a.type ?? 'classic',
     securityGroups: arr(a.securityGroups),
+    targetGroups,
     type: 'aws',
   };
 }
