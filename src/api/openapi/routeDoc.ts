@@ -102,3 +102,13 @@ export const taskSchema = (description: string): JsonSchema => ({
     retryable: { type: 'boolean' },
   },
 });
+
+/** Path parameters the read API shares, described once. */
+export const PARAM = {
+  app: 'The application name',
+  account: 'The account name',
+  cluster: 'The cluster name (application-stack-detail; Kubernetes: "kind name" of the controller)',
+  cloudProvider: 'A cloud provider id: kubernetes, aws, ...',
+  region: 'The region (Kubernetes: the namespace)',
+  serverGroup: 'The server group name (Kubernetes: "kind name", e.g. "replicaSet web-v001")',
+} as const;

@@ -3,6 +3,7 @@ import type { AccountCredentials } from '../../core/accounts/AccountCredentials.
 import type { AccountDefinitionStore } from '../../core/accounts/AccountDefinitionStore.js';
 import type { CredentialsRepository } from '../../core/accounts/CredentialsRepository.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../../core/errors.js';
+import { anyObject, arrayOf, documented, errorSchema } from '../openapi/routeDoc.js';
 
 export interface CredentialsRouteDeps {
   readonly credentials: CredentialsRepository;
@@ -42,17 +43,37 @@ export function registerCredentialsRoutes(app: FastifyInstance, deps: Credential
     return expand ? { ...described, ...base } : base;
   };
 
-  app.get<{ Querystring: { expand?: string } }>('/credentials', async (req) =>
-    deps.credentials
-      .list()
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((c) => view(c, req.query.expand === 'true')),
+  app.get<{ Querystring: { expand?: string } }>(
+    '/credentials',
+    documented({
+      summary: 'Every account',
+      description:
+        "Clouddriver's `CredentialsController.list`: every account sorted by name with `name, type, cloudProvider, environment, accountType, permissions, requiredGroupMembership, challengeDestructiveActions, primaryAccount` (and `accountId` where there is one); `expand=true` adds each provider's own public fields. Never secrets; not filtered by permissions (Gate does that).",
+      tags: ['credentials'],
+      query: { expand: '`true`: every public field of each account' },
+      responses: { 200: arrayOf('Accounts', accountSchema) },
+    }),
+    async (req) =>
+      deps.credentials
+        .list()
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((c) => view(c, req.query.expand === 'true')),
   );
-  app.get<{ Params: { name: string } }>('/credentials/:name', async (req) => {
-    const c = deps.credentials.get(req.params.name);
-    if (!c) throw new NotFoundError(`Account not found (name: ${req.params.name})`);
-    return view(c, true);
-  });
+  app.get<{ Params: { name: string } }>(
+    '/credentials/:name',
+    documented({
+      summary: 'One account',
+      description: "Clouddriver's `CredentialsController.getAccount`: one account with every public field (as `expand=true`); 404 when unknown.",
+      tags: ['credentials'],
+      params: { name: 'The account name' },
+      responses: { 200: accountSchema, 404: errorSchema('No such account') },
+    }),
+    async (req) => {
+      const c = deps.credentials.get(req.params.name);
+      if (!c) throw new NotFoundError(`Account not found (name: ${req.params.name})`);
+      return view(c, true);
+    },
+  );
 
   if (!deps.storageEnabled) return;
   /** Clouddriver's `AccountDefinitionAuthorizer`: admins and Fiat account managers only. */
@@ -64,47 +85,97 @@ export function registerCredentialsRoutes(app: FastifyInstance, deps: Credential
     if (deps.credentials.get(name) === undefined) throw new NotFoundError(`Account not found (name: ${name})`);
     if (!(await deps.definitions.list()).some((d) => d.name === name)) throw new ConflictError(`account ${name} comes from the configuration and cannot be changed through the API`);
   };
-  app.post('/credentials', async (req, reply) => {
-    await mayManage(req);
-    const body = definition(req.body);
-    const account = await deps.parseAccount(body);
-    try {
-      await deps.credentials.add(account);
-    } catch (e) {
-      await account.close?.();
-      throw e;
-    }
-    try {
+  app.post(
+    '/credentials',
+    documented({
+      summary: 'Add an account (account storage API)',
+      description:
+        "Clouddriver's `AccountDefinitionController.createAccount` (with `account.storage.enabled`): a definition `{type, name, ...account fields}` is validated, added at once and kept in the account definition store (it comes back after a restart). 400 naming the field, or a setting the operator did not allow; 409 for a duplicate name; 403 unless admin or Fiat account manager.",
+      tags: ['credentials'],
+      body: definitionSchema,
+      responses: { 200: accountSchema, 400: errorSchema('Invalid or refused definition'), 403: errorSchema('Not an account manager'), 409: errorSchema('An account of that name exists') },
+    }),
+    async (req, reply) => {
+      await mayManage(req);
+      const body = definition(req.body);
+      const account = await deps.parseAccount(body);
+      try {
+        await deps.credentials.add(account);
+      } catch (e) {
+        await account.close?.();
+        throw e;
+      }
+      try {
+        await deps.definitions.put(account.name, body);
+      } catch (e) {
+        await deps.credentials.remove(account.name); // not kept, so not registered either
+        throw e;
+      }
+      await deps.changedHere?.(account.name, body);
+      return reply.status(200).send(view(account, true));
+    },
+  );
+  app.put(
+    '/credentials',
+    documented({
+      summary: 'Replace an account (account storage API)',
+      description:
+        "Clouddriver's `AccountDefinitionController.updateAccount`: replaces an account added through this API (same name) at once. Configured accounts cannot be replaced (409); 404 when unknown.",
+      tags: ['credentials'],
+      body: definitionSchema,
+      responses: { 200: accountSchema, 400: errorSchema('Invalid or refused definition'), 403: errorSchema('Not an account manager'), 404: errorSchema('No such account'), 409: errorSchema('A configured account') },
+    }),
+    async (req) => {
+      await mayManage(req);
+      const body = definition(req.body);
+      // The name is read before the definition is validated (configured accounts are refused first): a string or a 400.
+      if (typeof body.name !== 'string') throw new InputError('an account definition needs a "name" string');
+      await stored(body.name);
+      const account = await deps.parseAccount(body);
       await deps.definitions.put(account.name, body);
-    } catch (e) {
-      await deps.credentials.remove(account.name); // not kept, so not registered either
-      throw e;
-    }
-    await deps.changedHere?.(account.name, body);
-    return reply.status(200).send(view(account, true));
-  });
-  app.put('/credentials', async (req) => {
-    await mayManage(req);
-    const body = definition(req.body);
-    // The name is read before the definition is validated (configured accounts are refused first): a string or a 400.
-    if (typeof body.name !== 'string') throw new InputError('an account definition needs a "name" string');
-    await stored(body.name);
-    const account = await deps.parseAccount(body);
-    await deps.definitions.put(account.name, body);
-    await deps.credentials.remove(account.name);
-    await deps.credentials.add(account);
-    await deps.changedHere?.(account.name, body);
-    return view(account, true);
-  });
-  app.delete<{ Params: { name: string } }>('/credentials/:name', async (req, reply) => {
-    await mayManage(req);
-    await stored(req.params.name);
-    await deps.credentials.remove(req.params.name);
-    await deps.definitions.remove(req.params.name);
-    await deps.changedHere?.(req.params.name, undefined);
-    return reply.status(204).send();
-  });
+      await deps.credentials.remove(account.name);
+      await deps.credentials.add(account);
+      await deps.changedHere?.(account.name, body);
+      return view(account, true);
+    },
+  );
+  app.delete<{ Params: { name: string } }>(
+    '/credentials/:name',
+    documented({
+      summary: 'Remove an account (account storage API)',
+      description:
+        "Clouddriver's `AccountDefinitionController.deleteAccount`: removes an account added through this API; its caching agents stop and everything they cached is evicted. Configured accounts cannot be removed (409).",
+      tags: ['credentials'],
+      params: { name: 'The account name' },
+      responses: { 204: 'Removed', 403: errorSchema('Not an account manager'), 404: errorSchema('No such account'), 409: errorSchema('A configured account') },
+    }),
+    async (req, reply) => {
+      await mayManage(req);
+      await stored(req.params.name);
+      await deps.credentials.remove(req.params.name);
+      await deps.definitions.remove(req.params.name);
+      await deps.changedHere?.(req.params.name, undefined);
+      return reply.status(204).send();
+    },
+  );
 }
+
+const accountSchema = anyObject('An account (public fields only)', {
+  name: { type: 'string' },
+  type: { type: 'string', description: 'The cloud provider' },
+  cloudProvider: { type: 'string' },
+  environment: { type: 'string' },
+  accountType: { type: 'string' },
+  permissions: { type: 'object', additionalProperties: true },
+  requiredGroupMembership: { type: 'array', items: { type: 'string' } },
+  challengeDestructiveActions: { type: 'boolean' },
+  primaryAccount: { type: 'boolean' },
+});
+
+const definitionSchema = anyObject('An account definition: `type` names the provider, the rest are its account fields (at most 256 KiB, 16 levels deep)', {
+  type: { type: 'string', description: 'kubernetes, aws, dockerRegistry, ...' },
+  name: { type: 'string' },
+});
 
 const MAX_DEFINITION_BYTES = 256 * 1024;
 const MAX_DEFINITION_DEPTH = 16;

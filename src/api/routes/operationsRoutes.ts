@@ -4,6 +4,7 @@ import { InputError, ValidationError } from '../../core/errors.js';
 import type { OperationRegistry } from '../../core/operations/OperationRegistry.js';
 import type { OrchestrationProcessor, RequestedOperation } from '../../core/operations/OrchestrationProcessor.js';
 import type { Metrics } from '../../observability/Metrics.js';
+import { documented, errorSchema, type JsonSchema, type RouteDoc } from '../openapi/routeDoc.js';
 
 export interface OperationsRouteDeps {
   readonly orchestration: OrchestrationProcessor;
@@ -33,20 +34,49 @@ export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsR
     }
   };
 
-  app.post<{ Params: { cloudProvider: string }; Querystring: OpsQuery }>('/:cloudProvider/ops', (req) =>
-    submit(req.params.cloudProvider, parseOperationList(req.body, deps.maxOperations), req.query, req.headers),
+  app.post<{ Params: { cloudProvider: string }; Querystring: OpsQuery }>(
+    '/:cloudProvider/ops',
+    documented(opsDoc('Submit operations to one cloud provider', "`OperationsController.operations`: a list of `{operationName: description}` maps, run in order as one task.", { cloudProvider: 'kubernetes, aws, ...' }, true)),
+    (req) => submit(req.params.cloudProvider, parseOperationList(req.body, deps.maxOperations), req.query, req.headers),
   );
-  app.post<{ Params: { cloudProvider: string; name: string }; Querystring: OpsQuery }>('/:cloudProvider/ops/:name', (req) =>
-    submit(req.params.cloudProvider, [{ name: req.params.name, description: requireObject(req.body, 'the request body') }], req.query, req.headers),
+  app.post<{ Params: { cloudProvider: string; name: string }; Querystring: OpsQuery }>(
+    '/:cloudProvider/ops/:name',
+    documented(opsDoc('Submit one operation to one cloud provider', '`OperationsController.operation`: one operation, its description as the body.', { cloudProvider: 'kubernetes, aws, ...', name: 'The operation, e.g. deployManifest' }, false)),
+    (req) => submit(req.params.cloudProvider, [{ name: req.params.name, description: requireObject(req.body, 'the request body') }], req.query, req.headers),
   );
-  app.post<{ Querystring: OpsQuery }>('/ops', (req) => {
-    const ops = parseOperationList(req.body, deps.maxOperations);
-    return submit(providerOf(ops, deps.registry), ops, req.query, req.headers);
-  });
-  app.post<{ Params: { name: string }; Querystring: OpsQuery }>('/ops/:name', (req) => {
-    const ops = [{ name: req.params.name, description: requireObject(req.body, 'the request body') }];
-    return submit(providerOf(ops, deps.registry), ops, req.query, req.headers);
-  });
+  app.post<{ Querystring: OpsQuery }>(
+    '/ops',
+    documented(opsDoc('Submit operations (deprecated form)', "The deprecated `POST /ops`: the provider is the descriptions' `cloudProvider`, else the only provider with operations of those names.", undefined, true)),
+    (req) => {
+      const ops = parseOperationList(req.body, deps.maxOperations);
+      return submit(providerOf(ops, deps.registry), ops, req.query, req.headers);
+    },
+  );
+  app.post<{ Params: { name: string }; Querystring: OpsQuery }>(
+    '/ops/:name',
+    documented(opsDoc('Submit one operation (deprecated form)', "The deprecated `POST /ops/{name}`: the provider is the description's `cloudProvider`, else the only provider with an operation of that name.", { name: 'The operation, e.g. deployManifest' }, false)),
+    (req) => {
+      const ops = [{ name: req.params.name, description: requireObject(req.body, 'the request body') }];
+      return submit(providerOf(ops, deps.registry), ops, req.query, req.headers);
+    },
+  );
+}
+
+/** The shared description of the four submission forms. */
+function opsDoc(summary: string, form: string, params: Record<string, string> | undefined, list: boolean): RouteDoc {
+  const description: JsonSchema = { type: 'object', additionalProperties: true, description: "The operation's description (Clouddriver's fields for that operation; `account` or `credentials` names the account)" };
+  return {
+    summary,
+    description: `${form} Every description is validated (and authorized: account and application WRITE) before a task exists: problems are one 400 with \`errors[]\`. Then the task is created and \`{id, resourceUri}\` returned at once; poll \`/task/{id}\`. \`clientRequestId\` makes the submission idempotent.`,
+    tags: ['operations'],
+    ...(params === undefined ? {} : { params }),
+    query: { clientRequestId: 'Idempotency key (at most 255 characters): a known id returns its task' },
+    body: list ? { description: 'Operations in order', type: 'array', items: { type: 'object', additionalProperties: description } } : description,
+    responses: {
+      200: { description: 'The task was created', type: 'object', properties: { id: { type: 'string' }, resourceUri: { type: 'string', description: '`/task/{id}`' } } },
+      400: errorSchema('Malformed body, unknown operation or account, or validation problems (`errors[]`)'),
+    },
+  };
 }
 
 function requestIdOf(query: OpsQuery): string | undefined {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InputError } from '../../../core/errors.js';
 import { assertReadable } from '../../../core/security/readFilters.js';
 import type { DockerImageLookup } from '../read/DockerImageLookup.js';
+import { arrayOf, documented, errorSchema, type RouteDoc } from '../../../api/openapi/routeDoc.js';
 
 /** Where Clouddriver mounts `DockerRegistryImageLookupController` (both paths serve the same). */
 export const IMAGE_ROUTE_PREFIXES = ['/dockerRegistry/images', '/titus/images'] as const;
@@ -57,12 +58,12 @@ function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, query: unknown): 
  */
 export function registerDockerRegistryRoutes(app: FastifyInstance, deps: { readonly lookup: DockerImageLookup }): void {
   for (const prefix of IMAGE_ROUTE_PREFIXES) {
-    app.get(`${prefix}/tags`, async (req) => {
+    app.get(`${prefix}/tags`, documented(DOC.tags), async (req) => {
       const q = parse(tagsQuery, req.query);
       assertReadable(await req.permissions(), { account: q.account });
       return deps.lookup.tags(q.account, q.repository);
     });
-    app.get(`${prefix}/find`, { config: { readFilter: 'items' } }, async (req) => {
+    app.get(`${prefix}/find`, { config: { readFilter: 'items' }, ...documented(DOC.find) }, async (req) => {
       const q = parse(findQuery, req.query);
       return deps.lookup.find({
         ...(q.q === undefined ? {} : { q: q.q }),
@@ -75,3 +76,30 @@ export function registerDockerRegistryRoutes(app: FastifyInstance, deps: { reado
     });
   }
 }
+
+/** What the OpenAPI description says about each route (`DockerRegistryImageLookupController`). */
+const DOC = {
+  tags: {
+    summary: "A repository's tags",
+    description: "`DockerRegistryImageLookupController.getTags`: the cached tags of one repository of a Docker registry account (account READ, else 403). Also served under `/titus/images`.",
+    tags: ['dockerRegistry'],
+    query: { account: 'The registry account (required)', repository: 'The repository, e.g. library/nginx (required)' },
+    responses: { 200: { description: 'Tags', type: 'array', items: { type: 'string' } }, 400: errorSchema('Malformed parameters'), 403: errorSchema('No READ on the account') },
+  },
+  find: {
+    summary: 'Find images',
+    description:
+      "`DockerRegistryImageLookupController.find`: cached images `{account, registry, repository, tag, digest}` matching `q` (or exactly account/repository/tag), at most `count`, with `includeDetails` the commit and build details from labels; images of accounts the caller may not READ are left out. Also served under `/titus/images`.",
+    tags: ['dockerRegistry'],
+    query: {
+      q: 'Text in the image name',
+      account: 'Only this account',
+      repository: 'Only this repository',
+      tag: 'Only this tag',
+      region: 'Accepted, ignored',
+      count: 'At most this many',
+      includeDetails: 'true/false: add details read from image labels',
+    },
+    responses: { 200: arrayOf('Images'), 400: errorSchema('Malformed parameters') },
+  },
+} satisfies Record<string, RouteDoc>;

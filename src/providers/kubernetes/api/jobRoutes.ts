@@ -8,6 +8,7 @@ import { isObject, pathOf } from '../model/KubernetesManifest.js';
 import { kubernetesJobStatus, sortJobPods } from '../model/KubernetesJobStatus.js';
 import { extractPropertiesFromLog } from '../read/propertyParser.js';
 import { splitName } from '../read/KubernetesReadService.js';
+import { anyObject, documented, errorSchema, PARAM, type RouteDoc } from '../../../api/openapi/routeDoc.js';
 
 export interface JobRouteDeps {
   readonly accounts: () => ReadonlyMap<string, KubernetesAccountCache>;
@@ -95,7 +96,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
 
   type JobParams = { app: string; account: string; location: string; id: string };
 
-  app.get<{ Params: JobParams }>('/applications/:app/jobs/:account/:location/:id', async (req) => {
+  app.get<{ Params: JobParams }>('/applications/:app/jobs/:account/:location/:id', documented(DOC.job), async (req) => {
     const { account: acctName, location, id } = req.params;
     const acct = account(acctName);
     const name = nameOfKind(acct, 'job', id);
@@ -105,7 +106,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
     return kubernetesJobStatus(acctName, job, await jobPods(acct, job));
   });
 
-  app.get<{ Params: JobParams & { fileName: string } }>('/applications/:app/jobs/:account/:location/:id/:fileName', async (req) => {
+  app.get<{ Params: JobParams & { fileName: string } }>('/applications/:app/jobs/:account/:location/:id/:fileName', documented(DOC.properties), async (req) => {
     const { account: acctName, location, id, fileName } = req.params;
     const acct = account(acctName);
     const name = nameOfKind(acct, 'job', id);
@@ -120,12 +121,12 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
     return pod === undefined ? {} : properties(req.log, acct, namespace, pod.metadata.name, fileName);
   });
 
-  app.delete<{ Params: JobParams }>('/applications/:app/jobs/:account/:location/:id', async (_req, reply) => {
+  app.delete<{ Params: JobParams }>('/applications/:app/jobs/:account/:location/:id', documented(DOC.cancel), async (_req, reply) => {
     const message = 'cancelJob is not implemented for the Kubernetes provider';
     return reply.status(501).send({ timestamp: Date.now(), status: 501, error: 'Not Implemented', message });
   });
 
-  app.get<{ Params: { app: string; account: string; namespace: string; pod: string; container: string } }>('/applications/:app/kubernetes/pods/:account/:namespace/:pod/:container', async (req) => {
+  app.get<{ Params: { app: string; account: string; namespace: string; pod: string; container: string } }>('/applications/:app/kubernetes/pods/:account/:namespace/:pod/:container', documented(DOC.podProperties), async (req) => {
     const { account: acctName, namespace, pod, container } = req.params;
     const acct = account(acctName);
     namespaceOf(acct, namespace);
@@ -134,7 +135,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: JobRouteDeps): voi
     return properties(req.log, acct, namespace, pod, container);
   });
 
-  app.get<{ Params: { account: string; region: string; id: string }; Querystring: { provider?: string; cloudProvider?: string } }>('/instances/:account/:region/:id/console', async (req) => {
+  app.get<{ Params: { account: string; region: string; id: string }; Querystring: { provider?: string; cloudProvider?: string } }>('/instances/:account/:region/:id/console', documented(DOC.console), async (req) => {
     const { account: acctName, region, id } = req.params;
     const provider = req.query.cloudProvider ?? req.query.provider;
     const acct = provider === undefined || provider === CP ? deps.accounts().get(acctName) : undefined;
@@ -162,3 +163,46 @@ function listAt(pod: KubeObject, key: string): Record<string, unknown>[] {
   const list = pathOf(pod, 'spec', key);
   return Array.isArray(list) ? list.filter(isObject) : [];
 }
+
+const jobParams = { app: PARAM.app, account: PARAM.account, location: 'The namespace', id: '"job name"' };
+const properties = anyObject('The properties the container printed (`SPINNAKER_PROPERTY_*` lines or a `SPINNAKER_CONFIG_JSON` object); `{}` when there are none');
+
+/** What the OpenAPI description says about each route (`JobController`, `PodController`, `InstanceController`). */
+const DOC = {
+  job: {
+    summary: 'A run job\'s status',
+    description: "`JobController.getJob`: the job read from the cluster now as `KubernetesJobStatus` (its pods, their phases and exit codes), what Orca's run job stage polls; 404 when the job is missing.",
+    tags: ['kubernetes'],
+    params: jobParams,
+    responses: { 200: anyObject('KubernetesJobStatus', { name: { type: 'string' }, jobState: { type: 'string' } }), 404: errorSchema('No such job'), 503: errorSchema('The cluster is unreachable') },
+  },
+  properties: {
+    summary: 'Properties a job printed',
+    description: "`JobController.getFileContents`: the properties in the log of container `fileName` of the job's most recent succeeded pod (else its most recent pod); `{}` when the job, pod or log is missing.",
+    tags: ['kubernetes'],
+    params: { ...jobParams, fileName: 'The container name' },
+    responses: { 200: properties },
+  },
+  cancel: {
+    summary: 'Cancel a job (not implemented)',
+    description: '`JobController.cancelJob`: 501, as Clouddriver (cancelJob is not implemented for Kubernetes; Orca deletes jobs with deleteManifest).',
+    tags: ['kubernetes'],
+    params: jobParams,
+    responses: { 501: errorSchema('Not implemented for Kubernetes') },
+  },
+  podProperties: {
+    summary: "Properties a pod's container printed",
+    description: "`PodController.getFileContents`: the properties in one pod container's log.",
+    tags: ['kubernetes'],
+    params: { app: PARAM.app, account: PARAM.account, namespace: 'The namespace', pod: 'The pod name', container: 'The container name' },
+    responses: { 200: properties },
+  },
+  console: {
+    summary: "An instance's console output",
+    description: "`InstanceController.getConsoleOutput`: for a Kubernetes pod (\"pod name\"), the log of every init and app container as `{output: [{name, output}]}`; 404 for other providers' instances.",
+    tags: ['instances'],
+    params: { account: PARAM.account, region: 'The namespace', id: '"pod name"' },
+    query: { provider: 'The cloud provider (kubernetes)', cloudProvider: 'Same as provider' },
+    responses: { 200: anyObject('Console output', { output: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, output: { type: 'string' } } } } }), 404: errorSchema('No such instance') },
+  },
+} satisfies Record<string, RouteDoc>;

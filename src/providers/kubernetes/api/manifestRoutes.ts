@@ -14,6 +14,7 @@ import { dockerImages } from '../readModels.js';
 import type { KubernetesReadService } from '../read/KubernetesReadService.js';
 import { splitName } from '../read/KubernetesReadService.js';
 import { containerMetrics } from '../read/podMetrics.js';
+import { anyObject, arrayOf, documented, errorSchema, PARAM, type RouteDoc } from '../../../api/openapi/routeDoc.js';
 
 export interface ManifestRouteDeps {
   readonly read: KubernetesReadService;
@@ -45,7 +46,7 @@ export function registerManifestRoutes(app: FastifyInstance, deps: ManifestRoute
   };
 
   // ---- raw resources ----
-  app.get<{ Params: { app: string } }>('/applications/:app/rawResources', { config: { readFilter: 'items' } }, async (req) => read.rawResources(req.params.app));
+  app.get<{ Params: { app: string } }>('/applications/:app/rawResources', { config: { readFilter: 'items' }, ...documented(DOC.rawResources) }, async (req) => read.rawResources(req.params.app));
 
   // ---- live manifests ----
   const liveManifest = async (acctName: string, location: string, name: string, includeEvents: boolean): Promise<Record<string, unknown>> => {
@@ -99,10 +100,10 @@ export function registerManifestRoutes(app: FastifyInstance, deps: ManifestRoute
       metrics,
     };
   };
-  app.get<{ Params: { account: string; location: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:location/:name', { config: { readFilter: 'single' } }, async (req) =>
+  app.get<{ Params: { account: string; location: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:location/:name', { config: { readFilter: 'single' }, ...documented(DOC.manifest) }, async (req) =>
     liveManifest(req.params.account, req.params.location, req.params.name, req.query.includeEvents !== 'false'),
   );
-  app.get<{ Params: { account: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:name', { config: { readFilter: 'single' } }, async (req) =>
+  app.get<{ Params: { account: string; name: string }; Querystring: { includeEvents?: string } }>('/manifests/:account/:name', { config: { readFilter: 'single' }, ...documented(DOC.clusterScopedManifest) }, async (req) =>
     liveManifest(req.params.account, '_', req.params.name, req.query.includeEvents !== 'false'),
   );
   const clusterCoordinates = async (acctName: string, location: string, kindName: string, appName: string, clusterName: string) => {
@@ -117,12 +118,13 @@ export function registerManifestRoutes(app: FastifyInstance, deps: ManifestRoute
         return moniker.app === appName && moniker.cluster === clusterName;
       });
   };
-  app.get<{ Params: { account: string; location: string; kind: string; app: string; cluster: string } }>('/manifests/:account/:location/:kind/cluster/:app/:cluster', async (req) => {
+  app.get<{ Params: { account: string; location: string; kind: string; app: string; cluster: string } }>('/manifests/:account/:location/:kind/cluster/:app/:cluster', documented(DOC.clusterManifests), async (req) => {
     const { account: a, location, kind, app: appName, cluster } = req.params;
     return (await clusterCoordinates(a, location, kind, appName, cluster)).map((m) => ({ kind: deps.accounts().get(a)?.registry.get(kind).name ?? kind, namespace: m.metadata?.namespace ?? '', name: m.metadata?.name ?? '' }));
   });
   app.get<{ Params: { account: string; location: string; kind: string; app: string; cluster: string; criteria: string } }>(
     '/manifests/:account/:location/:kind/cluster/:app/:cluster/dynamic/:criteria',
+    documented(DOC.dynamicTarget),
     async (req) => {
       const { account: a, location, kind, app: appName, cluster, criteria } = req.params;
       const all = await clusterCoordinates(a, location, kind, appName, cluster);
@@ -148,3 +150,61 @@ export function registerManifestRoutes(app: FastifyInstance, deps: ManifestRoute
     },
   );
 }
+
+const TAGS = ['kubernetes'];
+const coordinates = { type: 'object', properties: { kind: { type: 'string' }, namespace: { type: 'string' }, name: { type: 'string' } } };
+const manifestAnswer = anyObject('The manifest', {
+  account: { type: 'string' },
+  name: { type: 'string', description: '"kind name"' },
+  location: { type: 'string', description: 'The namespace' },
+  moniker: { type: 'object', additionalProperties: true },
+  manifest: { type: 'object', additionalProperties: true, description: 'The object as the API server has it (Secret values removed)' },
+  status: { type: 'object', additionalProperties: true },
+  artifacts: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  events: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  warnings: { type: 'array', items: { type: 'string' } },
+  metrics: { type: 'array', items: { type: 'object', additionalProperties: true } },
+});
+const clusterParams = { account: PARAM.account, location: 'The namespace', kind: 'The kind, e.g. deployment, replicaSet', app: PARAM.app, cluster: 'The cluster name (moniker)' };
+
+/** What the OpenAPI description says about each route (`RawResourceController`, `ManifestController`). */
+const DOC = {
+  rawResources: {
+    summary: "An application's Kubernetes objects",
+    description: "`RawResourceController.getApplicationRawResources`: every cached object of the application's Kubernetes accounts (from the watch-fed cache), as Deck's Kubernetes resources tab lists them.",
+    tags: TAGS,
+    params: { app: PARAM.app },
+    responses: { 200: arrayOf('Raw resources') },
+  },
+  manifest: {
+    summary: 'One manifest, live',
+    description:
+      '`ManifestController.getForAccountLocationAndName`: the object read from the cluster now, with its status, moniker, artifacts, events (unless `includeEvents=false`) and pod metrics; 404 when missing, 503 when the cluster is unreachable.',
+    tags: TAGS,
+    params: { account: PARAM.account, location: 'The namespace (`_` for cluster-scoped kinds)', name: '"kind name", e.g. "deployment web"' },
+    query: { includeEvents: '`false`: without events and metrics' },
+    responses: { 200: manifestAnswer, 400: errorSchema('Malformed name or kind, or a namespace the account may not use'), 404: errorSchema('No such object or kind'), 503: errorSchema('The cluster is unreachable') },
+  },
+  clusterScopedManifest: {
+    summary: 'One cluster-scoped manifest, live',
+    description: '`ManifestController.getForAccountAndName`: as `/manifests/{account}/{location}/{name}` for kinds without a namespace.',
+    tags: TAGS,
+    params: { account: PARAM.account, name: '"kind name", e.g. "namespace web"' },
+    query: { includeEvents: '`false`: without events and metrics' },
+    responses: { 200: manifestAnswer, 404: errorSchema('No such object or kind'), 503: errorSchema('The cluster is unreachable') },
+  },
+  clusterManifests: {
+    summary: "A cluster's manifests, live",
+    description: "`ManifestController.getClusterManifestCoordinates`: `{kind, namespace, name}` of every object of that kind in the namespace whose moniker is the application's cluster (listed from the cluster now).",
+    tags: TAGS,
+    params: clusterParams,
+    responses: { 200: { description: 'Coordinates', type: 'array', items: coordinates } },
+  },
+  dynamicTarget: {
+    summary: 'The manifest a dynamic criterion picks in a cluster',
+    description: "`ManifestController.getDynamicManifestFromCluster`: of the cluster's objects of that kind, the `newest`, `second_newest`, `oldest`, `largest` or `smallest`, as `{kind, namespace, name}`; 404 when none.",
+    tags: TAGS,
+    params: { ...clusterParams, criteria: 'newest, second_newest, oldest, largest or smallest' },
+    responses: { 200: { description: 'Coordinates', ...coordinates }, 400: errorSchema('Unknown criteria'), 404: errorSchema('None matches') },
+  },
+} satisfies Record<string, RouteDoc>;
