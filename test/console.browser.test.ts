@@ -87,7 +87,7 @@ describe('operator console in a browser', () => {
   };
   /** Waits for the page's current view to finish loading (the script marks main busy meanwhile). */
   const settled = async (): Promise<void> => {
-    await page.waitForFunction(() => !document.getElementById('main')?.hasAttribute('aria-busy'));
+    await page.locator('#main:not([aria-busy])').waitFor();
   };
 
   beforeAll(async () => {

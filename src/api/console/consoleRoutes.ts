@@ -173,12 +173,13 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
     },
   );
 
+  /** The types a provider's agents write (the store may hold more). */
+  const declaredTypes = (p: ConsoleProvider): string[] =>
+    deps.scheduler.agents().filter((a) => a.providerName === p.cacheNamespace).flatMap((a) => a.providedDataTypes.map((t) => t.typeName));
+
   app.get('/console/api/cache', doc('Cache types', 'Per provider, the cache types (those its agents write and those the store holds) with their item counts.'), async () =>
     Promise.all(
-      deps.providers.map(async (p) => {
-        const declared = deps.scheduler.agents().filter((a) => a.providerName === p.cacheNamespace).flatMap((a) => a.providedDataTypes.map((t) => t.typeName));
-        return { provider: p.id, namespace: p.cacheNamespace, types: await typeCounts(deps.cacheFor(p.cacheNamespace), declared) };
-      }),
+      deps.providers.map(async (p) => ({ provider: p.id, namespace: p.cacheNamespace, types: await typeCounts(deps.cacheFor(p.cacheNamespace), declaredTypes(p)) })),
     ),
   );
 
@@ -206,11 +207,12 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
       const raw = await cache.get(req.params.type, req.query.id, []);
       if (raw === undefined) throw new NotFoundError(`${req.params.type} ${req.query.id} is not cached`);
       access.assertItem(p.id, p.console, req.params.type, raw);
-      const types = (await typeCounts(cache, [])).map((t) => t.type);
+      const inbound = req.query.inbound === 'true';
+      const types = inbound ? [...new Set([...((await cache.types?.()) ?? []), ...declaredTypes(p)])] : [];
       const view = await itemView(cache, req.params.type, req.query.id, {
         redact: redact(p, req.params.type),
         readable: (id) => access.key(p.id, p.console, req.params.type, id),
-        inbound: req.query.inbound === 'true',
+        inbound,
         types,
       });
       if (view === undefined) throw new NotFoundError(`${req.params.type} ${req.query.id} is not cached`);
