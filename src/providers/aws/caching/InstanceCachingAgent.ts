@@ -1,7 +1,8 @@
 /**
  * Clouddriver's `InstanceCachingAgent`: EC2 instances (terminated ones left out), their platform
  * health (`AmazonInstanceHealth`: Starting while pending, Unknown while running, Down otherwise)
- * and their server group (the `aws:autoscaling:groupName` tag) and image.
+ * and their server group (the `aws:autoscaling:groupName` tag) and image, with the group's
+ * `application` and the instance's `capacityType` (on-demand or spot).
  */
 import { DescribeInstancesCommand, type Instance, type Reservation } from '@aws-sdk/client-ec2';
 import type { AgentContext } from '../../../core/agents/CachingAgent.js';
@@ -9,6 +10,7 @@ import { cacheData, type CacheData, type CacheResult, type DataTypeAuthority } f
 import type { AwsCredentials } from '../account/AwsCredentials.js';
 import { tagMap, toBean } from '../javaBean.js';
 import { HEALTH, awsKeys, T } from '../keys.js';
+import { parseName } from '../names.js';
 import { AwsAgentBase, allPages } from './AwsAgentBase.js';
 
 export function platformHealthState(instance: Instance): string {
@@ -20,6 +22,12 @@ export function platformHealthState(instance: Instance): string {
     default:
       return 'Down';
   }
+}
+
+/** `InstanceCachingAgent.getCapacityType`: on-demand without an instance lifecycle, spot for spot, else none. */
+export function capacityType(instance: Instance): string | undefined {
+  if (instance.InstanceLifecycle === undefined) return 'on-demand';
+  return instance.InstanceLifecycle.toLowerCase() === 'spot' ? 'spot' : undefined;
 }
 
 export class InstanceCachingAgent extends AwsAgentBase {
@@ -45,8 +53,18 @@ export class InstanceCachingAgent extends AwsAgentBase {
       const id = instance.InstanceId;
       if (id === undefined || instance.State?.Name === 'terminated') continue;
       const group = tagMap(instance.Tags)['aws:autoscaling:groupName'];
+      const capacity = capacityType(instance);
+      const attributes = {
+        ...(toBean(instance) as Record<string, unknown>),
+        name: id,
+        account: this.account,
+        region: this.region,
+        // Upstream adds the server group's application and the capacity type Deck shows.
+        ...(group ? { application: parseName(group).app } : {}),
+        ...(capacity === undefined ? {} : { capacityType: capacity }),
+      };
       instances.push(
-        cacheData(awsKeys.instance(this.account, this.region, id), { ...(toBean(instance) as Record<string, unknown>), name: id, account: this.account, region: this.region }, {
+        cacheData(awsKeys.instance(this.account, this.region, id), attributes, {
           ...(group ? { [T.serverGroups]: [awsKeys.serverGroup(group, this.account, this.region)] } : {}),
           ...(instance.ImageId ? { [T.images]: [awsKeys.image(this.account, this.region, instance.ImageId)] } : {}),
         }),
