@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand, CreateOrUpdateTagsCommand, PutScheduledUpdateGroupActionCommand } from '@aws-sdk/client-auto-scaling';
 import { AllocateAddressCommand, AssociateAddressCommand, AuthorizeSecurityGroupIngressCommand, CreateKeyPairCommand, CreateLaunchTemplateCommand, CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateRuleCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateListenerCommand, CreateRuleCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient, UploadServerCertificateCommand } from '@aws-sdk/client-iam';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,8 @@ type Subject =
   | 'applicationServerGroups'
   | 'serverGroupWithLaunchTemplate'
   | 'serverGroupWithLaunchConfig'
+  | 'serverGroupWithPolicy'
+  | 'disabledServerGroup'
   | 'serverGroupsByIds'
   | 'instance'
   | 'applicationAlb'
@@ -62,6 +64,8 @@ const ENDPOINTS: Record<Subject, string> = {
   applicationServerGroups: `GET /applications/${APP}/serverGroups`,
   serverGroupWithLaunchTemplate: `GET /applications/${APP}/serverGroups/prod/${REGION}/${APP}-canary-v000?includeDetails=false`,
   serverGroupWithLaunchConfig: `GET /applications/${APP}/serverGroups/prod/${REGION}/${APP}-legacy-v000?includeDetails=false`,
+  serverGroupWithPolicy: `GET /applications/${APP}/serverGroups/prod/${REGION}/${APP}-prod-v001?includeDetails=false`,
+  disabledServerGroup: `GET /applications/${APP}/serverGroups/prod/${REGION}/${APP}-prod-v000?includeDetails=false`,
   serverGroupsByIds: `GET /serverGroups?ids=prod:${REGION}:${APP}-prod-v001`,
   instance: `GET /instances/prod/${REGION}/{instance of ${APP}-prod-v001}`,
   applicationAlb: `GET /applications/${APP}/loadBalancers (the ALB)`,
@@ -187,6 +191,24 @@ const FIELDS: readonly Row[] = [
   ['serverGroupWithLaunchConfig', 'scheduledActions[].minSize', 'number', `${SG_DETAILS}/ScheduledActionsDetailsSection.tsx`],
   ['serverGroupWithLaunchConfig', 'scheduledActions[].maxSize', 'number', `${SG_DETAILS}/ScheduledActionsDetailsSection.tsx`],
   ['serverGroupWithLaunchConfig', 'scheduledActions[].desiredCapacity', 'number', `${SG_DETAILS}/ScheduledActionsDetailsSection.tsx`],
+  ['serverGroupWithPolicy', 'scalingPolicies[].policyName', 'string', 'amazon/serverGroup/details/scalingPolicy/StepPolicySummary.tsx'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].policyARN', 'string', 'amazon/serverGroup/details/scalingPolicy/upsert/ScalingPolicyCommandBuilderService.ts'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].policyType', 'string', 'amazon/serverGroup/details/scalingPolicy/ScalingPolicySummary.tsx'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].adjustmentType', 'string', 'amazon/serverGroup/details/scalingPolicy/upsert/ScalingPolicyCommandBuilderService.ts'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].scalingAdjustment', 'number', 'amazon/serverGroup/serverGroup.transformer.ts (addAdjustmentAttributes)'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].cooldown', 'number', 'amazon/serverGroup/details/scalingPolicy/upsert/ScalingPolicyCommandBuilderService.ts'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].alarms[].alarmName', 'string', 'amazon/serverGroup/details/scalingPolicy/upsert/ScalingPolicyCommandBuilderService.ts'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].alarms[].metricName', 'string', 'amazon/serverGroup/details/scalingPolicy/popover/AlarmSummary.tsx'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].alarms[].namespace', 'string', 'amazon/serverGroup/details/scalingPolicy/upsert/alarm/MetricSelector.tsx'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].alarms[].statistic', 'string', 'amazon/serverGroup/details/scalingPolicy/popover/AlarmSummary.tsx'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].alarms[].comparisonOperator', 'string', 'amazon/serverGroup/serverGroup.transformer.ts (addComparator)'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].alarms[].threshold', 'number', 'amazon/serverGroup/details/scalingPolicy/popover/StepPolicyPopoverContent.tsx'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].alarms[].period', 'number', 'amazon/serverGroup/details/scalingPolicy/popover/AlarmSummary.tsx'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].alarms[].evaluationPeriods', 'number', 'amazon/serverGroup/details/scalingPolicy/popover/AlarmSummary.tsx'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].alarms[].dimensions[].name', 'string', 'amazon/serverGroup/details/scalingPolicy/upsert/alarm/DimensionsEditor.tsx'],
+  ['serverGroupWithPolicy', 'scalingPolicies[].alarms[].dimensions[].value', 'string', 'amazon/serverGroup/details/scalingPolicy/upsert/alarm/DimensionsEditor.tsx'],
+  ['disabledServerGroup', 'asg.suspendedProcesses[].processName', 'string', 'amazon/serverGroup/details/scalingProcesses/AutoScalingProcessService.ts'],
+  ['disabledServerGroup', 'asg.suspendedProcesses[].suspensionReason', 'string', 'amazon/serverGroup/details/scalingProcesses/AutoScalingProcessService.ts (getDisabledDate)'],
   ['serverGroupsByIds', '[].name', 'string', 'core/serverGroup/serverGroupSearchResultType.tsx'],
   ['serverGroupsByIds', '[].account', 'string', 'core/serverGroup/serverGroupSearchResultType.tsx'],
   ['serverGroupsByIds', '[].region', 'string', 'core/serverGroup/serverGroupSearchResultType.tsx'],
@@ -195,6 +217,8 @@ const FIELDS: readonly Row[] = [
   // Instance details.
   ['instance', 'instanceId', 'string', INSTANCE_DETAILS],
   ['instance', 'instanceType', 'string', 'amazon/instance/details/AmazonInstanceInformation.tsx'],
+  ['instance', 'capacityType', 'string', 'amazon/instance/details/AmazonInstanceInformation.tsx'],
+  ['instance', 'serverGroup', 'string', 'amazon/instance/details/AmazonInstanceInformation.tsx'],
   ['instance', 'launchTime', 'number', 'amazon/instance/details/AmazonInstanceInformation.tsx'],
   ['instance', 'placement.availabilityZone', 'string', 'amazon/instance/details/instanceDetails.html'],
   ['instance', 'privateIpAddress', 'string', INSTANCE_DETAILS],
@@ -213,6 +237,7 @@ const FIELDS: readonly Row[] = [
   ['instance', 'healthState', 'string', 'amazon/instance/details/instanceDetails.html'],
   ['instance', 'health[].type', 'string', INSTANCE_DETAILS],
   ['instance', 'health[].state', 'string', 'amazon/instance/details/InstanceStatus.tsx'],
+  ['instance', 'health[?type=Amazon].state', 'string', `${INSTANCE_DETAILS} (extractHealthMetrics drops Amazon/Unknown)`],
   ['instance', "health[?type=LoadBalancer].loadBalancers[].name", 'string', 'core/instance/loadBalancer/InstanceLoadBalancerHealth.tsx'],
   ['instance', "health[?type=LoadBalancer].loadBalancers[].healthState", 'string', 'core/instance/loadBalancer/InstanceLoadBalancerHealth.tsx'],
   ['instance', "health[?type=LoadBalancer].loadBalancers[].state", 'string', 'core/instance/loadBalancer/InstanceLoadBalancerHealth.tsx'],
@@ -292,10 +317,13 @@ const FIELDS: readonly Row[] = [
   ['albDetails', 'listeners[].protocol', 'string', LB_DETAILS],
   ['albDetails', 'listeners[].port', 'number', LB_DETAILS],
   ['albDetails', 'listeners[].defaultActions[].order', 'number', LB_DETAILS],
+  ['albDetails', 'listeners[].defaultActions[].targetGroupName', 'string', `${LB_TRANSFORMER} (convertApplicationLoadBalancerForEditing)`],
+  ['albDetails', 'listeners[?protocol=HTTPS].certificates[].certificateArn', 'string', `${LB_TRANSFORMER} (convertApplicationLoadBalancerForEditing)`],
+  ['albDetails', 'listeners[?protocol=HTTPS].sslPolicy', 'string', `${LB_TRANSFORMER} (convertApplicationLoadBalancerForEditing)`],
   ['albDetails', 'listeners[].rules[].actions[].type', 'string', LB_DETAILS],
   ['albDetails', 'listeners[].rules[].actions[].targetGroupName', 'string', LB_DETAILS],
-  ['albDetails', 'listeners[].rules[?priority=10].conditions[].field', 'string', LB_DETAILS],
-  ['albDetails', 'listeners[].rules[?priority=10].conditions[].values[]', 'string', LB_DETAILS],
+  ['albDetails', 'listeners[?port=80].rules[?priority=10].conditions[].field', 'string', LB_DETAILS],
+  ['albDetails', 'listeners[?port=80].rules[?priority=10].conditions[].values[]', 'string', LB_DETAILS],
   ['albDetails', 'targetGroups[].targetGroupName', 'string', `${LB_TRANSFORMER} (convertApplicationLoadBalancerForEditing)`],
   ['albDetails', 'targetGroups[].healthCheckTimeoutSeconds', 'number', `${LB_TRANSFORMER} (convertApplicationLoadBalancerForEditing)`],
   ['albDetails', "targetGroups[].attributes['deregistration_delay.timeout_seconds']", 'string', `${LB_TRANSFORMER} (convertApplicationLoadBalancerForEditing)`],
@@ -449,7 +477,7 @@ function evaluate(root: unknown, path: string): { at: string; value: unknown }[]
           const [field, wanted] = token.slice(2, -1).split('=');
           items = items.filter(({ value: v }) => {
             const f = typeof v === 'object' && v !== null ? (v as Json)[field ?? ''] : undefined;
-            return wanted === undefined ? f !== undefined && f !== null : f === wanted;
+            return wanted === undefined ? f !== undefined && f !== null : (typeof f === 'string' || typeof f === 'number') && String(f) === wanted;
           });
         }
         if (items.length === 0) throw new Error(`${at || '(root)'}${token} selects nothing`);
@@ -560,21 +588,25 @@ describe('Deck compatibility (Amazon module)', () => {
     );
     await as.send(new CreateOrUpdateTagsCommand({ Tags: [{ ResourceId: `${APP}-canary-v000`, ResourceType: 'auto-scaling-group', Key: 'cost-center', Value: '42', PropagateAtLaunch: false }] }));
 
+    // A server certificate, served by an HTTPS listener on the ALB.
+    let certificateArn = '';
+    const dir = mkdtempSync(join(tmpdir(), 'cert-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '30', '-subj', '/CN=myapp.example.com'], { stdio: 'ignore' });
+      certificateArn = (await iam.send(new UploadServerCertificateCommand({ ServerCertificateName: 'myapp-cert', CertificateBody: readFileSync(join(dir, 'cert.pem'), 'utf8'), PrivateKey: readFileSync(join(dir, 'key.pem'), 'utf8') }))).ServerCertificateMetadata?.Arn ?? '';
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     // A listener rule on the ALB (path pattern, forward to the target group).
     const alb = (await elbv2.send(new DescribeLoadBalancersCommand({ Names: [`${APP}-frontend`] }))).LoadBalancers?.[0];
     const listener = (await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: alb?.LoadBalancerArn }))).Listeners?.[0];
     await elbv2.send(
       new CreateRuleCommand({ ListenerArn: listener?.ListenerArn, Priority: 10, Conditions: [{ Field: 'path-pattern', Values: ['/api/*'] }], Actions: [{ Type: 'forward', TargetGroupArn: world.targetGroupArn, Order: 1 }] }),
     );
+    await elbv2.send(
+      new CreateListenerCommand({ LoadBalancerArn: alb?.LoadBalancerArn, Protocol: 'HTTPS', Port: 443, SslPolicy: 'ELBSecurityPolicy-2016-08', Certificates: [{ CertificateArn: certificateArn }], DefaultActions: [{ Type: 'forward', TargetGroupArn: world.targetGroupArn }] }),
+    );
 
-    // A server certificate.
-    const dir = mkdtempSync(join(tmpdir(), 'cert-'));
-    try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '30', '-subj', '/CN=myapp.example.com'], { stdio: 'ignore' });
-      await iam.send(new UploadServerCertificateCommand({ ServerCertificateName: 'myapp-cert', CertificateBody: readFileSync(join(dir, 'cert.pem'), 'utf8'), PrivateKey: readFileSync(join(dir, 'key.pem'), 'utf8') }));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
     sim.converge();
     for (const c of [ec2, as, elbv2, iam]) c.destroy();
 
@@ -604,6 +636,8 @@ describe('Deck compatibility (Amazon module)', () => {
     subjects.set('applicationServerGroups', await get(`/applications/${APP}/serverGroups`));
     subjects.set('serverGroupWithLaunchTemplate', await get(`/applications/${APP}/serverGroups/prod/${REGION}/${APP}-canary-v000?includeDetails=false`));
     subjects.set('serverGroupWithLaunchConfig', await get(`/applications/${APP}/serverGroups/prod/${REGION}/${APP}-legacy-v000?includeDetails=false`));
+    subjects.set('serverGroupWithPolicy', await get(`/applications/${APP}/serverGroups/prod/${REGION}/${APP}-prod-v001?includeDetails=false`));
+    subjects.set('disabledServerGroup', await get(`/applications/${APP}/serverGroups/prod/${REGION}/${APP}-prod-v000?includeDetails=false`));
     subjects.set('serverGroupsByIds', await get(`/serverGroups?ids=prod:${REGION}:${APP}-prod-v001`));
     subjects.set('instance', await get(`/instances/prod/${REGION}/${id}`));
     const lbs = await get<Json[]>(`/applications/${APP}/loadBalancers`);
