@@ -76,6 +76,8 @@ export interface LocationFilter {
   /** Region (AWS), namespace (Kubernetes). */
   readonly region?: string;
   readonly name?: string;
+  /** Only objects of this network (AWS security groups' `vpcId`); absent means any. */
+  readonly vpcId?: string;
 }
 
 /** Clouddriver `ApplicationProvider`. */

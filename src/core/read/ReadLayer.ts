@@ -227,8 +227,9 @@ export class ReadLayer {
     return out;
   }
 
-  securityGroup(cloudProvider: string, account: string, region: string, name: string): Promise<SecurityGroupModel | undefined> {
-    return this.first(this.each(cloudProvider), async (c) => (await c.securityGroups?.list({ account, region, name }))?.[0]);
+  /** One security group by name or id; `vpcId` (`SecurityGroupController`'s request parameter, default any) narrows it to one network. */
+  securityGroup(cloudProvider: string, account: string, region: string, name: string, vpcId?: string): Promise<SecurityGroupModel | undefined> {
+    return this.first(this.each(cloudProvider), async (c) => (await c.securityGroups?.list({ account, region, name, ...(vpcId === undefined ? {} : { vpcId }) }))?.[0]);
   }
 
   // ---- instances (`InstanceController`) ----

@@ -140,10 +140,16 @@ export class AwsCacheReader {
   }
 
   /** Security group views matching the filter (`name` matches a group's name or id). */
-  async securityGroups(filter: { account?: string; region?: string; name?: string }): Promise<Json[]> {
+  async securityGroups(filter: { account?: string; region?: string; name?: string; vpcId?: string }): Promise<Json[]> {
     const ids = (await this.cache.getIdentifiers(T.securityGroups)).filter((id) => {
       const k = parseAwsKey(id);
-      return k !== undefined && (filter.account === undefined || k.account === filter.account) && (filter.region === undefined || k.region === filter.region) && (filter.name === undefined || k.name === filter.name || k.id === filter.name);
+      return (
+        k !== undefined &&
+        (filter.account === undefined || k.account === filter.account) &&
+        (filter.region === undefined || k.region === filter.region) &&
+        (filter.name === undefined || k.name === filter.name || k.id === filter.name) &&
+        (filter.vpcId === undefined || filter.vpcId === '*' || k.vpcId === filter.vpcId)
+      );
     });
     if (ids.length === 0) return [];
     const items = await this.cache.getAll(T.securityGroups, ids);
