@@ -21,6 +21,8 @@ import { awsCliFor, type AwsCli } from '../../helpers/awsCli.js';
 import { REGION, ZONES, expectSucceeded, startNetworkOpsApp, statusLines, type NetworkOpsHarness } from './networkOpsHarness.js';
 
 type Json = Record<string, unknown>;
+/** ACM certificates are taken as given by the simulator. */
+const CERT = `arn:aws:acm:${REGION}:123456789012:certificate/8f1c5a3e-1111-2222-3333-444455556666`;
 
 describe('AWS load balancer operations', () => {
   let h: NetworkOpsHarness;
@@ -131,6 +133,7 @@ describe('AWS load balancer operations', () => {
             defaultActions: [{ type: 'forward', targetGroupName: 'myapp-web' }],
             rules: [{ priority: '10', actions: [{ type: 'forward', targetGroupName: 'myapp-api' }], conditions: [{ field: 'path-pattern', values: ['/api/*'] }] }],
           },
+          { protocol: 'HTTPS', port: 443, sslPolicy: 'ELBSecurityPolicy-2016-08', certificates: [{ certificateArn: CERT, type: 'acm', name: 'myapp' }], defaultActions: [{ targetGroupName: 'myapp-web' }] },
         ],
       }),
     );
@@ -158,7 +161,9 @@ describe('AWS load balancer operations', () => {
     expect(tgAttrs).toMatchObject({ 'deregistration_delay.timeout_seconds': '60', 'stickiness.enabled': 'true', 'stickiness.type': 'lb_cookie', 'stickiness.lb_cookie.duration_seconds': '86400' });
     const lbAttrs = Object.fromEntries(((await h.prod.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lb?.LoadBalancerArn }))).Attributes ?? []).map((a) => [a.Key, a.Value]));
     expect(lbAttrs).toMatchObject({ 'idle_timeout.timeout_seconds': '120', 'deletion_protection.enabled': 'false' });
-    const [listener] = (await h.prod.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb?.LoadBalancerArn }))).Listeners ?? [];
+    const listeners = (await h.prod.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb?.LoadBalancerArn }))).Listeners ?? [];
+    const listener = listeners.find((l) => l.Port === 80);
+    expect(listeners.find((l) => l.Port === 443)).toMatchObject({ Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-2016-08', Certificates: [expect.objectContaining({ CertificateArn: CERT })] });
     expect(listener).toMatchObject({ Port: 80, Protocol: 'HTTP', DefaultActions: [expect.objectContaining({ Type: 'forward', TargetGroupArn: web?.TargetGroupArn })] });
     const rules = (await h.prod.elbv2.send(new DescribeRulesCommand({ ListenerArn: listener?.ListenerArn }))).Rules ?? [];
     expect(rules.find((r) => r.Priority === '10')).toMatchObject({ Actions: [expect.objectContaining({ TargetGroupArn: api?.TargetGroupArn })], Conditions: [expect.objectContaining({ Field: 'path-pattern', Values: ['/api/*'] })] });
@@ -168,7 +173,7 @@ describe('AWS load balancer operations', () => {
     const appLbs = await h.get<Json[]>('/applications/myapp/loadBalancers');
     const view = appLbs.find((l) => l.name === 'myapp-frontend');
     expect((view?.targetGroups as Json[]).map((t) => t.name).sort()).toEqual(['myapp-api', 'myapp-web']);
-    expect((view?.listeners as Json[])[0]).toMatchObject({ port: 80, protocol: 'HTTP' });
+    expect((view?.listeners as Json[]).map((l) => `${String(l.protocol)}:${String(l.port)}`).sort()).toEqual(['HTTP:80', 'HTTPS:443']);
   });
 
   it('converges a changed application load balancer: target group recreated, listener moved, rules replaced', async () => {
@@ -200,6 +205,7 @@ describe('AWS load balancer operations', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         'Listener removed from myapp-frontend (80:HTTP).',
+        'Listener removed from myapp-frontend (443:HTTPS).',
         'Target group removed from myapp-frontend (myapp-api:7002:HTTP).',
         'Target group created in myapp-frontend (myapp-api:7003:HTTP).',
         'Target group updated in myapp-frontend (myapp-web:7001:HTTP).',
