@@ -2,16 +2,18 @@
 /**
  * `npm run demo`: the service working on something, for a newcomer. Starts the Kubernetes API
  * simulator (`npm run kube-sim`: two clusters seeded with a few Spinnaker applications, and
- * controllers, so what kubectl applies comes alive), then the service as `npm start` runs it
- * (`node dist/main.js`) with one account per simulated cluster, waits until every account is
- * cached, and prints the service's address, example URLs and a kubectl line. Ctrl-C or SIGTERM
- * stops the service (drained as usual), then the simulator, and removes the demo's files.
+ * controllers, so what kubectl applies comes alive) and the AWS API simulator (`npm run aws-sim
+ * -- --seed demo`, plus one application's server group behind an application load balancer),
+ * then the service as `npm start` runs it (`node dist/main.js`) with one account per simulated
+ * cluster and one AWS account on the AWS simulator (its keys in the standard AWS environment
+ * variables of the service alone), waits until every account is cached, and prints the service's
+ * address, example URLs and a kubectl line. Ctrl-C or SIGTERM stops the service (drained as
+ * usual), then the simulators, and removes the demo's files.
  *
  *   npm run demo [-- --port 7002]        (PORT=... works too; the default is 7002)
  *
  * Plain JavaScript orchestrating the two processes a user would start by hand; only the
- * simulator needs the TypeScript loader (a dev dependency: the demo is a development tool).
- * AWS is left out until the service has an AWS provider (`npm run aws-sim` runs on its own).
+ * simulators need the TypeScript loader (a dev dependency: the demo is a development tool).
  */
 /* global URL, fetch */
 import { spawn, spawnSync } from 'node:child_process';
@@ -37,11 +39,15 @@ const kubeconfig = join(dir, 'kubeconfig.yaml');
 const configFile = join(dir, 'clouddriver.yml');
 const logFile = join(dir, 'service.log');
 const children = [];
+/** The AWS simulator's region, account and application (its server group is `awsdemo0-prod-v000`). */
+const AWS_REGION = 'us-east-1';
+const AWS_ACCOUNT = 'aws-demo';
+const AWS_APP = 'awsdemo0';
 let stopping;
 
 /** Each child in its own process group: Ctrl-C reaches the demo alone, which stops them in order. */
-function start(args, stdout) {
-  const child = spawn(process.execPath, args, { cwd: root, detached: true, stdio: ['ignore', stdout, stdout === 'pipe' ? 'inherit' : stdout] });
+function start(args, stdout, env = process.env) {
+  const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ['ignore', stdout, stdout === 'pipe' ? 'inherit' : stdout] });
   child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   children.push(child);
   return child;
@@ -59,9 +65,10 @@ async function stopChild(child, what) {
 
 function shutdown(code) {
   stopping ??= (async () => {
-    say('\nstopping the service and the simulator...');
-    const [sim, service] = children;
+    say('\nstopping the service and the simulators...');
+    const [sim, awsSim, service] = children;
     if (service !== undefined) await stopChild(service, 'the service');
+    if (awsSim !== undefined) await stopChild(awsSim, 'the AWS simulator');
     if (sim !== undefined) await stopChild(sim, 'the simulator');
     rmSync(dir, { recursive: true, force: true });
     say('demo stopped');
@@ -88,6 +95,20 @@ if (first === undefined) await fail('the Kubernetes simulator did not start');
 const { url: simUrl, clusters } = JSON.parse(first);
 sim.stdout.resume();
 
+// 1b. The AWS simulator (demo images), and one application's server group (two instances)
+// behind an application load balancer and target group, written by its fleet generator.
+const awsSim = start(['--import', 'tsx', 'src/testing/awsSim/cli.ts', '--port', '0', '--seed', 'demo', '--regions', AWS_REGION], 'pipe');
+const awsFirst = await Promise.race([new Promise((resolve) => createInterface({ input: awsSim.stdout }).once('line', resolve)), awsSim.exited.then(() => undefined)]);
+if (awsFirst === undefined) await fail('the AWS simulator did not start');
+const aws = JSON.parse(awsFirst);
+awsSim.stdout.resume();
+const fleet = await fetch(`${aws.endpoint}/_sim/fleet`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ regions: [AWS_REGION], applications: 1, groupsPerApplication: 1, instancesPerGroup: 2, appPrefix: 'awsdemo', stack: 'prod', targetGroups: true }),
+}).catch((err) => ({ ok: false, status: err.message }));
+if (!fleet.ok) await fail(`the AWS simulator did not take the demo fleet (${fleet.status})`);
+
 // 2. The service, one Kubernetes account per simulated cluster, logging to a file.
 writeFileSync(
   configFile,
@@ -97,10 +118,21 @@ writeFileSync(
     'kubernetes:',
     '  accounts:',
     ...clusters.flatMap((name) => [`    - name: ${name}`, `      kubeconfigFile: ${JSON.stringify(kubeconfig)}`, `      context: ${name}`]),
+    'aws:',
+    `  endpoint: ${JSON.stringify(aws.endpoint)}`,
+    '  accounts:',
+    `    - name: ${AWS_ACCOUNT}`,
+    `      accountId: ${JSON.stringify(aws.accountId)}`,
+    `      regions: [${AWS_REGION}]`,
     '',
   ].join('\n'),
 );
-const service = start(['dist/main.js', '--config', configFile], openSync(logFile, 'a'));
+// The simulator's keys reach the service alone, through the SDK's default credential chain.
+const awsEnv = { AWS_ACCESS_KEY_ID: aws.accessKeyId, AWS_SECRET_ACCESS_KEY: aws.secretAccessKey, AWS_REGION, AWS_EC2_METADATA_DISABLED: 'true' };
+const serviceEnv = { ...process.env, ...awsEnv };
+delete serviceEnv.AWS_SESSION_TOKEN;
+delete serviceEnv.AWS_PROFILE;
+const service = start(['dist/main.js', '--config', configFile], openSync(logFile, 'a'), serviceEnv);
 void service.exited.then((code) => {
   if (stopping === undefined) void fail(`the service exited (${code}); its log:\n${readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
 });
@@ -112,18 +144,21 @@ const deadline = Date.now() + 120_000;
 for (;;) {
   const health = await getJson('/health').catch(() => undefined);
   const accounts = health?.components?.kubernetes?.details ?? {};
-  if (clusters.every((name) => accounts[name]?.state === 'watching')) break;
+  // AWS: cached once its server group's application is listed (its agents' first runs written).
+  const awsCached = health?.components?.aws?.details?.[AWS_ACCOUNT] !== undefined && (await getJson('/applications').catch(() => [])).some((a) => a.name === AWS_APP);
+  if (clusters.every((name) => accounts[name]?.state === 'watching') && awsCached) break;
   if (Date.now() > deadline) await fail(`the accounts were not cached within 2 minutes (service log: ${logFile})`);
   await sleep(200);
 }
 const applications = (await getJson('/applications')).map((a) => a.name).sort();
-const app = applications[0] ?? 'demo0';
+const app = applications.find((name) => name !== AWS_APP) ?? 'demo0';
 const hasConsole = (await fetch(`${base}/console`).catch(() => undefined))?.status === 200;
 
 say('');
 say(`clouddriver demo running at ${base}`);
 say('');
 say(`  accounts      ${clusters.join(', ')} (Kubernetes, simulated at ${simUrl})`);
+say(`                ${AWS_ACCOUNT} (AWS ${AWS_REGION}, simulated at ${aws.endpoint})`);
 say(`  applications  ${applications.join(', ')}`);
 if (hasConsole) say(`  console       ${base}/console`);
 say('');
@@ -131,6 +166,8 @@ say('  try:');
 say(`    curl ${base}/applications`);
 say(`    curl ${base}/applications/${app}/clusters`);
 say(`    curl ${base}/applications/${app}/serverGroups`);
+say(`    curl ${base}/applications/${AWS_APP}/serverGroups`);
+say(`    curl ${base}/aws/loadBalancers`);
 say(`    curl ${base}/credentials`);
 say(`    curl '${base}/search?q=${app}&type=serverGroups'`);
 say(`    curl ${base}/health`);

@@ -1,14 +1,18 @@
 /**
  * `npm run demo` as a newcomer runs it: it prints the service's address once the simulated
- * clusters are cached; the applications kubectl sees on the simulator are the ones the service
- * lists; SIGTERM to npm (what a terminal's Ctrl-C or a supervisor sends) stops the service, the
- * simulator and removes the demo's files.
+ * clusters and the AWS account are cached; the applications kubectl sees on the simulator are the
+ * ones the service lists, beside the AWS application whose server group runs behind a load
+ * balancer on the AWS simulator; SIGTERM to npm (what a terminal's Ctrl-C or a supervisor sends)
+ * stops the service, the simulators and removes the demo's files.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, repoRoot } from './helpers/serviceProcess.js';
+
+/** The application the demo seeds on the AWS simulator (fleet generator: `{appPrefix}{n}`). */
+const AWS_APP = 'awsdemo0';
 
 let demo: ChildProcess;
 let out = '';
@@ -62,19 +66,29 @@ describe('npm run demo', () => {
     }
   });
 
-  it('serves the applications seeded on the simulated clusters', async () => {
+  it('serves the applications seeded on the simulated clusters and the AWS application beside them', async () => {
     expect(contexts).toHaveLength(2);
     const seeded = new Set(contexts.flatMap((c) => kubectlApplications(kubeconfig, c)));
     expect(seeded.size).toBeGreaterThan(0);
     const res = await fetch(`${url}/applications`);
     expect(res.status).toBe(200);
     const listed = ((await res.json()) as { name: string }[]).map((a) => a.name).sort();
-    expect(listed).toEqual([...seeded].sort());
+    expect(listed).toEqual([...seeded, AWS_APP].sort());
     expect(out).toContain(`applications  ${listed.join(', ')}`);
-    for (const app of listed) {
+    for (const app of seeded) {
       const groups = (await (await fetch(`${url}/applications/${app}/serverGroups`)).json()) as { account: string }[];
       expect(new Set(groups.map((g) => g.account))).toEqual(new Set(contexts));
     }
+  });
+
+  it('caches the AWS application: one server group of the AWS account behind a load balancer', async () => {
+    expect(out).toMatch(/aws-demo \(AWS us-east-1, simulated at http:\/\/\S+\)/);
+    const groups = (await (await fetch(`${url}/applications/${AWS_APP}/serverGroups`)).json()) as { name: string; account: string; cloudProvider: string; targetGroups: string[]; instances: unknown[] }[];
+    expect(groups.map((g) => [g.name, g.account, g.cloudProvider])).toEqual([[`${AWS_APP}-prod-v000`, 'aws-demo', 'aws']]);
+    expect(groups[0]?.instances).toHaveLength(2);
+    const balancers = (await (await fetch(`${url}/applications/${AWS_APP}/loadBalancers`)).json()) as { name: string; serverGroups: { name: string }[] }[];
+    expect(balancers.map((lb) => [lb.name, lb.serverGroups.map((g) => g.name)])).toEqual([[AWS_APP, [`${AWS_APP}-prod-v000`]]]);
+    expect(groups[0]?.targetGroups).toEqual([`${AWS_APP}-tg`]);
   });
 
   it('prints example URLs that answer', async () => {
@@ -83,15 +97,18 @@ describe('npm run demo', () => {
     for (const u of urls) expect((await fetch(u)).status, u).toBe(200);
   });
 
-  it('stops the service and the simulator on SIGTERM and removes its files', async () => {
+  it('stops the service and the simulators on SIGTERM and removes its files', async () => {
     const simUrl = /simulated at (https:\/\/\S+?)\)/.exec(out)?.[1] ?? '';
     expect(simUrl).not.toBe('');
+    const awsSimUrl = /AWS us-east-1, simulated at (http:\/\/\S+?)\)/.exec(out)?.[1] ?? '';
+    expect(awsSimUrl).not.toBe('');
     process.kill(demo.pid ?? 0, 'SIGTERM');
     await Promise.race([exited, sleep(45_000)]);
     expect(demo.exitCode ?? demo.signalCode).not.toBeNull();
     expect(out).toContain('demo stopped');
     await expect(fetch(`${url}/health`)).rejects.toThrow();
     await expect(fetch(simUrl)).rejects.toThrow();
+    await expect(fetch(`${awsSimUrl}/_sim/accounts`)).rejects.toThrow();
     expect(existsSync(kubeconfig)).toBe(false);
   }, 60_000);
 });
