@@ -136,6 +136,7 @@ describe('operator console in a browser', () => {
     await page.goto(`${service.url}/console`);
     await settled();
     await expect.poll(() => page.locator('#instance').textContent()).toContain('instance ');
+    await expect.poll(() => page.locator('#first-sync').textContent()).toContain('1/1 accounts');
     await screenshot('overview');
 
     await page.click('nav >> text=Accounts');

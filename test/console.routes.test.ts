@@ -86,7 +86,8 @@ describe('operator console API', () => {
     expect((await get<Json[]>('bob', '/console/api/accounts')).body.map((a) => a.name)).toEqual(['other']);
     expect((await get<Json[]>('mallory', '/console/api/accounts')).body).toEqual([]);
     const overview = (await get<Json>('root', '/console/api/overview')).body;
-    expect(overview).toMatchObject({ instance: h.app.ownerId, accounts: { total: 2, byState: { watching: 2 } }, syncing: [] });
+    expect(overview).toMatchObject({ instance: h.app.ownerId, accounts: { total: 2, byState: { watching: 2 } }, firstSync: { total: 2, synced: 2, syncing: 0, failing: 0 }, syncing: [] });
+    expect((await get<Json>('alice', '/console/api/overview')).body).toMatchObject({ accounts: { total: 1 }, firstSync: { total: 1, synced: 1 } });
   });
 
   it('shows each agent’s last run, failures and lease holder', async () => {

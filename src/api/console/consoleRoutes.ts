@@ -13,6 +13,7 @@ import { itemView, keyPage, typeCounts, type BrowsableCache } from './cacheBrows
 import { registerConsoleAssets } from './consoleAssets.js';
 import { RecentTaskIndex, describeSubmission } from './recentTasks.js';
 import { redactSecrets } from './redaction.js';
+import { syncProgress } from '../../startupProgress.js';
 
 /** A provider as the console sees it: its id, its cache namespace and its optional console hooks. */
 export interface ConsoleProvider {
@@ -109,17 +110,22 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
     );
   };
 
-  app.get('/console/api/overview', doc('Console overview', 'This instance, the accounts by state, the accounts still on their first sync with their progress, and failing agents: the first screen of the operator console. Only accounts the caller may READ.'), async (req) => {
+  app.get('/console/api/overview', doc('Console overview', 'This instance, the accounts by state, the first sync across accounts (as the start-up log reports it: synced, syncing, failing, following, objects), the accounts still on their first sync with their progress, and failing agents: the first screen of the operator console. Only accounts the caller may READ.'), async (req) => {
     const access = await accessOf(req);
     const accounts = await accountsNow(access);
     const byState: Record<string, number> = {};
     for (const a of accounts) byState[a.state] = (byState[a.state] ?? 0) + 1;
     const agents = deps.scheduler.runRecords().filter((r) => r.accountName === undefined || access.account(r.accountName));
+    // The start-up progress the log reports (`accounts syncing: n/m`), over the accounts the caller may read.
+    const mine = (a: { accountName?: string | undefined }): boolean => a.accountName !== undefined && access.account(a.accountName);
+    const visibleAgents = new Set(deps.scheduler.agents().filter(mine).map((a) => a.agentType));
+    const firstSync = syncProgress({ agents: () => deps.scheduler.agents().filter(mine), introspection: () => deps.scheduler.introspection().filter((i) => visibleAgents.has(i.id)) });
     return {
       instance: deps.instanceId,
       nowMs: deps.clock.now(),
       providers: deps.providers.map((p) => p.id),
       accounts: { total: accounts.length, byState },
+      firstSync,
       syncing: accounts.filter((a) => a.state === 'syncing').map((a) => ({ provider: a.provider, name: a.name, progress: a.progress, objects: a.objects })),
       agents: { total: agents.length, failing: agents.filter((r) => r.consecutiveFailures > 0).length },
     };

@@ -104,6 +104,9 @@ export const CONSOLE_SCRIPT = String.raw`// The operator console's client: hash 
           states.map(function (s) { return h('div', { class: 'card' }, h('div', { class: 'big', text: o.accounts.byState[s] }), badge(s)); }),
           h('div', { class: 'card' }, h('div', { class: 'big', text: o.agents.total }), 'caching agents'),
           h('div', { class: 'card' + (o.agents.failing > 0 ? ' bad' : '') }, h('div', { class: 'big', text: o.agents.failing }), link('#/agents?failing=true', 'failing agents'))),
+        section('First sync',
+          h('p', { id: 'first-sync' }, progress({ done: o.firstSync.synced + o.firstSync.failing, total: o.firstSync.total, unit: 'accounts' }),
+            ' · ' + o.firstSync.syncing + ' syncing, ' + o.firstSync.failing + ' failing, ' + o.firstSync.following + ' followed from other instances, ' + o.firstSync.objects + ' objects')),
         section('Accounts still syncing',
           table(['provider', 'account', 'progress', 'objects so far'], o.syncing.map(function (a) {
             return row([a.provider, a.name, progress(a.progress), a.objects === null ? '—' : a.objects]);
