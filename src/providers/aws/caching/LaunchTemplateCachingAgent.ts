@@ -6,9 +6,25 @@ import { DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand, 
 import type { AgentContext } from '../../../core/agents/CachingAgent.js';
 import { cacheData, type CacheResult, type DataTypeAuthority } from '../../../core/cache/CacheData.js';
 import type { AwsCredentials } from '../account/AwsCredentials.js';
-import { toBean } from '../javaBean.js';
+import { toBean, type Json } from '../javaBean.js';
 import { awsKeys, T } from '../keys.js';
 import { AwsAgentBase, allPages } from './AwsAgentBase.js';
+
+/**
+ * The list members of SDK v1 `ResponseLaunchTemplateData`: Clouddriver caches that class, whose
+ * lists auto-construct (`SdkInternalList`), so Jackson writes `[]` for any EC2 left out. Deck's
+ * clone command builder reads `launchTemplateData.securityGroups.length` unguarded.
+ */
+const LAUNCH_TEMPLATE_DATA_LISTS = ['blockDeviceMappings', 'elasticGpuSpecifications', 'elasticInferenceAccelerators', 'licenseSpecifications', 'networkInterfaces', 'securityGroupIds', 'securityGroups', 'tagSpecifications'] as const;
+
+function versionBean(version: LaunchTemplateVersion): Json {
+  const bean = toBean(version) as { [k: string]: Json };
+  const data = bean.launchTemplateData;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return bean;
+  const filled: { [k: string]: Json } = { ...data };
+  for (const key of LAUNCH_TEMPLATE_DATA_LISTS) if (!Array.isArray(filled[key])) filled[key] = [];
+  return { ...bean, launchTemplateData: filled };
+}
 
 export class LaunchTemplateCachingAgent extends AwsAgentBase {
   readonly providedDataTypes: readonly DataTypeAuthority[] = [{ typeName: T.launchTemplates, authority: 'AUTHORITATIVE' }];
@@ -35,7 +51,7 @@ export class LaunchTemplateCachingAgent extends AwsAgentBase {
       items.push(
         cacheData(
           awsKeys.launchTemplate(this.account, this.region, t.LaunchTemplateName),
-          { ...(toBean(t) as Record<string, unknown>), versions: versions.map((v) => toBean(v)), application: t.LaunchTemplateName.split('-')[0] ?? '' },
+          { ...(toBean(t) as Record<string, unknown>), versions: versions.map(versionBean), application: t.LaunchTemplateName.split('-')[0] ?? '' },
           { [T.images]: images.map((i) => awsKeys.image(this.account, this.region, i)) },
         ),
       );
