@@ -97,6 +97,7 @@ const LB_DETAILS = 'amazon/loadBalancer/details/loadBalancerDetails.{controller.
 const TG_DETAILS = 'amazon/loadBalancer/details/targetGroupDetails.html';
 const INSTANCE_DETAILS = 'amazon/instance/details/instance.details.controller.js';
 const SG_CONFIG = 'amazon/serverGroup/configure/serverGroupConfiguration.service.ts';
+const SG_CLONE = 'amazon/serverGroup/configure/serverGroupCommandBuilder.service.ts (buildServerGroupCommandFromExisting)';
 
 const FIELDS: readonly Row[] = [
   // Accounts: the deploy wizard's regions, zones and key pair default; certificates grouped by account id.
@@ -168,6 +169,14 @@ const FIELDS: readonly Row[] = [
   ['serverGroupWithLaunchTemplate', 'launchTemplate.launchTemplateData.monitoring.enabled', 'boolean', `${SG_DETAILS}/LaunchTemplateDetailsSection.tsx`],
   ['serverGroupWithLaunchTemplate', 'launchTemplate.launchTemplateData.userData', 'string', `${SG_DETAILS}/LaunchTemplateDetailsSection.tsx`],
   ['serverGroupWithLaunchTemplate', 'launchTemplate.launchTemplateData.creditSpecification.cpuCredits', 'string', `${SG_DETAILS}/LaunchTemplateDetailsSection.tsx`],
+  ['serverGroupWithLaunchTemplate', 'launchTemplate.launchTemplateData.securityGroups', 'array', `${SG_CLONE}`],
+  ['serverGroupWithLaunchTemplate', 'launchTemplate.launchTemplateData.securityGroupIds[]', 'string', `${SG_CLONE}`],
+  ['serverGroupWithLaunchTemplate', 'launchTemplate.launchTemplateData.networkInterfaces', 'array', `${SG_CLONE}`],
+  ['serverGroupWithLaunchTemplate', 'asg.autoScalingGroupName', 'string', `${SG_CLONE}`],
+  ['serverGroupWithLaunchTemplate', 'asg.loadBalancerNames', 'array', `${SG_CLONE}`],
+  ['serverGroupWithLaunchTemplate', 'targetGroups[]', 'string', `${SG_CLONE}`],
+  ['serverGroupWithLaunchTemplate', 'tags', 'object', `${SG_CLONE}`],
+  ['serverGroupWithLaunchTemplate', 'image.name', 'string', `${SG_CLONE} (amiName)`],
   ['serverGroupWithLaunchTemplate', 'image.imageLocation', 'string', `${SG_DETAILS}/LaunchTemplateDetailsSection.tsx`],
   ['serverGroupWithLaunchTemplate', 'image.description', 'string', `${SG_DETAILS}/LaunchTemplateDetailsSection.tsx (getBaseImageName)`],
   ['serverGroupWithLaunchTemplate', 'buildInfo.package_name', 'string', `${SG_DETAILS}/PackageDetailsSection.tsx`],
@@ -186,6 +195,9 @@ const FIELDS: readonly Row[] = [
   ['serverGroupWithLaunchConfig', 'launchConfig.instanceMonitoring.enabled', 'boolean', `${SG_DETAILS}/LaunchConfigDetailsSection.tsx`],
   ['serverGroupWithLaunchConfig', 'launchConfig.keyName', 'string', `${SG_DETAILS}/LaunchConfigDetailsSection.tsx`],
   ['serverGroupWithLaunchConfig', 'launchConfig.userData', 'string', `${SG_DETAILS}/LaunchConfigDetailsSection.tsx`],
+  ['serverGroupWithLaunchConfig', 'launchConfig.securityGroups[]', 'string', `${SG_CLONE}`],
+  ['serverGroupWithLaunchConfig', 'launchConfig.ebsOptimized', 'boolean', `${SG_CLONE}`],
+  ['serverGroupWithLaunchConfig', 'launchConfig.blockDeviceMappings', 'array', `${SG_CLONE}`],
   ['serverGroupWithLaunchConfig', 'image.imageLocation', 'string', `${SG_DETAILS}/LaunchConfigDetailsSection.tsx`],
   ['serverGroupWithLaunchConfig', 'scheduledActions[].recurrence', 'string', `${SG_DETAILS}/ScheduledActionsDetailsSection.tsx`],
   ['serverGroupWithLaunchConfig', 'scheduledActions[].minSize', 'number', `${SG_DETAILS}/ScheduledActionsDetailsSection.tsx`],
