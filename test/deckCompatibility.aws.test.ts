@@ -32,6 +32,8 @@ type JsonType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null';
 /** The answers Deck reads, by the name the table uses. */
 type Subject =
   | 'credentials'
+  | 'application'
+  | 'applicationClusters'
   | 'applicationServerGroups'
   | 'serverGroupWithLaunchTemplate'
   | 'serverGroupWithLaunchConfig'
@@ -61,6 +63,8 @@ type Subject =
 /** How each subject is fetched (the Clouddriver URL Gate forwards Deck's call to). */
 const ENDPOINTS: Record<Subject, string> = {
   credentials: 'GET /credentials?expand=true (account prod)',
+  application: `GET /applications/${APP}`,
+  applicationClusters: `GET /applications/${APP}/clusters`,
   applicationServerGroups: `GET /applications/${APP}/serverGroups`,
   serverGroupWithLaunchTemplate: `GET /applications/${APP}/serverGroups/prod/${REGION}/${APP}-canary-v000?includeDetails=false`,
   serverGroupWithLaunchConfig: `GET /applications/${APP}/serverGroups/prod/${REGION}/${APP}-legacy-v000?includeDetails=false`,
@@ -108,8 +112,15 @@ const FIELDS: readonly Row[] = [
   ['credentials', 'regions[].name', 'string', SG_CONFIG],
   ['credentials', 'regions[].availabilityZones[]', 'string', 'core/account/AccountService.ts (getPreferredZonesByAccount)'],
   ['credentials', 'defaultKeyPair', 'string', `${SG_CONFIG} (configureKeyPairs)`],
+  ['credentials', 'regions[].preferredZones[]', 'string', 'core/account/AccountService.ts (getPreferredZonesByAccount)'],
   ['credentials', 'environment', 'string', 'core/account/AccountTag'],
   ['credentials', 'challengeDestructiveActions', 'boolean', 'core/confirmationModal'],
+
+  // The application (ApplicationReader; Gate merges Front50's attributes) and its clusters (ClusterService.getClusters).
+  ['application', 'name', 'string', 'core/application/service/ApplicationReader.ts'],
+  ['application', 'clusters.prod[].name', 'string', 'core/application/service/ApplicationReader.ts'],
+  ['application', 'attributes.cloudProviders', 'string', 'core/application/service/ApplicationReader.ts (setApplicationProviders)'],
+  ['applicationClusters', 'prod[]', 'string', 'core/cluster/cluster.service.ts (getClusters)'],
 
   // The application's server groups (clusters view, ClusterService, awsServerGroupTransformer.normalizeServerGroup).
   ['applicationServerGroups', '[].name', 'string', 'core/cluster/cluster.service.ts'],
@@ -645,6 +656,8 @@ describe('Deck compatibility (Amazon module)', () => {
 
     const credentials = await get<Json[]>('/credentials?expand=true');
     subjects.set('credentials', credentials.find((c) => c.name === 'prod'));
+    subjects.set('application', await get(`/applications/${APP}`));
+    subjects.set('applicationClusters', await get(`/applications/${APP}/clusters`));
     subjects.set('applicationServerGroups', await get(`/applications/${APP}/serverGroups`));
     subjects.set('serverGroupWithLaunchTemplate', await get(`/applications/${APP}/serverGroups/prod/${REGION}/${APP}-canary-v000?includeDetails=false`));
     subjects.set('serverGroupWithLaunchConfig', await get(`/applications/${APP}/serverGroups/prod/${REGION}/${APP}-legacy-v000?includeDetails=false`));
