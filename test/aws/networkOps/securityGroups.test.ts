@@ -4,7 +4,7 @@
  * convergence of a changed rule set, missing peers, validation, dependency failures on delete —
  * each checked with the SDK and in the read API.
  */
-import { DescribeSecurityGroupsCommand, type SecurityGroup } from '@aws-sdk/client-ec2';
+import { CreateVpcCommand, DescribeSecurityGroupsCommand, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGION, expectSucceeded, startNetworkOpsApp, statusLines, type NetworkOpsHarness } from './networkOpsHarness.js';
 
@@ -144,6 +144,24 @@ describe('AWS security group operations', () => {
     expectSucceeded(await h.run('upsertSecurityGroup', { credentials: 'prod', region: REGION, vpcId, name: 'myapp-elb', ingressAppendOnly: true, ipIngress: [{ cidr: '192.168.0.0/16', ipProtocol: 'udp', startPort: 53, endPort: 53 }] }));
     const after = (await group('myapp-elb'))?.IpPermissions ?? [];
     expect(after.map((p) => `${p.IpProtocol}:${p.FromPort}`).sort()).toEqual(['tcp:443', 'udp:53']);
+  });
+
+  it('keeps groups of one name in different VPCs apart, in the operation and in the read API (?vpcId=)', async () => {
+    const otherVpc = (await h.prod.ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16' }))).Vpc?.VpcId ?? '';
+    for (const [vpc, cidr] of [[vpcId, '10.1.0.0/16'], [otherVpc, '10.2.0.0/16']] as const) {
+      expectSucceeded(await h.run('upsertSecurityGroup', { credentials: 'prod', region: REGION, vpcId: vpc, name: 'myapp-batch', description: `batch in ${vpc}`, ipIngress: [{ cidr, ipProtocol: 'tcp', startPort: 22, endPort: 22 }] }));
+    }
+    const groups = (await h.prod.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['myapp-batch'] }] }))).SecurityGroups ?? [];
+    expect(groups.map((g) => g.VpcId).sort()).toEqual([vpcId, otherVpc].sort());
+    const inOther = await h.get<Json>(`/securityGroups/prod/aws/${REGION}/myapp-batch?vpcId=${otherVpc}`);
+    expect(inOther).toMatchObject({ vpcId: otherVpc, description: `batch in ${otherVpc}`, inboundRules: [expect.objectContaining({ range: { ip: '10.2.0.0', cidr: '/16' } })] });
+    expect(await h.get<Json>(`/securityGroups/prod/aws/${REGION}/myapp-batch?vpcId=${vpcId}`)).toMatchObject({ vpcId, description: `batch in ${vpcId}` });
+    expect(await h.get<Json>(`/securityGroups/prod/aws/${REGION}/${String(inOther.id)}?vpcId=*`)).toMatchObject({ vpcId: otherVpc });
+    await h.get(`/securityGroups/prod/aws/${REGION}/myapp-batch?vpcId=vpc-0000000000000000f`, 404);
+    // Deleting names the VPC: the other one's group stays.
+    expectSucceeded(await h.run('deleteSecurityGroup', { credentials: 'prod', regions: [REGION], vpcId: otherVpc, securityGroupName: 'myapp-batch' }));
+    await h.get(`/securityGroups/prod/aws/${REGION}/myapp-batch?vpcId=${otherVpc}`, 404);
+    expect(await h.get<Json>(`/securityGroups/prod/aws/${REGION}/myapp-batch`)).toMatchObject({ vpcId });
   });
 
   it('fails the task naming groups that do not exist', async () => {

@@ -17,9 +17,11 @@ export function registerSecurityGroupRoutes(app: FastifyInstance, read: ReadLaye
     const { account, cp } = req.params;
     return (await read.securityGroupTree({ account, cloudProvider: cp, ...(req.query.region === undefined ? {} : { region: req.query.region }) }))[account]?.[cp] ?? {};
   });
-  app.get<{ Params: { account: string; cp: string; region: string; name: string } }>('/securityGroups/:account/:cp/:region/:name', { config: { readFilter: 'single' }, ...documented(DOC.one) }, async (req) => {
+  app.get<{ Params: { account: string; cp: string; region: string; name: string }; Querystring: { vpcId?: string } }>('/securityGroups/:account/:cp/:region/:name', { config: { readFilter: 'single' }, ...documented(DOC.one) }, async (req) => {
     const { account, cp, region, name } = req.params;
-    return found(await read.securityGroup(cp, account, region, name), `Security group ${name}`);
+    // `vpcId` defaults to `*` (any network), as the controller's request parameter does.
+    const vpcId = typeof req.query.vpcId === 'string' && req.query.vpcId !== '' && req.query.vpcId !== '*' ? req.query.vpcId : undefined;
+    return found(await read.securityGroup(cp, account, region, name, vpcId), `Security group ${name}`);
   });
 }
 
@@ -52,9 +54,10 @@ const DOC = {
   },
   one: {
     summary: 'One security group',
-    description: '`SecurityGroupController.get`: one security group by name (or id) with its rules; 404 when unknown.',
+    description: '`SecurityGroupController.get`: one security group by name (or id) with its rules, in the VPC of `?vpcId=` (default `*`, any); 404 when unknown.',
     tags: TAGS,
     params: { account: PARAM.account, cp: PARAM.cloudProvider, region: PARAM.region, name: 'The security group name or id' },
+    query: { vpcId: 'Only the group in this VPC (default `*`: any)' },
     responses: { 200: anyObject('The security group'), 404: errorSchema('No such security group') },
   },
 } satisfies Record<string, RouteDoc>;
