@@ -93,7 +93,7 @@ describe('operator console in a browser', () => {
   beforeAll(async () => {
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
-    sim = await startKubeSim({ tls: true, clusters: ['alpha'], timing: { reconcileDelayMs: 10, podStartMs: 50 } });
+    sim = await startKubeSim({ tls: true, clusters: ['alpha', 'gamma'], timing: { reconcileDelayMs: 10, podStartMs: 50 }, faults: { gamma: { blackHole: true } } });
     k = kubectlFor(sim.kubeconfig);
     dir = mkdtempSync(join(tmpdir(), 'cd-console-'));
     const config = join(dir, 'clouddriver.yml');
@@ -104,8 +104,11 @@ describe('operator console in a browser', () => {
         `  sqlite: {path: ${join(dir, 'cd.db')}}`,
         'kubernetes:',
         '  writeBatchMillis: 20',
+        '  probeIntervalSeconds: 1',
         '  accounts:',
         `    - {name: alpha, kubeconfigFile: ${k.kubeconfigPath}, context: alpha, kubectlRequestTimeoutSeconds: 5}`,
+        // A cluster that never answers: the console shows it unreachable, with the error.
+        `    - {name: gamma, kubeconfigFile: ${k.kubeconfigPath}, context: gamma, kubectlRequestTimeoutSeconds: 1}`,
         '',
       ].join('\n'),
     );
@@ -132,22 +135,28 @@ describe('operator console in a browser', () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows the instance, the account and its agent', async () => {
+  it('shows the instance, the accounts (one unreachable) and their agents', async () => {
     await page.goto(`${service.url}/console`);
     await settled();
     await expect.poll(() => page.locator('#instance').textContent()).toContain('instance ');
-    await expect.poll(() => page.locator('#first-sync').textContent()).toContain('1/1 accounts');
+    await expect.poll(async () => (await page.reload(), await settled(), await page.locator('#first-sync').textContent()), { timeout: 20_000 }).toContain('2/2 accounts');
     await screenshot('overview');
 
     await page.click('nav >> text=Accounts');
     await settled();
     const row = page.locator('#accounts tbody tr', { hasText: 'alpha' });
     await expect.poll(() => row.textContent()).toContain('watching');
+    const dead = page.locator('#accounts tbody tr', { hasText: 'gamma' });
+    expect(await dead.textContent()).toContain('unreachable');
+    expect(await dead.locator('.error').textContent()).not.toBe('');
     await screenshot('accounts');
 
     await page.click('nav >> text=Agents');
     await settled();
     await expect.poll(() => page.locator('#agents').textContent()).toContain('alpha/KubernetesCoreCachingAgent');
+    // Its snapshot agent fails once it has waited for a first sync that never comes.
+    const gammaAgent = page.locator('#agents tbody tr', { hasText: 'gamma/' });
+    await expect.poll(async () => (await page.reload(), await settled(), await gammaAgent.textContent()), { timeout: 30_000 }).toContain('account gamma is unreachable');
     await screenshot('agents');
   });
 

@@ -307,6 +307,7 @@ export const CONSOLE_SCRIPT = String.raw`// The operator console's client: hash 
   }
 
   function route() {
+    if (!instanceEl.textContent) api('/console/api/overview').then(function (o) { instanceEl.textContent = 'instance ' + o.instance; }).catch(function () { /* shown again on the overview */ });
     var r = parseHash();
     var p = r.parts;
     var view;
