@@ -298,7 +298,7 @@ export interface LoadBalancerV2 {
   state: 'provisioning' | 'active';
   subnets: { subnetId: string; zoneName: string }[];
   securityGroups: string[];
-  readonly ipAddressType: string;
+  ipAddressType: string;
   readonly attributes: Map<string, string>;
 }
 

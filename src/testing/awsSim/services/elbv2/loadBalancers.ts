@@ -1,6 +1,6 @@
 /**
  * ELBv2 load balancers (application and network), listeners, rules, attributes and tags:
- * Create/Describe/DeleteLoadBalancer, SetSecurityGroups, Describe/ModifyLoadBalancerAttributes,
+ * Create/Describe/DeleteLoadBalancer, SetSecurityGroups, SetIpAddressType, Describe/ModifyLoadBalancerAttributes,
  * Create/Describe/Modify/DeleteListener, Create/Describe/Modify/DeleteRule,
  * AddTags/RemoveTags/DescribeTags. A new load balancer is `provisioning`, `active` a tick later.
  * docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/
@@ -194,6 +194,15 @@ export const loadBalancerActions: Record<string, ActionHandler> = {
     for (const sg of groups) if (!ctx.region.ec2.securityGroups.has(sg)) throw new AwsError('InvalidSecurityGroup', `Security group '${sg}' does not exist`);
     lb.securityGroups = groups;
     return { SecurityGroupIds: groups };
+  },
+
+  SetIpAddressType: (ctx, p) => {
+    const lb = loadBalancer(ctx, str(p, 'LoadBalancerArn'));
+    const type = str(p, 'IpAddressType') ?? '';
+    const allowed = lb.type === 'application' ? ['ipv4', 'dualstack', 'dualstack-without-public-ipv4'] : ['ipv4', 'dualstack'];
+    if (!allowed.includes(type)) throw validationError(`IP address type '${type}' is not valid for a load balancer of type '${lb.type}'`);
+    lb.ipAddressType = type;
+    return { IpAddressType: type };
   },
 
   SetSubnets: (ctx, p) => {
