@@ -226,6 +226,11 @@ describe('AWS load balancer operations', () => {
     // The same description again changes nothing.
     const again = expectSucceeded(await h.run('upsertLoadBalancer', { credentials: 'prod', loadBalancerType: 'application', name: 'myapp-frontend', vpcId, availabilityZones: { [REGION]: ZONES }, securityGroups: ['myapp-elb'], idleTimeout: 120, targetGroups: [{ name: 'myapp-web', protocol: 'HTTP', port: 7001, healthCheckProtocol: 'HTTP', healthCheckPath: '/healthcheck', healthyThreshold: 3 }, { name: 'myapp-api', protocol: 'HTTP', port: 7003, healthCheckProtocol: 'HTTP', healthCheckPath: '/ping' }], listeners: [{ protocol: 'HTTP', port: 8080, defaultActions: [{ targetGroupName: 'myapp-web' }], rules: [{ priority: 20, actions: [{ targetGroupName: 'myapp-api' }], conditions: [{ field: 'host-header', values: ['api.example.com'] }] }] }] }));
     expect(statusLines(again, 'UPSERT_ELB_V2').filter((l) => /removed|created|added/.test(l))).toEqual([]);
+
+    // Dual-stack addressing is switched on the existing load balancer.
+    const dual = expectSucceeded(await h.run('upsertLoadBalancer', { credentials: 'prod', loadBalancerType: 'application', name: 'myapp-frontend', vpcId, availabilityZones: { [REGION]: ZONES }, securityGroups: ['myapp-elb'], idleTimeout: 120, ipAddressType: 'dualstack', targetGroups: [{ name: 'myapp-web', protocol: 'HTTP', port: 7001, healthCheckProtocol: 'HTTP', healthCheckPath: '/healthcheck', healthyThreshold: 3 }, { name: 'myapp-api', protocol: 'HTTP', port: 7003, healthCheckProtocol: 'HTTP', healthCheckPath: '/ping' }], listeners: [{ protocol: 'HTTP', port: 8080, defaultActions: [{ targetGroupName: 'myapp-web' }], rules: [{ priority: 20, actions: [{ targetGroupName: 'myapp-api' }], conditions: [{ field: 'host-header', values: ['api.example.com'] }] }] }] }));
+    expect(statusLines(dual, 'UPSERT_ELB_V2')).toContain('IP Address type updated myapp-frontend.');
+    expect((await v2('myapp-frontend'))?.IpAddressType).toBe('dualstack');
   });
 
   it('creates an internal network load balancer in the subnets of its subnetType', async () => {
