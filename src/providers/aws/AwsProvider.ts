@@ -1,7 +1,8 @@
 /**
  * The AWS provider (clouddriver-aws): accounts from `aws.accounts[]` or the account storage API,
  * the caching agents of each account × region (Clouddriver's `ProviderHelpers`), its part of the
- * read API, the image lookup routes under `/aws/images` and the atomic operations (`ops/`).
+ * read API, the image lookup routes under `/aws/images`, the scaling activities route and the
+ * atomic operations (`ops/`).
  *
  * Every AWS service is reached at `settings.endpoint` when it is set (`aws.endpoint`: a simulator
  * or proxy), else at the public endpoints; credentials come from the SDK's default chain.
@@ -12,6 +13,7 @@ import { awsAccountSchema, type AwsAccountConfig, type AwsProviderSettings } fro
 import { AwsCredentials } from './account/AwsCredentials.js';
 import { awsDefinitionProblems } from './account/submittedDefinition.js';
 import { registerAwsImageRoutes } from './api/awsImageRoutes.js';
+import { registerAwsScalingActivityRoutes } from './api/awsScalingActivityRoutes.js';
 import { ApplicationLoadBalancerCachingAgent } from './caching/ApplicationLoadBalancerCachingAgent.js';
 import { ClassicLoadBalancerCachingAgent } from './caching/ClassicLoadBalancerCachingAgent.js';
 import { ClusterCachingAgent } from './caching/ClusterCachingAgent.js';
@@ -117,6 +119,7 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
     attach(ctx) {
       providerCache = ctx.cache;
       registerAwsImageRoutes(ctx.server, new AwsImageLookup(ctx.cache));
+      registerAwsScalingActivityRoutes(ctx.server, (name) => accounts.get(name));
       const onDemand = createAwsOnDemand({ cache: ctx.cache, agents: (account) => agents.get(account) ?? [], clock: ctx.deps.clock, logger: ctx.deps.logger });
       return { ...runtime(), read: { ...createAwsReadContributor(ctx.cache, accountIds), onDemand, infrastructure: createAwsInfrastructureReader(ctx.cache) } };
     },
