@@ -40,6 +40,7 @@ type Subject =
   | 'serverGroupWithPolicy'
   | 'disabledServerGroup'
   | 'serverGroupsByIds'
+  | 'scalingActivities'
   | 'instance'
   | 'applicationAlb'
   | 'applicationClassic'
@@ -71,6 +72,7 @@ const ENDPOINTS: Record<Subject, string> = {
   serverGroupWithPolicy: `GET /applications/${APP}/serverGroups/prod/${REGION}/${APP}-prod-v001?includeDetails=false`,
   disabledServerGroup: `GET /applications/${APP}/serverGroups/prod/${REGION}/${APP}-prod-v000?includeDetails=false`,
   serverGroupsByIds: `GET /serverGroups?ids=prod:${REGION}:${APP}-prod-v001`,
+  scalingActivities: `GET /applications/${APP}/clusters/prod/${APP}-prod/aws/serverGroups/${APP}-prod-v001/scalingActivities?region=${REGION}`,
   instance: `GET /instances/prod/${REGION}/{instance of ${APP}-prod-v001}`,
   applicationAlb: `GET /applications/${APP}/loadBalancers (the ALB)`,
   applicationClassic: `GET /applications/${APP}/loadBalancers (the classic ELB)`,
@@ -236,6 +238,11 @@ const FIELDS: readonly Row[] = [
   ['serverGroupsByIds', '[].account', 'string', 'core/serverGroup/serverGroupSearchResultType.tsx'],
   ['serverGroupsByIds', '[].region', 'string', 'core/serverGroup/serverGroupSearchResultType.tsx'],
   ['serverGroupsByIds', '[].instanceCounts.up', 'number', 'core/serverGroup/serverGroupSearchResultType.tsx'],
+  ['scalingActivities', '[].cause', 'string', 'core/serverGroup/details/scalingActivities/ScalingActivitiesModal.tsx'],
+  ['scalingActivities', '[].description', 'string', 'core/serverGroup/details/scalingActivities/ScalingActivitiesModal.tsx'],
+  ['scalingActivities', '[].details', 'string', 'core/serverGroup/details/scalingActivities/ScalingActivitiesModal.tsx (Availability Zone)'],
+  ['scalingActivities', '[].statusCode', 'string', 'core/serverGroup/details/scalingActivities/ScalingActivitiesModal.tsx'],
+  ['scalingActivities', '[].startTime', 'number', 'core/serverGroup/details/scalingActivities/ScalingActivitiesModal.tsx'],
 
   // Instance details.
   ['instance', 'instanceId', 'string', INSTANCE_DETAILS],
@@ -665,6 +672,7 @@ describe('Deck compatibility (Amazon module)', () => {
     subjects.set('disabledServerGroup', await get(`/applications/${APP}/serverGroups/prod/${REGION}/${APP}-prod-v000?includeDetails=false`));
     subjects.set('serverGroupsByIds', await get(`/serverGroups?ids=prod:${REGION}:${APP}-prod-v001`));
     subjects.set('instance', await get(`/instances/prod/${REGION}/${id}`));
+    subjects.set('scalingActivities', await get(`/applications/${APP}/clusters/prod/${APP}-prod/aws/serverGroups/${APP}-prod-v001/scalingActivities?region=${REGION}`));
     const lbs = await get<Json[]>(`/applications/${APP}/loadBalancers`);
     subjects.set('applicationAlb', lbs.find((l) => l.name === `${APP}-frontend`));
     subjects.set('applicationClassic', lbs.find((l) => l.name === `${APP}-classic`));
@@ -704,6 +712,17 @@ describe('Deck compatibility (Amazon module)', () => {
     const used = new Set(FIELDS.map(([s]) => s));
     expect([...used].sort()).toEqual(Object.keys(ENDPOINTS).sort());
     for (const [, , , deck] of FIELDS) expect(deck).toMatch(/^(amazon|core)\//);
+  });
+
+  it('answers scaling activities from AWS as AmazonClusterController: one launch per instance, an unknown account is a bad request', async () => {
+    const activities = subjects.get('scalingActivities') as Json[];
+    const instances = ((subjects.get('applicationServerGroups') as Json[]).find((g) => g.name === `${APP}-prod-v001`)?.instances ?? []) as Json[];
+    expect(activities.filter((a) => String(a.description).startsWith('Launching a new EC2 instance')).length).toBe(instances.length);
+    expect(activities.every((a) => a.autoScalingGroupName === `${APP}-prod-v001`)).toBe(true);
+    const unknown = await app.server.inject({ method: 'GET', url: `/applications/${APP}/clusters/nobody/${APP}-prod/aws/serverGroups/${APP}-prod-v001/scalingActivities?region=${REGION}` });
+    expect([unknown.statusCode, JSON.parse(unknown.body)]).toEqual([400, { message: 'bad credentials' }]);
+    const noRegion = await app.server.inject({ method: 'GET', url: `/applications/${APP}/clusters/prod/${APP}-prod/aws/serverGroups/${APP}-prod-v001/scalingActivities` });
+    expect(noRegion.statusCode).toBe(400);
   });
 
   it('answers /subnets (all providers) with the same purpose Deck labels subnets by', async () => {
