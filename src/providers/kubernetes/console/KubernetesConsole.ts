@@ -7,7 +7,8 @@ import { cachedKinds } from '../caching/KubernetesAccountCache.js';
 import { sanitizeManifest } from '../cacheModel.js';
 import type { KubeObject } from '../client/KubeClient.js';
 import { UI_DEFAULT_KINDS, apiVersionOfKind, resourcePath } from '../KubernetesKind.js';
-import { APPLICATIONS, CLUSTERS, accountClusterPattern, accountInfrastructurePattern, applicationKey, infrastructureKey, parseKey } from '../keys.js';
+import { globLiteral } from '../../../core/cache/glob.js';
+import { APPLICATIONS, CLUSTERS, applicationKey, clusterKey, infrastructureKey, parseKey } from '../keys.js';
 import type { KubernetesManifest } from '../model/KubernetesManifest.js';
 import { splitName } from '../read/KubernetesReadService.js';
 import { cachingFilterVerdicts } from './cachingFilters.js';
@@ -23,6 +24,8 @@ export interface KubernetesConsoleDeps {
 const EXTRA_PROBE_KINDS = ['configMap', 'secret'];
 /** Found keys reported per query (a name shared by thousands of objects is not a question this answers). */
 const MAX_FOUND = 200;
+/** Accounts whose clusters are asked per query when none is named (each costs one LIST per kind). */
+const MAX_LIVE_ACCOUNTS = 5;
 
 /**
  * The Kubernetes part of the operator console: account ownership (the account's watch lease),
@@ -68,32 +71,44 @@ async function explainMissing(deps: KubernetesConsoleDeps, query: MissingQuery, 
   const notes: string[] = [];
 
   // The application (its key names no account) and the clusters of that name or application.
+  const wanted = new Set(targets);
   const app = await deps.cache.get(APPLICATIONS, applicationKey(query.name.trim()));
   if (app !== undefined) found.push({ type: APPLICATIONS, id: app.id, relationships: app.relationships });
-  for (const account of targets) {
-    const ids = (await deps.cache.filterIdentifiers(CLUSTERS, accountClusterPattern(account))).filter((id) => {
+  const clusterIds = new Set<string>();
+  for (const glob of [keyGlob(clusterKey('A', query.name.trim(), 'C'), [3, 5]), keyGlob(clusterKey('A', 'P', query.name.trim()), [3, 4])]) {
+    for (const id of await deps.cache.filterIdentifiers(CLUSTERS, glob)) {
       const k = parseKey(id);
-      return k?.type === CLUSTERS && (k.name === query.name.trim() || k.application === query.name.trim());
+      if (k?.type === CLUSTERS && wanted.has(k.account) && (k.name === query.name.trim() || k.application === query.name.trim())) clusterIds.add(id);
+    }
+  }
+  for (const item of await deps.cache.getAll(CLUSTERS, [...clusterIds].slice(0, MAX_FOUND))) found.push({ type: CLUSTERS, id: item.id, account: (parseKey(item.id) as { account?: string }).account, relationships: item.relationships });
+
+  // Cached objects of that name: one key pattern per kind across the accounts (any namespace unless one is given).
+  const kindNames = new Map<string, string>();
+  for (const account of targets) {
+    const acct = caches.get(account);
+    if (acct === undefined) continue;
+    for (const k of cachedKinds(acct.credentials, acct.registry)) if (kindHint === undefined || kindHint.toLowerCase() === k.name.toLowerCase()) kindNames.set(k.name.toLowerCase(), k.name);
+  }
+  for (const kind of kindNames.values()) {
+    const glob = keyGlob(infrastructureKey(kind, 'A', query.namespace ?? 'N', plain), query.namespace === undefined ? [3, 4] : [3]);
+    const ids = (await deps.cache.filterIdentifiers(kind, glob)).filter((id) => {
+      const k = parseKey(id);
+      return k?.type === 'infrastructure' && wanted.has(k.account) && k.name === plain && (query.namespace === undefined || k.namespace === query.namespace);
     });
-    for (const item of await deps.cache.getAll(CLUSTERS, ids.slice(0, MAX_FOUND))) found.push({ type: CLUSTERS, id: item.id, account, relationships: item.relationships });
+    for (const item of await deps.cache.getAll(kind, ids.slice(0, MAX_FOUND))) found.push({ type: kind, id: item.id, account: (parseKey(item.id) as { account?: string }).account, relationships: item.relationships });
   }
 
+  // Objects of that name in the clusters, and why each is or is not cached (a few accounts at most: each costs a LIST per kind).
+  const liveTargets = targets.slice(0, MAX_LIVE_ACCOUNTS);
+  if (targets.length > liveTargets.length) notes.push(`looked in the clusters of ${liveTargets.join(', ')} only (${targets.length} accounts): name an account to look in another`);
   await Promise.all(
-    targets.map(async (account) => {
+    liveTargets.map(async (account) => {
       const acct = caches.get(account);
       if (acct === undefined) return;
       const kinds = probeKinds(acct, kindHint);
-      // Cached objects of that name (any namespace unless one is given).
-      for (const kind of cachedKinds(acct.credentials, acct.registry).filter((k) => kinds.some((n) => n.toLowerCase() === k.name.toLowerCase()))) {
-        const ids = (await deps.cache.filterIdentifiers(kind.name, accountInfrastructurePattern(kind.name, account))).filter((id) => {
-          const k = parseKey(id);
-          return k?.type === 'infrastructure' && k.name === plain && (query.namespace === undefined || k.namespace === query.namespace);
-        });
-        for (const item of await deps.cache.getAll(kind.name, ids.slice(0, MAX_FOUND))) found.push({ type: kind.name, id: item.id, account, relationships: item.relationships });
-      }
       const status = acct.status();
       if (status.state !== 'watching') notes.push(`account ${account} is ${status.state}${status.lastError === undefined ? '' : ` (${status.lastError})`}: its cache may lag the cluster`);
-      // Objects of that name in the cluster, and why each is or is not cached.
       const results = await Promise.all(
         kinds.map(async (kindName): Promise<MissingLiveObject[] | { error: string }> => {
           try {
@@ -115,7 +130,7 @@ async function explainMissing(deps: KubernetesConsoleDeps, query: MissingQuery, 
       );
       for (const r of results) {
         if (Array.isArray(r)) live.push(...r);
-        else if (kindHint !== undefined) errors.push({ account, message: r.error });
+        else if (kindHint !== undefined || /unreachable|no response|ECONNREFUSED|timed out/i.test(r.error)) errors.push({ account, message: r.error });
       }
     }),
   );
@@ -136,6 +151,17 @@ function probeKinds(acct: KubernetesAccountCache, hint: string | undefined): str
   const seen = new Map<string, string>();
   for (const n of names) if (!seen.has(n.toLowerCase())) seen.set(n.toLowerCase(), n);
   return [...seen.values()];
+}
+
+/**
+ * A glob matching `key` with the given `:`-separated parts (after the prefix and key type, i.e.
+ * indexes into the full key's parts) left free; every other part matches only itself.
+ */
+function keyGlob(key: string, free: readonly number[]): string {
+  return key
+    .split(':')
+    .map((part, i) => (free.includes(i) ? '*' : globLiteral(part)))
+    .join(':');
 }
 
 function withKind(o: KubeObject, apiKind: string, apiVersion: string): KubernetesManifest {
