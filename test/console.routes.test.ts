@@ -145,6 +145,9 @@ describe('operator console API', () => {
   });
 
   it('hides keys and items of accounts and applications the caller may not read', async () => {
+    const counts = (await get<{ provider: string; types: { type: string; count: number }[] }[]>('alice', '/console/api/cache')).body;
+    // web, shop and tucked on k8s; other's are not counted for her.
+    expect(counts.find((p) => p.provider === 'kubernetes')?.types.find((t) => t.type === 'deployment')?.count).toBe(3);
     const keys = (await get<{ keys: string[] }>('alice', '/console/api/cache/kubernetes/deployment/keys')).body.keys;
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.every((k) => k.includes(':k8s:'))).toBe(true);

@@ -36,11 +36,19 @@ export interface ItemView {
 export const MAX_SCANNED_ITEMS = 5_000;
 export const MAX_PAGE = 500;
 
-/** The provider's types (what its agents write, plus what the store holds) with their item counts, by name. */
-export async function typeCounts(cache: BrowsableCache, declared: readonly string[]): Promise<TypeCount[]> {
+/**
+ * The provider's types (what its agents write, plus what the store holds) with their item counts,
+ * by name; with `readable`, only the keys it lets through are counted.
+ */
+export async function typeCounts(cache: BrowsableCache, declared: readonly string[], readable?: (type: string, id: string) => boolean): Promise<TypeCount[]> {
   const stored = (await cache.types?.()) ?? [];
   const types = [...new Set([...declared, ...stored])].sort();
-  return Promise.all(types.map(async (type) => ({ type, count: (await cache.getIdentifiers(type)).length })));
+  return Promise.all(
+    types.map(async (type) => {
+      const ids = await cache.getIdentifiers(type);
+      return { type, count: readable === undefined ? ids.length : ids.filter((id) => readable(type, id)).length };
+    }),
+  );
 }
 
 /**

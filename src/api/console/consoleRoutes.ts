@@ -183,11 +183,16 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   const declaredTypes = (p: ConsoleProvider): string[] =>
     deps.scheduler.agents().filter((a) => a.providerName === p.cacheNamespace).flatMap((a) => a.providedDataTypes.map((t) => t.typeName));
 
-  app.get('/console/api/cache', doc('Cache types', 'Per provider, the cache types (those its agents write and those the store holds) with their item counts.'), async () =>
-    Promise.all(
-      deps.providers.map(async (p) => ({ provider: p.id, namespace: p.cacheNamespace, types: await typeCounts(deps.cacheFor(p.cacheNamespace), declaredTypes(p)) })),
-    ),
-  );
+  app.get('/console/api/cache', doc('Cache types', 'Per provider, the cache types (those its agents write and those the store holds) with the number of their items the caller may READ.'), async (req) => {
+    const access = await accessOf(req);
+    return Promise.all(
+      deps.providers.map(async (p) => ({
+        provider: p.id,
+        namespace: p.cacheNamespace,
+        types: await typeCounts(deps.cacheFor(p.cacheNamespace), declaredTypes(p), access.everything ? undefined : (type, id) => access.key(p.id, p.console, type, id)),
+      })),
+    );
+  });
 
   app.get<{ Params: { provider: string; type: string }; Querystring: { q?: string; offset?: number; limit?: number } }>(
     '/console/api/cache/:provider/:type/keys',
