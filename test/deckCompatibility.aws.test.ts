@@ -24,6 +24,7 @@ import { parseConfig } from '../src/config/loadConfig.js';
 import { startAwsSim, type AwsSim } from '../src/testing/awsSim/index.js';
 import { ManualClock } from '../src/testing/ManualClock.js';
 import { awsAgents, runAgents, useSimCredentials } from './aws/awsApp.js';
+import { startFiatStandIn, type FiatStandIn } from './helpers/fiatStandIn.js';
 import { APP, REGION, buildAwsWorld, type AwsWorld } from './aws/awsWorld.js';
 
 type Json = Record<string, unknown>;
@@ -540,11 +541,13 @@ describe('Deck compatibility (Amazon module)', () => {
   let sim: AwsSim;
   let app: App;
   let world: AwsWorld;
+  let fiat: FiatStandIn;
   const subjects = new Map<Subject, unknown>();
   const clock = new ManualClock(Date.parse('2026-06-01T12:00:00Z'));
 
-  const get = async <T = unknown>(url: string): Promise<T> => {
-    const res = await app.server.inject({ method: 'GET', url });
+  // Gate calls as the signed-in user; `deck` is a Fiat admin, `reader` reads the account, `stranger` reads no account.
+  const get = async <T = unknown>(url: string, user = 'deck'): Promise<T> => {
+    const res = await app.server.inject({ method: 'GET', url, headers: { 'x-spinnaker-user': user } });
     if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}: ${res.body}`);
     return JSON.parse(res.body) as T;
   };
@@ -640,9 +643,15 @@ describe('Deck compatibility (Amazon module)', () => {
     sim.converge();
     for (const c of [ec2, as, elbv2, iam]) c.destroy();
 
+    fiat = await startFiatStandIn({
+      deck: { admin: true },
+      reader: { accounts: [{ name: 'prod', authorizations: ['READ'] }], allowAccessToUnknownApplications: true },
+      stranger: { accounts: [], allowAccessToUnknownApplications: true },
+    });
     const config = parseConfig({
       server: { port: 0, host: '127.0.0.1' },
       storage: { cache: 'memory', tasks: 'memory' },
+      services: { fiat: { enabled: true, baseUrl: fiat.url } },
       aws: {
         endpoint: sim.endpoint,
         accounts: [{ name: 'prod', accountId: creds?.accountId, environment: 'production', regions: [{ name: REGION, availabilityZones: [`${REGION}a`, `${REGION}b`, `${REGION}c`] }], defaultKeyPair: 'ops', maxAttempts: 5 }],
@@ -697,6 +706,7 @@ describe('Deck compatibility (Amazon module)', () => {
   afterAll(async () => {
     await app?.stop();
     await sim?.close();
+    await fiat?.stop();
   });
 
   it.each(FIELDS.map(([subject, path, type, deck]) => [`${ENDPOINTS[subject]} → ${path}: ${type} (${deck})`, subject, path, type] as const))('%s', (_title, subject, path, type) => {
@@ -719,10 +729,20 @@ describe('Deck compatibility (Amazon module)', () => {
     const instances = ((subjects.get('applicationServerGroups') as Json[]).find((g) => g.name === `${APP}-prod-v001`)?.instances ?? []) as Json[];
     expect(activities.filter((a) => String(a.description).startsWith('Launching a new EC2 instance')).length).toBe(instances.length);
     expect(activities.every((a) => a.autoScalingGroupName === `${APP}-prod-v001`)).toBe(true);
-    const unknown = await app.server.inject({ method: 'GET', url: `/applications/${APP}/clusters/nobody/${APP}-prod/aws/serverGroups/${APP}-prod-v001/scalingActivities?region=${REGION}` });
+    const unknown = await app.server.inject({ method: 'GET', headers: { 'x-spinnaker-user': 'deck' }, url: `/applications/${APP}/clusters/nobody/${APP}-prod/aws/serverGroups/${APP}-prod-v001/scalingActivities?region=${REGION}` });
     expect([unknown.statusCode, JSON.parse(unknown.body)]).toEqual([400, { message: 'bad credentials' }]);
-    const noRegion = await app.server.inject({ method: 'GET', url: `/applications/${APP}/clusters/prod/${APP}-prod/aws/serverGroups/${APP}-prod-v001/scalingActivities` });
+    const noRegion = await app.server.inject({ method: 'GET', headers: { 'x-spinnaker-user': 'deck' }, url: `/applications/${APP}/clusters/prod/${APP}-prod/aws/serverGroups/${APP}-prod-v001/scalingActivities` });
     expect(noRegion.statusCode).toBe(400);
+  });
+
+  it('keeps the load balancer tree’s AWS names when Fiat filters it: a user without the account sees no load balancers', async () => {
+    const tree = subjects.get('loadBalancerTree') as Json[];
+    expect(tree.map((lb) => lb.name)).toEqual(expect.arrayContaining([`${APP}-frontend`, `${APP}-classic`]));
+    const readable = await get<{ name: string; accounts: { name: string; regions: { loadBalancers: Json[] }[] }[] }[]>('/aws/loadBalancers', 'reader');
+    expect(readable.find((lb) => lb.name === `${APP}-frontend`)?.accounts.map((a) => [a.name, a.regions[0]?.loadBalancers.length])).toEqual([['prod', 1]]);
+    expect(await get('/aws/loadBalancers', 'stranger')).toEqual([]);
+    const stranger = await app.server.inject({ method: 'GET', url: `/applications/${APP}/clusters/prod/${APP}-prod/aws/serverGroups/${APP}-prod-v001/scalingActivities?region=${REGION}`, headers: { 'x-spinnaker-user': 'stranger' } });
+    expect(stranger.statusCode).toBe(403);
   });
 
   it('answers /subnets (all providers) with the same purpose Deck labels subnets by', async () => {
