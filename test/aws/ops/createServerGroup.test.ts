@@ -149,6 +149,50 @@ describe('createServerGroup', () => {
     expect(await group(`${APP}-failing-v000`)).toBeUndefined();
   });
 
+  it('attaches a classic load balancer that an earlier operation of the same request created', async () => {
+    const submitted = await h.request<{ id: string }>('POST', '/aws/ops', [
+      { upsertLoadBalancer: { credentials: ACCOUNT, name: `${APP}-same-request`, vpcId: h.world.vpcId, availabilityZones: { [REGION]: [`${REGION}a`, `${REGION}b`] }, listeners: [{ externalProtocol: 'HTTP', externalPort: 80, internalPort: 7001 }] } },
+      { createServerGroup: deploy({ stack: 'combined', loadBalancers: [], targetGroups: [] }) },
+    ]);
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    let task: Json = {};
+    for (let i = 0; i < 500 && !(task.status as Json | undefined)?.completed; i++) {
+      task = (await h.request<Json>('GET', `/task/${submitted.body.id}`)).body;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((task.status as Json).failed, JSON.stringify(task.resultObjects)).toBe(false);
+    expect((await group(`${APP}-combined-v000`))?.LoadBalancerNames).toEqual([`${APP}-same-request`]);
+  });
+
+  it('fails, as upstream, when a group of the requested name exists and is not what this deploy would create', async () => {
+    const task = await h.runOperation('createServerGroup', deploy({ sequence: 0, capacity: { min: 0, max: 1, desired: 0 } }));
+    expect(task.status.failed).toBe(true);
+    expect(task.resultObjects[0]).toMatchObject({ cause: 'AlreadyExistsException' });
+    // A new launch template was made for this attempt, so the existing group's differs.
+    expect(task.history.map((e) => e.status)).toContain(`${APP}-web-v000 already exists and does not seem to match desired state on: launch template`);
+  });
+
+  it('answers hostile descriptions with 400, never a 5xx', async () => {
+    for (const description of [
+      null,
+      'createServerGroup',
+      [deploy()],
+      deploy({ availabilityZones: 'us-east-1' }),
+      deploy({ availabilityZones: { [REGION]: 'us-east-1a' } }),
+      deploy({ capacity: { min: 0, max: 1e9, desired: 1 } }),
+      deploy({ tags: { nested: { deep: true } } }),
+      deploy({ blockDevices: 'all of them' }),
+      deploy({ credentials: 42 }),
+      deploy({ source: 'prod/us-east-1/myapp-web-v000' }),
+      deploy({ amiName: 'x'.repeat(100_000) }),
+    ]) {
+      const res = await h.request<{ errors?: string[]; message?: string }>('POST', '/aws/ops', [{ createServerGroup: description }]);
+      expect(res.status, JSON.stringify(description)?.slice(0, 80)).toBe(400);
+      // errors[] from validation, or the message of a body that is no description at all.
+      expect([...(res.body.errors ?? []), ...(res.body.message ? [res.body.message] : [])].length, JSON.stringify(res.body)).toBeGreaterThan(0);
+    }
+  });
+
   it('refuses invalid descriptions with 400 and Clouddriver’s error codes', async () => {
     const { amiName: _a, instanceType: _i, ...partial } = deploy();
     await h.expectRefused('createServerGroup', partial, 'basicAmazonDeployDescription.amiName.empty');

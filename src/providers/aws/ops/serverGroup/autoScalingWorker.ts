@@ -6,13 +6,13 @@
  * groups), suspends processes (`startDisabled` adds Launch, Terminate and AddToLoadBalancer),
  * enables metrics, and sets the size. Status lines are upstream's, in phase `AWS_DEPLOY`.
  */
-import { CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand, EnableMetricsCollectionCommand, SuspendProcessesCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand, type CreateAutoScalingGroupCommandInput, EnableMetricsCollectionCommand, SuspendProcessesCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateCommand, type LaunchTemplateBlockDeviceMappingRequest, type RequestLaunchTemplateData } from '@aws-sdk/client-ec2';
 import type { OperationContext } from '../../../../core/operations/OperationDefinition.js';
 import type { BlockDevice } from './deployDescription.js';
 import { DISABLE_PROCESSES } from './enableDisableServerGroup.js';
 import { resolveNextServerGroupName, serverGroupName } from './nameResolver.js';
-import { AwsOperationError, awsErrorCode, type RegionClients } from './support.js';
+import { AwsOperationError, awsErrorCode, describeGroup, type RegionClients } from './support.js';
 
 export const AWS_PHASE = 'AWS_DEPLOY';
 
@@ -137,6 +137,35 @@ async function createLaunchConfiguration(c: RegionClients, cfg: AsgConfiguration
   );
 }
 
+/**
+ * `AsgBuilder.shouldProceedWithExistingState`: a group of this name already exists (a retried
+ * request whose first attempt succeeded); it is ours when it launches from the same template or
+ * configuration, in the same zones or subnets, behind the same load balancers and target groups,
+ * with the same cooldown, health check and termination policies, created within the last hour.
+ * Returns the predicates that failed (`age` alone when only the hour has passed).
+ */
+async function mismatches(c: RegionClients, request: CreateAutoScalingGroupCommandInput, nowMs: number): Promise<string[]> {
+  const existing = await describeGroup(c, request.AutoScalingGroupName ?? '');
+  if (existing === undefined) return [];
+  const sorted = (xs: readonly string[] | undefined) => [...(xs ?? [])].sort().join(',');
+  const subnets = (v: string | undefined) => sorted((v ?? '').split(',').filter((x) => x !== ''));
+  const predicates: [string, boolean][] = [
+    ['launch configuration', (existing.LaunchConfigurationName ?? '') === (request.LaunchConfigurationName ?? '')],
+    ['launch template', (existing.LaunchTemplate?.LaunchTemplateId ?? '') === (request.LaunchTemplate?.LaunchTemplateId ?? '') && (existing.LaunchTemplate?.Version ?? '') === (request.LaunchTemplate?.Version ?? '')],
+    ['availability zones', request.VPCZoneIdentifier !== undefined || sorted(existing.AvailabilityZones) === sorted(request.AvailabilityZones)],
+    ['subnets', subnets(existing.VPCZoneIdentifier) === subnets(request.VPCZoneIdentifier)],
+    ['load balancers', sorted(existing.LoadBalancerNames) === sorted(request.LoadBalancerNames)],
+    ['target groups', sorted(existing.TargetGroupARNs) === sorted(request.TargetGroupARNs)],
+    ['cooldown', request.DefaultCooldown === undefined || existing.DefaultCooldown === request.DefaultCooldown],
+    ['health check grace period', request.HealthCheckGracePeriod === undefined || existing.HealthCheckGracePeriod === request.HealthCheckGracePeriod],
+    ['health check type', request.HealthCheckType === undefined || existing.HealthCheckType === request.HealthCheckType],
+    ['termination policies', request.TerminationPolicies === undefined || sorted(existing.TerminationPolicies) === sorted(request.TerminationPolicies)],
+  ];
+  const failed = predicates.filter(([, ok]) => !ok).map(([n]) => n);
+  if (failed.length > 0) return failed;
+  return (existing.CreatedTime?.getTime() ?? 0) < nowMs - 60 * 60_000 ? ['age'] : [];
+}
+
 export interface DeployedGroup {
   readonly name: string;
   /** The newest group of the cluster before this one (`ancestorServerGroupNameByRegion`). */
@@ -179,9 +208,7 @@ export async function deployAutoScalingGroup(c: RegionClients, cfg: AsgConfigura
   else await status(`Deploying to availabilityZones: [${cfg.availabilityZones.join(', ')}]`);
   if (cfg.capacityRebalance != null) await status(`Setting capacity rebalance to ${String(cfg.capacityRebalance)} for ${name}`);
 
-  try {
-    await c.autoScaling.send(
-      new CreateAutoScalingGroupCommand({
+  const request: CreateAutoScalingGroupCommandInput = {
         AutoScalingGroupName: name,
         ...launch,
         MinSize: cfg.min,
@@ -196,15 +223,16 @@ export async function deployAutoScalingGroup(c: RegionClients, cfg: AsgConfigura
         ...(cfg.subnetIds.length > 0 ? { VPCZoneIdentifier: cfg.subnetIds.join(',') } : { AvailabilityZones: [...cfg.availabilityZones] }),
         ...(cfg.capacityRebalance == null ? {} : { CapacityRebalance: cfg.capacityRebalance }),
         ...(tags.length > 0 ? { Tags: tags.map(([Key, Value]) => ({ Key, Value, PropagateAtLaunch: true, ResourceId: name, ResourceType: 'auto-scaling-group' })) } : {}),
-      }),
-      c.opts,
-    );
+  };
+  try {
+    await c.autoScaling.send(new CreateAutoScalingGroupCommand(request), c.opts);
   } catch (err) {
-    if (awsErrorCode(err).startsWith('AlreadyExists')) {
-      await status(`${name} already exists and does not seem to match desired state`);
+    if (!awsErrorCode(err).startsWith('AlreadyExists')) throw err;
+    const failed = await mismatches(c, request, nowMs);
+    if (failed.length > 0) {
+      await status(failed[0] === 'age' ? `${name} already exists and appears to be valid, but falls outside of safety window for idempotent deploy (1 hour)` : `${name} already exists and does not seem to match desired state on: ${failed.join(',')}`);
       throw new AwsOperationError(`${name} already exists in ${c.region}`, 'AlreadyExistsException');
     }
-    throw err;
   }
 
   if (suspended.length > 0) {

@@ -41,7 +41,7 @@ export function serverGroupName(app: string, stack: string | null | undefined, d
 }
 
 /** The groups of a cluster in the region (groups being deleted still hold their names). */
-export function takenSlots(groups: readonly AutoScalingGroup[], cluster: string): TakenSlot[] {
+export function takenSlots(groups: readonly Pick<AutoScalingGroup, 'AutoScalingGroupName' | 'CreatedTime'>[], cluster: string): TakenSlot[] {
   return groups
     .filter((g) => parseName(g.AutoScalingGroupName ?? '').cluster === cluster)
     .map((g) => ({ serverGroupName: g.AutoScalingGroupName ?? '', sequence: parseName(g.AutoScalingGroupName ?? '').sequence, createdTime: g.CreatedTime?.getTime() ?? 0 }));
