@@ -5,13 +5,15 @@ import type { Clock } from '../../core/Clock.js';
 import type { CacheData } from '../../core/cache/CacheData.js';
 import { InputError, NotAllowedError, NotFoundError } from '../../core/errors.js';
 import type { ProviderConsole } from '../../core/providers/ProviderConsole.js';
-import { currentEntry, toTaskJson, type TaskRecord } from '../../core/tasks/Task.js';
+import { toTaskJson, type TaskRecord } from '../../core/tasks/Task.js';
 import type { TaskRepository } from '../../core/tasks/TaskRepository.js';
 import { ConsoleAccess } from './access.js';
-import { accountViews, agentState, type AgentFacts, type AccountView } from './accountsView.js';
+import { accountViews, type AgentFacts, type AccountView } from './accountsView.js';
+import { agentRow } from './agentsView.js';
 import { itemView, keyPage, typeCounts, type BrowsableCache } from './cacheBrowser.js';
 import { registerConsoleAssets } from './consoleAssets.js';
 import { RecentTaskIndex, describeSubmission } from './recentTasks.js';
+import { matchesTaskFilter, taskRow } from './tasksView.js';
 import { redactSecrets } from './redaction.js';
 import { syncProgress } from '../../startupProgress.js';
 
@@ -151,29 +153,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
       const limit = Math.min(req.query.limit ?? 200, 500);
       const page = all.slice(offset, offset + limit);
       const agents = await Promise.all(
-        page.map(async ({ introspection: i, record: r, account }) => {
-          const holder = await deps.scheduler.leaseHolder(i.id).catch(() => undefined);
-          const { collections: _c, ...details } = i.details;
-          return {
-            id: i.id,
-            provider: i.provider,
-            account: account ?? null,
-            state: agentState({ introspection: i, record: r }),
-            running: i.running,
-            runs: i.runs,
-            failures: i.failures,
-            consecutiveFailures: r?.consecutiveFailures ?? 0,
-            intervalMs: r?.intervalMs ?? null,
-            lastRun: r?.lastRun ?? null,
-            lastSuccessMs: r?.lastSuccessMs ?? null,
-            lastError: i.lastError,
-            totalAdditions: i.totalAdditions,
-            totalEvictions: i.totalEvictions,
-            leaseHolder: holder ?? null,
-            leaseHeldHere: holder === deps.instanceId,
-            details: redactSecrets(details),
-          };
-        }),
+        page.map(async ({ introspection: i, record: r, account }) => agentRow(i, r, account, await deps.scheduler.leaseHolder(i.id).catch(() => undefined), deps.instanceId)),
       );
       return { total: all.length, offset, limit, agents };
     },
@@ -262,23 +242,6 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
     },
   );
 
-  const taskRow = (task: TaskRecord) => {
-    const cur = currentEntry(task);
-    const known = recent.get(task.id);
-    return {
-      id: task.id,
-      state: cur.state,
-      phase: cur.phase,
-      status: cur.status,
-      startTimeMs: task.startTimeMs,
-      ownerId: task.ownerId,
-      cloudProvider: known?.cloudProvider ?? null,
-      operations: known?.operations ?? [],
-      accounts: known?.accounts ?? [],
-      user: known?.user ?? null,
-      historyLines: task.history.length,
-    };
-  };
   const visibleTask = (access: ConsoleAccess, id: string): boolean => (recent.get(id)?.accounts ?? []).every((a) => access.account(a));
 
   app.get<{ Querystring: { state?: string; q?: string } }>(
@@ -290,12 +253,10 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
       const running = await deps.tasks.listRunning();
       const loaded = (await Promise.all([...ids].map((id) => deps.tasks.get(id)))).filter((t): t is TaskRecord => t !== undefined);
       const byTaskId = new Map([...loaded, ...running].map((t) => [t.id, t]));
-      const q = req.query.q?.trim().toLowerCase() ?? '';
       const rows = [...byTaskId.values()]
         .filter((t) => visibleTask(access, t.id))
-        .map(taskRow)
-        .filter((r) => req.query.state === undefined || req.query.state === '' || r.state === req.query.state)
-        .filter((r) => q === '' || [r.id, r.status, ...r.operations, ...r.accounts].some((s) => s.toLowerCase().includes(q)))
+        .map((t) => taskRow(t, recent.get(t.id)))
+        .filter((r) => matchesTaskFilter(r, req.query))
         .sort((a, b) => b.startTimeMs - a.startTimeMs)
         .slice(0, MAX_TASKS);
       return rows;
@@ -311,7 +272,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
       if (task === undefined) throw new NotFoundError(`Task not found (id: ${req.params.id})`);
       if (!visibleTask(access, task.id)) throw new NotAllowedError(`Access denied to task ${task.id}`);
       const json = toTaskJson(task);
-      return { ...taskRow(task), history: task.history, resultObjects: redactSecrets(json.resultObjects), outputs: redactSecrets(json.outputs), sagaIds: json.sagaIds };
+      return { ...taskRow(task, recent.get(task.id)), history: task.history, resultObjects: redactSecrets(json.resultObjects), outputs: redactSecrets(json.outputs), sagaIds: json.sagaIds };
     },
   );
 }
