@@ -134,6 +134,7 @@ describe('AWS load balancer operations', () => {
             rules: [{ priority: '10', actions: [{ type: 'forward', targetGroupName: 'myapp-api' }], conditions: [{ field: 'path-pattern', values: ['/api/*'] }] }],
           },
           { protocol: 'HTTPS', port: 443, sslPolicy: 'ELBSecurityPolicy-2016-08', certificates: [{ certificateArn: CERT, type: 'acm', name: 'myapp' }], defaultActions: [{ targetGroupName: 'myapp-web' }] },
+          { protocol: 'HTTP', port: 8081, defaultActions: [{ type: 'redirect', redirectActionConfig: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }] },
         ],
       }),
     );
@@ -163,6 +164,7 @@ describe('AWS load balancer operations', () => {
     expect(lbAttrs).toMatchObject({ 'idle_timeout.timeout_seconds': '120', 'deletion_protection.enabled': 'false' });
     const listeners = (await h.prod.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb?.LoadBalancerArn }))).Listeners ?? [];
     const listener = listeners.find((l) => l.Port === 80);
+    expect(listeners.find((l) => l.Port === 8081)?.DefaultActions).toEqual([expect.objectContaining({ Type: 'redirect', RedirectConfig: expect.objectContaining({ Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' }) })]);
     expect(listeners.find((l) => l.Port === 443)).toMatchObject({ Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-2016-08', Certificates: [expect.objectContaining({ CertificateArn: CERT })] });
     expect(listener).toMatchObject({ Port: 80, Protocol: 'HTTP', DefaultActions: [expect.objectContaining({ Type: 'forward', TargetGroupArn: web?.TargetGroupArn })] });
     const rules = (await h.prod.elbv2.send(new DescribeRulesCommand({ ListenerArn: listener?.ListenerArn }))).Rules ?? [];
@@ -173,7 +175,7 @@ describe('AWS load balancer operations', () => {
     const appLbs = await h.get<Json[]>('/applications/myapp/loadBalancers');
     const view = appLbs.find((l) => l.name === 'myapp-frontend');
     expect((view?.targetGroups as Json[]).map((t) => t.name).sort()).toEqual(['myapp-api', 'myapp-web']);
-    expect((view?.listeners as Json[]).map((l) => `${String(l.protocol)}:${String(l.port)}`).sort()).toEqual(['HTTP:80', 'HTTPS:443']);
+    expect((view?.listeners as Json[]).map((l) => `${String(l.protocol)}:${String(l.port)}`).sort()).toEqual(['HTTP:80', 'HTTP:8081', 'HTTPS:443']);
   });
 
   it('converges a changed application load balancer: target group recreated, listener moved, rules replaced', async () => {
@@ -223,9 +225,12 @@ describe('AWS load balancer operations', () => {
     const rules = (await h.prod.elbv2.send(new DescribeRulesCommand({ ListenerArn: listeners[0]?.ListenerArn }))).Rules ?? [];
     expect(rules.filter((r) => r.IsDefault !== true).map((r) => [r.Priority, r.Conditions?.[0]?.Field])).toEqual([['20', 'host-header']]);
 
-    // The same description again changes nothing.
+    // The same description again changes nothing (the rule is kept, not replaced).
+    const ruleArn = rules.find((r) => r.IsDefault !== true)?.RuleArn;
     const again = expectSucceeded(await h.run('upsertLoadBalancer', { credentials: 'prod', loadBalancerType: 'application', name: 'myapp-frontend', vpcId, availabilityZones: { [REGION]: ZONES }, securityGroups: ['myapp-elb'], idleTimeout: 120, targetGroups: [{ name: 'myapp-web', protocol: 'HTTP', port: 7001, healthCheckProtocol: 'HTTP', healthCheckPath: '/healthcheck', healthyThreshold: 3 }, { name: 'myapp-api', protocol: 'HTTP', port: 7003, healthCheckProtocol: 'HTTP', healthCheckPath: '/ping' }], listeners: [{ protocol: 'HTTP', port: 8080, defaultActions: [{ targetGroupName: 'myapp-web' }], rules: [{ priority: 20, actions: [{ targetGroupName: 'myapp-api' }], conditions: [{ field: 'host-header', values: ['api.example.com'] }] }] }] }));
     expect(statusLines(again, 'UPSERT_ELB_V2').filter((l) => /removed|created|added/.test(l))).toEqual([]);
+    const rulesAfter = (await h.prod.elbv2.send(new DescribeRulesCommand({ ListenerArn: listeners[0]?.ListenerArn }))).Rules ?? [];
+    expect(rulesAfter.find((r) => r.IsDefault !== true)?.RuleArn).toBe(ruleArn);
 
     // Dual-stack addressing is switched on the existing load balancer.
     const dual = expectSucceeded(await h.run('upsertLoadBalancer', { credentials: 'prod', loadBalancerType: 'application', name: 'myapp-frontend', vpcId, availabilityZones: { [REGION]: ZONES }, securityGroups: ['myapp-elb'], idleTimeout: 120, ipAddressType: 'dualstack', targetGroups: [{ name: 'myapp-web', protocol: 'HTTP', port: 7001, healthCheckProtocol: 'HTTP', healthCheckPath: '/healthcheck', healthyThreshold: 3 }, { name: 'myapp-api', protocol: 'HTTP', port: 7003, healthCheckProtocol: 'HTTP', healthCheckPath: '/ping' }], listeners: [{ protocol: 'HTTP', port: 8080, defaultActions: [{ targetGroupName: 'myapp-web' }], rules: [{ priority: 20, actions: [{ targetGroupName: 'myapp-api' }], conditions: [{ field: 'host-header', values: ['api.example.com'] }] }] }] }));

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { AwsOperationDeps } from '../AwsOperationDeps.js';
-import { AwsValidator, boolField, intField, nameField, withAccount } from './support.js';
+import { AwsValidator, boolField, boundedRecord, intField, nameField, withAccount } from './support.js';
 
 /** `UpsertAmazonLoadBalancerClassicDescription.Listener` (protocols HTTP, HTTPS, TCP, SSL). */
 const classicListenerSchema = z
@@ -92,7 +92,7 @@ export const upsertLoadBalancerSchema = withAccount({
   subnetType: nameField.nullish(),
   idleTimeout: intField.default(60),
   securityGroups: z.array(nameField).max(100).nullish(),
-  availabilityZones: z.record(z.array(nameField).max(20).nullish()).nullish(),
+  availabilityZones: boundedRecord(z.array(nameField).max(20).nullish(), 50).nullish(),
   shieldProtectionEnabled: boolField.nullish(),
   // classic
   listeners: z.array(z.record(z.unknown())).max(100).nullish(),

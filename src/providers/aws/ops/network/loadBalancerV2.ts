@@ -141,6 +141,16 @@ async function createTargetGroups(run: Run, wanted: readonly V2TargetGroup[]): P
   return created;
 }
 
+/**
+ * An action config as Deck sends it (the AWS SDK v1 bean: `statusCode`, `clientId`, ...) in the
+ * SDK v3 member names (`StatusCode`, `ClientId`); values, including maps such as
+ * `authenticationRequestExtraParams`, are kept as they are.
+ */
+function sdkMembers(config: Record<string, unknown> | null | undefined): Record<string, unknown> | undefined {
+  if (config == null) return undefined;
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), v]));
+}
+
 /** Actions with target group names resolved to ARNs, ordered as given (`getAmazonActionsFromDescription`). */
 async function actionsOf(run: Run, actions: readonly V2Action[], groups: readonly TargetGroup[]): Promise<Action[]> {
   const out: Action[] = [];
@@ -150,9 +160,9 @@ async function actionsOf(run: Run, actions: readonly V2Action[], groups: readonl
       if (tg === undefined) await fail(run, `Target group name ${a.targetGroupName ?? ''} not found when trying to create action`);
       else out.push({ Type: 'forward', TargetGroupArn: tg.TargetGroupArn, Order: i + 1 });
     } else if (a.type === 'authenticate-oidc') {
-      out.push({ Type: 'authenticate-oidc', AuthenticateOidcConfig: a.authenticateOidcActionConfig as Action['AuthenticateOidcConfig'], Order: i + 1 });
+      out.push({ Type: 'authenticate-oidc', AuthenticateOidcConfig: sdkMembers(a.authenticateOidcActionConfig) as Action['AuthenticateOidcConfig'], Order: i + 1 });
     } else if (a.type === 'redirect') {
-      out.push({ Type: 'redirect', RedirectConfig: a.redirectActionConfig as Action['RedirectConfig'], Order: i + 1 });
+      out.push({ Type: 'redirect', RedirectConfig: sdkMembers(a.redirectActionConfig) as Action['RedirectConfig'], Order: i + 1 });
     }
   }
   return out;

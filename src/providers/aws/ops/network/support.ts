@@ -19,6 +19,11 @@ export const boolField = z.preprocess((v) => (v === 'true' ? true : v === 'false
 /** Names and ids that end up in AWS requests and status lines: bounded, no control characters. */
 export const nameField = z.string().max(1024).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
 
+/** A JSON object of at most `max` keys (tags, zones by region): a bound on what one request may ask for. */
+export function boundedRecord<T extends z.ZodTypeAny>(value: T, max = 100) {
+  return z.record(value).refine((r) => Object.keys(r).length <= max, { message: `at most ${max} entries` });
+}
+
 /**
  * `AbstractAmazonCredentialsDescription`: Orca sends the account as `credentials`, Deck and
  * older clients as `account`; both end up in `account` (credentials wins, as upstream's getter).

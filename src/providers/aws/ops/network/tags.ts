@@ -12,7 +12,7 @@ import { CreateTagsCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { defineOperation, type OperationDefinition } from '../../../../core/operations/OperationDefinition.js';
 import type { AwsOperationDeps } from '../AwsOperationDeps.js';
-import { AwsValidator, applicationOf, awsErrorMessage, credentialsOf, nameField, refreshAfter, withAccount } from './support.js';
+import { AwsValidator, applicationOf, awsErrorMessage, boundedRecord, credentialsOf, nameField, refreshAfter, withAccount } from './support.js';
 
 const asgSchema = z.object({ serverGroupName: nameField.nullish(), asgName: nameField.nullish(), region: nameField.nullish() }).passthrough();
 const targetShape = {
@@ -53,7 +53,7 @@ async function asgExists(creds: ReturnType<typeof credentialsOf>, a: Asg, signal
   return (out.AutoScalingGroups ?? []).length > 0;
 }
 
-const upsertServerGroupTagsSchema = withAccount({ ...targetShape, tags: z.record(z.union([z.string(), z.number(), z.boolean()]).nullable()).nullish() });
+const upsertServerGroupTagsSchema = withAccount({ ...targetShape, tags: boundedRecord(z.union([z.string(), z.number(), z.boolean()]).nullable(), 50).nullish() });
 
 export function upsertServerGroupTags(deps: AwsOperationDeps): OperationDefinition {
   return defineOperation({
@@ -144,7 +144,7 @@ export function deleteAsgTags(deps: AwsOperationDeps): OperationDefinition {
   });
 }
 
-const upsertImageTagsSchema = withAccount({ amiName: nameField.nullish(), regions: z.array(nameField).max(100).nullish(), tags: z.record(z.union([z.string(), z.number(), z.boolean()])).nullish() });
+const upsertImageTagsSchema = withAccount({ amiName: nameField.nullish(), regions: z.array(nameField).max(100).nullish(), tags: boundedRecord(z.union([z.string(), z.number(), z.boolean()]), 50).nullish() });
 
 export function upsertImageTags(deps: AwsOperationDeps): OperationDefinition {
   return defineOperation({

@@ -19,7 +19,7 @@ import { defineOperation, type OperationContext, type OperationDefinition } from
 import type { AwsOperationDeps } from '../AwsOperationDeps.js';
 import { computeDelta, describePermissions, flattenPermissions, normalizeProtocol, type FlatPermission } from './ingress.js';
 import { SecurityGroupLookup } from './securityGroupLookup.js';
-import { AwsValidator, applicationOf, awsErrorCode, awsErrorMessage, boolField, intField, nameField, refreshAfter, withAccount } from './support.js';
+import { AwsValidator, applicationOf, awsErrorCode, awsErrorMessage, boolField, boundedRecord, intField, nameField, refreshAfter, withAccount } from './support.js';
 
 const PHASE = 'UPSERT_SG';
 /** Above this many rules a status line gives the count, not the rules (`MAX_RULES_FOR_STATUS`). */
@@ -49,7 +49,7 @@ export const upsertSecurityGroupSchema = withAccount({
   securityGroupIngress: z.array(securityGroupIngressSchema).max(1000).nullish(),
   ipIngress: z.array(ipIngressSchema).max(1000).nullish(),
   ingressAppendOnly: boolField.nullish(),
-  tags: z.record(z.union([z.string(), z.number(), z.boolean()])).nullish(),
+  tags: boundedRecord(z.union([z.string(), z.number(), z.boolean()]), 50).nullish(),
 });
 export type UpsertSecurityGroupDescription = z.infer<typeof upsertSecurityGroupSchema>;
 type SecurityGroupIngress = z.infer<typeof securityGroupIngressSchema>;
