@@ -93,10 +93,10 @@ async function bareDescribes(clients: AwsClients, region: string): Promise<numbe
     },
     // LaunchConfigCachingAgent
     () => allPages(async (NextToken) => { const r = await count(as.send(new DescribeLaunchConfigurationsCommand({ MaxRecords: 100, NextToken }))); return { items: r.LaunchConfigurations, next: r.NextToken }; }),
-    // AmazonLaunchTemplateCachingAgent: the templates, then each one's versions
+    // AmazonLaunchTemplateCachingAgent: the templates, then every template's $Default and $Latest versions
     async () => {
-      const templates = await allPages(async (NextToken) => { const r = await count(ec2.send(new DescribeLaunchTemplatesCommand({ MaxResults: 200, NextToken }))); return { items: r.LaunchTemplates, next: r.NextToken }; });
-      for (const t of templates) await allPages(async (NextToken) => { const r = await count(ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: t.LaunchTemplateId, MaxResults: 200, NextToken }))); return { items: r.LaunchTemplateVersions, next: r.NextToken }; });
+      await allPages(async (NextToken) => { const r = await count(ec2.send(new DescribeLaunchTemplatesCommand({ MaxResults: 200, NextToken }))); return { items: r.LaunchTemplates, next: r.NextToken }; });
+      await allPages(async (NextToken) => { const r = await count(ec2.send(new DescribeLaunchTemplateVersionsCommand({ Versions: ['$Default', '$Latest'], MaxResults: 200, NextToken }))); return { items: r.LaunchTemplateVersions, next: r.NextToken }; });
     },
     // InstanceCachingAgent
     () => allPages(async (NextToken) => { const r = await count(ec2.send(new DescribeInstancesCommand({ MaxResults: 1000, NextToken }))); return { items: r.Reservations, next: r.NextToken }; }),

@@ -1,6 +1,9 @@
 /**
- * Clouddriver's `AmazonLaunchTemplateCachingAgent`: launch templates with their versions
- * (`versions[]`, `latestVersion`, `defaultVersion`), linked to the images the versions launch.
+ * Clouddriver's `AmazonLaunchTemplateCachingAgent`: launch templates with their `$Default` and
+ * `$Latest` versions (`versions[]`, `latestVersion`), linked to the images those versions launch.
+ * As upstream, the versions of every template come from one paged DescribeLaunchTemplateVersions
+ * that names no template (a call per template would take a region's EC2 rate limit for minutes
+ * at a few thousand templates).
  */
 import { DescribeLaunchTemplateVersionsCommand, DescribeLaunchTemplatesCommand, type LaunchTemplate, type LaunchTemplateVersion } from '@aws-sdk/client-ec2';
 import type { AgentContext } from '../../../core/agents/CachingAgent.js';
@@ -40,18 +43,24 @@ export class LaunchTemplateCachingAgent extends AwsAgentBase {
       const r = await ec2.send(new DescribeLaunchTemplatesCommand({ MaxResults: 200, NextToken }), opts);
       return { items: r.LaunchTemplates, next: r.NextToken };
     }, signal);
+    const allVersions = await allPages<LaunchTemplateVersion>(async (NextToken) => {
+      const r = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ Versions: ['$Default', '$Latest'], MaxResults: 200, NextToken }), opts);
+      return { items: r.LaunchTemplateVersions, next: r.NextToken };
+    }, signal);
+    const versionsOf = new Map<string, LaunchTemplateVersion[]>();
+    for (const v of allVersions) if (v.LaunchTemplateId !== undefined) versionsOf.set(v.LaunchTemplateId, [...(versionsOf.get(v.LaunchTemplateId) ?? []), v]);
     const items = [];
     for (const t of templates) {
       if (t.LaunchTemplateId === undefined || t.LaunchTemplateName === undefined) continue;
-      const versions = await allPages<LaunchTemplateVersion>(async (NextToken) => {
-        const r = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: t.LaunchTemplateId, MaxResults: 200, NextToken }), opts);
-        return { items: r.LaunchTemplateVersions, next: r.NextToken };
-      }, signal);
+      const versions = versionsOf.get(t.LaunchTemplateId) ?? [];
+      const latest = versions.find((v) => v.VersionNumber === t.LatestVersionNumber);
+      // Upstream skips a template whose latest version it did not get (created between the calls).
+      if (latest === undefined) continue;
       const images = [...new Set(versions.map((v) => v.LaunchTemplateData?.ImageId).filter((i): i is string => i !== undefined))];
       items.push(
         cacheData(
           awsKeys.launchTemplate(this.account, this.region, t.LaunchTemplateName),
-          { ...(toBean(t) as Record<string, unknown>), versions: versions.map(versionBean), application: t.LaunchTemplateName.split('-')[0] ?? '' },
+          { ...(toBean(t) as Record<string, unknown>), latestVersion: versionBean(latest), versions: versions.map(versionBean), application: t.LaunchTemplateName.split('-')[0] ?? '' },
           { [T.images]: images.map((i) => awsKeys.image(this.account, this.region, i)) },
         ),
       );

@@ -1,7 +1,7 @@
 /**
  * EC2 launch templates and their versions: CreateLaunchTemplate, CreateLaunchTemplateVersion
  * (optionally from a SourceVersion), ModifyLaunchTemplate (default version), DescribeLaunchTemplates,
- * DescribeLaunchTemplateVersions (`$Latest`, `$Default`, Min/MaxVersion), DeleteLaunchTemplate,
+ * DescribeLaunchTemplateVersions (`$Latest`, `$Default`, Min/MaxVersion; every template's with no template named), DeleteLaunchTemplate,
  * DeleteLaunchTemplateVersions. The data is kept as received (RequestLaunchTemplateData member
  * names) and rendered with ResponseLaunchTemplateData's names.
  * docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html
@@ -156,16 +156,27 @@ export const launchTemplateActions: Record<string, ActionHandler> = {
   },
 
   DescribeLaunchTemplateVersions: (ctx, p) => {
-    const t = findTemplate(ctx.region, p);
     const wanted = strings(p, 'LaunchTemplateVersion');
     const min = int(p, 'MinVersion');
     const max = int(p, 'MaxVersion');
-    let versions = wanted.length > 0 ? wanted.map((w) => templateVersion(t, w)) : [...t.versions];
-    versions = versions.filter((v) => (min === undefined || v.versionNumber >= min) && (max === undefined || v.versionNumber <= max));
+    // Without a template: the $Latest and/or $Default versions of every template in the region
+    // ("To describe the versions of all launch templates in your account, specify $Latest,
+    // $Default, or both, and omit the launch template ID and name").
+    const everyTemplate = str(p, 'LaunchTemplateId') === undefined && str(p, 'LaunchTemplateName') === undefined;
+    if (everyTemplate && (wanted.length === 0 || wanted.some((w) => w !== '$Latest' && w !== '$Default'))) {
+      throw new AwsError('MissingParameter', 'The request must include either a launch template ID or a launch template name, unless only $Latest and $Default versions are described.');
+    }
+    const templates = everyTemplate ? [...ctx.region.ec2.launchTemplates.values()] : [findTemplate(ctx.region, p)];
     const filters = parseFilters(p);
-    versions = versions.filter((v) => matches(filters, (n) => ({ 'is-default-version': [String(v.versionNumber === t.defaultVersionNumber)], 'image-id': [str(v.data, 'ImageId')], 'instance-type': [str(v.data, 'InstanceType')] })[n], undefined));
-    const page = ec2Page(ctx, p, versions, { min: 1, max: 200 });
-    return { launchTemplateVersionSet: page.items.map((v) => renderVersion(t, v)), nextToken: page.next };
+    const found = templates.flatMap((t) => {
+      const chosen = wanted.length > 0 ? [...new Set(wanted.map((w) => templateVersion(t, w)))] : [...t.versions];
+      return chosen
+        .filter((v) => (min === undefined || v.versionNumber >= min) && (max === undefined || v.versionNumber <= max))
+        .filter((v) => matches(filters, (n) => ({ 'is-default-version': [String(v.versionNumber === t.defaultVersionNumber)], 'image-id': [str(v.data, 'ImageId')], 'instance-type': [str(v.data, 'InstanceType')] })[n], undefined))
+        .map((v) => ({ t, v }));
+    });
+    const page = ec2Page(ctx, p, found, { min: 1, max: 200 });
+    return { launchTemplateVersionSet: page.items.map(({ t, v }) => renderVersion(t, v)), nextToken: page.next };
   },
 
   DeleteLaunchTemplate: (ctx, p) => {
