@@ -30,7 +30,9 @@ function bareImports(): Set<string> {
       const file = join(path, entry);
       if (statSync(file).isDirectory()) visit(file);
       else if (file.endsWith('.js')) {
-        for (const m of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)'([^'./][^']*)'/g)) specs.add(m[1] ?? '');
+        // Static imports and re-exports start a line in tsc's output; a message such as
+        // `removed from '${name}'` inside a template string is not an import.
+        for (const m of readFileSync(file, 'utf8').matchAll(/(?:^(?:import|export)\b[^\n]*?\bfrom\s*|\bimport\s*\(\s*|^import\s+)'([^'./][^']*)'/gm)) specs.add(m[1] ?? '');
       }
     }
   };
