@@ -180,6 +180,10 @@ describe('AWS security group operations', () => {
     await h.refused('upsertSecurityGroup', { credentials: 'nobody', region: REGION, name: 'a', description: 'b' }, "account 'nobody' is not known");
     await h.refused('upsertSecurityGroup', { region: REGION, name: 'a', description: 'b', ipIngress: 'all' }, 'account (or credentials) is required', 'ipIngress');
     await h.refused('deleteSecurityGroup', { credentials: 'prod' }, 'deleteSecurityGroupDescription.regions.empty', 'deleteSecurityGroupDescription.securityGroupName.empty');
+    // Hostile input is a 400 too, never a task or a 5xx.
+    await h.refused('upsertSecurityGroup', { credentials: 'prod', region: REGION, name: 'a\u0000b', description: 'x' }, 'upsertSecurityGroup.name: must not contain control characters');
+    await h.refused('upsertSecurityGroup', { credentials: 'prod', region: REGION, name: 'a', description: 'x', ipIngress: [{ cidr: '10.0.0.0/8', startPort: 'eighty' }], tags: { a: { b: 1 } } }, 'upsertSecurityGroup.ipIngress.0.startPort', 'upsertSecurityGroup.tags.a');
+    await h.refused('upsertSecurityGroup', { credentials: 'prod', region: REGION, name: 'a', description: 'x', ipIngress: Array.from({ length: 1001 }, () => ({ cidr: '10.0.0.0/8' })) }, 'upsertSecurityGroup.ipIngress');
   });
 
   it('deletes groups: a referenced group fails naming who references it, a missing one is reported', async () => {
