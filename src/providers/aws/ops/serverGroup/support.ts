@@ -20,9 +20,15 @@ export interface RegionClients {
   readonly elb: ElasticLoadBalancingClient;
   readonly elbv2: ElasticLoadBalancingV2Client;
   readonly cloudWatch: CloudWatchClient;
-  /** Passed to every `send`: the task's abort signal. */
+  /**
+   * Passed to every `send`: a fresh signal per call that aborts with the task or after
+   * `CALL_TIME_LIMIT_MS`, so an AWS endpoint that never answers fails the task instead of holding it.
+   */
   readonly opts: { abortSignal: AbortSignal };
 }
+
+/** How long one AWS call (with the SDK's retries) may take. */
+export const CALL_TIME_LIMIT_MS = 120_000;
 
 /**
  * A failure of an operation, named after the Java exception upstream throws in the same place
@@ -40,7 +46,18 @@ export function regionClients(deps: AwsOperationDeps, account: string, region: s
   const credentials = deps.credentials(account);
   if (credentials === undefined) throw new AwsOperationError(`Account with name ${account} could not be found.`, 'IllegalArgumentException');
   const c = credentials.clients;
-  return { account: credentials, region, ec2: c.ec2(region), autoScaling: c.autoScaling(region), elb: c.elb(region), elbv2: c.elbv2(region), cloudWatch: c.cloudWatch(region), opts: { abortSignal: signal } };
+  return {
+    account: credentials,
+    region,
+    ec2: c.ec2(region),
+    autoScaling: c.autoScaling(region),
+    elb: c.elb(region),
+    elbv2: c.elbv2(region),
+    cloudWatch: c.cloudWatch(region),
+    get opts() {
+      return { abortSignal: AbortSignal.any([signal, AbortSignal.timeout(CALL_TIME_LIMIT_MS)]) };
+    },
+  };
 }
 
 /** The AWS error code of an SDK error (`Code` for the query protocols, else the shape name). */
