@@ -15,6 +15,8 @@ export interface RouteDoc {
   readonly params?: Readonly<Record<string, string>>;
   /** Query parameters: name → what it is (a string), or a schema carrying its own description. */
   readonly query?: Readonly<Record<string, string | JsonSchema>>;
+  /** The query parameters the handler refuses to go without (400). */
+  readonly requiredQuery?: readonly string[];
   /** The request body (`description` inside). */
   readonly body?: JsonSchema;
   /** Answers by status: a schema (with its `description`) or only a description. */
@@ -37,7 +39,7 @@ const asJson = () => (data: unknown) => JSON.stringify(data);
 export function documented(doc: RouteDoc): { schema: FastifySchema; validatorCompiler: typeof acceptAsIs; serializerCompiler: typeof asJson } {
   const schema: FastifySchema & Record<string, unknown> = { summary: doc.summary, description: doc.description, tags: [...doc.tags] };
   if (doc.params !== undefined) schema.params = objectOf(doc.params, Object.keys(doc.params));
-  if (doc.query !== undefined) schema.querystring = objectOf(doc.query, []);
+  if (doc.query !== undefined) schema.querystring = objectOf(doc.query, doc.requiredQuery ?? []);
   if (doc.body !== undefined) schema.body = doc.body;
   if (doc.responses !== undefined) {
     schema.response = Object.fromEntries(Object.entries(doc.responses).map(([status, r]) => [status, typeof r === 'string' ? { description: r } : r]));

@@ -108,7 +108,8 @@ export function registerArtifactRoutes(app: FastifyInstance, deps: ArtifactRoute
       description: "Clouddriver's `ArtifactController.getNames`: the names an account offers for a type (helm accounts: chart names).",
       tags: ['artifacts'],
       params: { accountName: 'The artifact account' },
-      query: { type: 'The artifact type (required), e.g. helm/chart' },
+      query: { type: 'The artifact type, e.g. helm/chart' },
+      requiredQuery: ['type'],
       responses: { 200: { description: 'Names', type: 'array', items: { type: 'string' } }, 400: errorSchema('No type') },
     }),
     async (request) => {
@@ -124,7 +125,8 @@ export function registerArtifactRoutes(app: FastifyInstance, deps: ArtifactRoute
       description: "Clouddriver's `ArtifactController.getVersions`: the versions of one named artifact (helm accounts: chart versions).",
       tags: ['artifacts'],
       params: { accountName: 'The artifact account' },
-      query: { type: 'The artifact type (required)', artifactName: 'The artifact name (required)' },
+      query: { type: 'The artifact type', artifactName: 'The artifact name' },
+      requiredQuery: ['type', 'artifactName'],
       responses: { 200: { description: 'Versions', type: 'array', items: { type: 'string' } }, 400: errorSchema('No type or artifactName') },
     }),
     async (request) => {

@@ -31,10 +31,11 @@ const DOC: RouteDoc = {
   tags: ['search'],
   query: {
     q: 'Text the results contain (case-insensitive)',
-    type: listQuery('Result types (required): applications, clusters, serverGroups, instances, loadBalancers, securityGroups, ...'),
+    type: listQuery('Result types: applications, clusters, serverGroups, instances, loadBalancers, securityGroups, ...'),
     pageSize: 'Results per page (default 10000)',
     page: 'Page number, from 1',
     platform: listQuery('Only this provider'),
   },
+  requiredQuery: ['type'],
   responses: { 200: { description: 'One page per answer', type: 'array', items: { type: 'object', additionalProperties: true } }, 400: { description: 'No type' } },
 };

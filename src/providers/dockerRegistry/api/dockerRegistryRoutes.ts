@@ -83,7 +83,8 @@ const DOC = {
     summary: "A repository's tags",
     description: "`DockerRegistryImageLookupController.getTags`: the cached tags of one repository of a Docker registry account (account READ, else 403). Also served under `/titus/images`.",
     tags: ['dockerRegistry'],
-    query: { account: 'The registry account (required)', repository: 'The repository, e.g. library/nginx (required)' },
+    query: { account: 'The registry account', repository: 'The repository, e.g. library/nginx' },
+    requiredQuery: ['account', 'repository'],
     responses: { 200: { description: 'Tags', type: 'array', items: { type: 'string' } }, 400: errorSchema('Malformed parameters'), 403: errorSchema('No READ on the account') },
   },
   find: {
