@@ -74,7 +74,7 @@ export async function startAwsOpsHarness(): Promise<AwsOpsHarness> {
     storage: { cache: 'memory', tasks: 'memory' },
     aws: {
       endpoint: sim.endpoint,
-      accounts: [{ name: ACCOUNT, accountId: creds?.accountId, environment: 'production', regions: [{ name: REGION, availabilityZones: [`${REGION}a`, `${REGION}b`, `${REGION}c`] }], maxAttempts: 3, rateLimit: 0 }],
+      accounts: [{ name: ACCOUNT, accountId: creds?.accountId, environment: 'production', regions: [{ name: REGION, availabilityZones: [`${REGION}a`, `${REGION}b`, `${REGION}c`] }], maxAttempts: 8, rateLimit: 0 }],
     },
   });
   const app = await createApp({ config, clock, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });

@@ -172,6 +172,29 @@ describe('createServerGroup', () => {
     expect(task.history.map((e) => e.status)).toContain(`${APP}-web-v000 already exists and does not seem to match desired state on: launch template`);
   });
 
+  it('deploys while AWS throttles a fifth of the calls (the SDK backs off and retries)', async () => {
+    h.sim.faults.set({ throttleRate: 0.2, services: ['ec2', 'autoscaling', 'elasticloadbalancing'] });
+    try {
+      const task = await h.runOperation('createServerGroup', deploy({ stack: 'throttled', capacity: { min: 0, max: 2, desired: 1 } }));
+      expect(task.status.failed, JSON.stringify(task.resultObjects)).toBe(false);
+      expect(task.resultObjects[0]).toMatchObject({ serverGroupNames: [`${REGION}:${APP}-throttled-v000`] });
+    } finally {
+      h.sim.faults.clear();
+    }
+    expect(await group(`${APP}-throttled-v000`)).toMatchObject({ DesiredCapacity: 1, TargetGroupARNs: [h.world.targetGroupArn] });
+
+    // An AWS error that is not retried fails the task with AWS's code and message.
+    h.sim.faults.set({ errorRate: 1, errorCode: 'UnauthorizedOperation', errorStatus: 403, actions: ['CreateLaunchTemplate'] });
+    try {
+      const denied = await h.runOperation('createServerGroup', deploy({ stack: 'denied' }));
+      expect(denied.status.failed).toBe(true);
+      expect(denied.resultObjects[0]).toMatchObject({ type: 'EXCEPTION', operation: 'DeployAtomicOperation' });
+      expect(`${String(denied.resultObjects[0]?.cause)}: ${String(denied.resultObjects[0]?.message)}`).toContain('UnauthorizedOperation');
+    } finally {
+      h.sim.faults.clear();
+    }
+  });
+
   it('answers hostile descriptions with 400, never a 5xx', async () => {
     for (const description of [
       null,
