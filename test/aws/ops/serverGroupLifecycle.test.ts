@@ -103,6 +103,12 @@ describe('server group lifecycle operations', () => {
     const violated = await h.runOperation('resizeServerGroup', { credentials: ACCOUNT, serverGroupName: LT_GROUP, region: REGION, capacity: { desired: 2 }, constraints: { capacity: { desired: 1 } } });
     expect(violated.status.failed).toBe(true);
     expect(String(violated.resultObjects[0]?.message)).toContain('Expected capacity constraint violated');
+    // To 0 without load balancers: the instances are terminated at once (DefaultAfterResizeEventHandler).
+    const [legacyInstance] = await instancesOf(LC_GROUP);
+    const toZero = await h.runOperation('resizeServerGroup', { credentials: ACCOUNT, serverGroupName: LC_GROUP, region: REGION, capacity: { min: 0, desired: 0 } });
+    expect(toZero.history.map((e) => e.status)).toContain(`Terminating 1 of 1 instances in ${LC_GROUP}`);
+    const legacyState = (await h.ec2.send(new DescribeInstancesCommand({ InstanceIds: [legacyInstance ?? ''] }))).Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    expect(['shutting-down', 'terminated']).toContain(legacyState);
     const missing = await h.runOperation('resizeServerGroup', { credentials: ACCOUNT, serverGroupName: `${APP}-ghost-v000`, regions: [REGION], capacity: { desired: 1 } });
     expect(missing.status.failed).toBe(false);
     expect(missing.history.map((e) => e.status)).toContain(`Skipping resize of ${APP}-ghost-v000 in ${REGION}, server group does not exist`);

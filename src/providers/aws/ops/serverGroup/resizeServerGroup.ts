@@ -4,14 +4,15 @@
  * `constraints` at the top level apply to the legacy `serverGroupName`/`region(s)` form
  * (`ResizeAsgDescriptionPreProcessor`); a group that is missing or being deleted is skipped.
  */
-import { UpdateAutoScalingGroupCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { DescribeLifecycleHooksCommand, UpdateAutoScalingGroupCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
+import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
-import { defineOperation, type OperationDefinition } from '../../../../core/operations/OperationDefinition.js';
+import { defineOperation, type OperationContext, type OperationDefinition } from '../../../../core/operations/OperationDefinition.js';
 import { parseName } from '../../names.js';
 import type { AwsOperationDeps } from '../AwsOperationDeps.js';
 import { accountFields, accountOf, capacitySchema, type Capacity } from './descriptions.js';
 import { refreshAfterChange } from './refresh.js';
-import { AwsOperationError, AwsValidator, describeGroup, regionClients } from './support.js';
+import { AwsOperationError, AwsValidator, describeGroup, errorMessage, regionClients, type RegionClients } from './support.js';
 
 const PHASE = 'RESIZE';
 
@@ -69,6 +70,40 @@ function checkConstraints(constraints: Capacity | undefined, g: AutoScalingGroup
   }
 }
 
+/**
+ * `DefaultAfterResizeEventHandler`: after a resize to 0, terminates the group's instances (100 at a
+ * time) unless a load balancer, a target group or a terminating lifecycle hook needs them to leave
+ * the usual way.
+ */
+async function afterResizeToZero(c: RegionClients, g: AutoScalingGroup, ctx: OperationContext): Promise<void> {
+  const name = g.AutoScalingGroupName ?? '';
+  if ((g.LoadBalancerNames ?? []).length > 0 || (g.TargetGroupARNs ?? []).length > 0) {
+    await ctx.task.updateStatus(PHASE, 'Skipping explicit instance termination, server group is attached to one or more load balancers');
+    return;
+  }
+  try {
+    const hooks = (await c.autoScaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: name }), c.opts)).LifecycleHooks ?? [];
+    if (hooks.some((h) => (h.LifecycleTransition ?? '').toLowerCase() === 'autoscaling:ec2_instance_terminating')) {
+      await ctx.task.updateStatus(PHASE, 'Skipping explicit instance termination, server group has one or more lifecycle hooks');
+      return;
+    }
+  } catch (err) {
+    await ctx.task.updateStatus(PHASE, `Skipping explicit instance termination, unable to fetch lifecycle hooks (reason: '${errorMessage(err)}')`);
+    return;
+  }
+  const ids = (g.Instances ?? []).map((i) => i.InstanceId ?? '').filter((id) => id !== '');
+  for (let i = 0; i < ids.length; i += 100) {
+    const batch = ids.slice(i, i + 100);
+    try {
+      await ctx.task.updateStatus(PHASE, `Terminating ${i + batch.length} of ${ids.length} instances in ${name}`);
+      await c.ec2.send(new TerminateInstancesCommand({ InstanceIds: batch }), c.opts);
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      await ctx.task.updateStatus(PHASE, `Unable to terminate instances, reason: '${errorMessage(err)}'`);
+    }
+  }
+}
+
 export function resizeServerGroup(deps: AwsOperationDeps): OperationDefinition {
   return defineOperation({
     name: 'resizeServerGroup',
@@ -113,6 +148,7 @@ export function resizeServerGroup(deps: AwsOperationDeps): OperationDefinition {
           }),
           c.opts,
         );
+        if (capacity.desired === 0) await afterResizeToZero(c, group, ctx);
         await ctx.task.updateStatus(PHASE, `Completed resize of ${name} in ${region}.`);
       }
       await refreshAfterChange(deps, ctx, account, targets.map((t) => t.region));
