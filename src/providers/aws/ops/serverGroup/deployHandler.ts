@@ -12,7 +12,7 @@ import type { DeployDescription } from './deployDescription.js';
 import { accountOf } from './descriptions.js';
 import { classicLoadBalancers, placement, resolveAmi, securityGroupIds, targetGroupArns } from './lookups.js';
 import { copyScalingPoliciesAndScheduledActions } from './scalingPolicyCopier.js';
-import { AwsOperationError, describeGroup, regionClients } from './support.js';
+import { AwsOperationError, describeGroup, regionClients, type RegionClients } from './support.js';
 
 export const DEPLOY_PHASE = 'DEPLOY';
 
@@ -80,7 +80,7 @@ export async function handleDeploy(deps: AwsOperationDeps, input: DeployDescript
 
   for (const [region, zoneList] of Object.entries(zonesByRegion)) {
     const d: DeployDescription = { ...input, capacity: { ...(input.capacity ?? {}) } };
-    let sourceClients;
+    let sourceClients: RegionClients | undefined;
     if (hasSource && source?.account && source.region && source.asgName) {
       sourceClients = deps.credentials(source.account) === undefined ? undefined : regionClients(deps, source.account, source.region, ctx.signal);
       if (sourceClients === undefined) await ctx.task.updateStatus(DEPLOY_PHASE, `Unable to locate source asg (${source.account}:${source.region}:${source.asgName})`);
