@@ -24,6 +24,7 @@ import type { AccountCredentials } from './core/accounts/AccountCredentials.js';
 import { CredentialsRepository } from './core/accounts/CredentialsRepository.js';
 import { StoredAccountSync } from './core/accounts/StoredAccountSync.js';
 import { AgentScheduler } from './core/agents/AgentScheduler.js';
+import { AgentSharding } from './core/agents/AgentSharding.js';
 import { authoritativeTypes } from './core/agents/CachingAgent.js';
 import type { ProviderCache } from './core/cache/Cache.js';
 import { DefaultProviderCache } from './core/cache/DefaultProviderCache.js';
@@ -130,6 +131,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const credentials = new CredentialsRepository();
   const registry = new OperationRegistry();
+  const sharding = new AgentSharding({ replicas: stores.replicas, replicaId: ownerId, caching: config.caching.writeEnabled, replicaTtlMs: config.cacheSharding.replicaTtlSeconds * 1000, logger });
   const scheduler = new AgentScheduler({
     leases: stores.leases,
     nodeId: ownerId,
@@ -145,6 +147,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     pollIntervalMs: config.caching.agentLockAcquisitionIntervalSeconds * 1000,
     enabledPattern: config.caching.enabledPattern,
     writeEnabled: config.caching.writeEnabled,
+    runsHere: (agent) => sharding.runsHere(agent),
     onRun: (e) => {
       const labels = { provider: e.agent.providerName, success: String(e.success) };
       metrics.agentRuns.inc(labels);
@@ -302,6 +305,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await sweepOrphans();
       orphanSweep = setInterval(() => void sweepOrphans(), ORPHAN_SWEEP_MS);
       orphanSweep.unref();
+      await sharding.tick();
+      sharding.start();
       scheduler.start();
       await server.listen({ port: config.server.port, host: config.server.host });
       const address = server.server.address();
@@ -313,6 +318,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       stopping ??= (async () => {
         logger.info('shutting down');
         await server.close();
+        sharding.stop();
         await scheduler.stop();
         for (const runtime of runtimes.values()) await runtime.stop?.();
         await orchestration.drain(config.admin.tasks.shutdownWaitSeconds * 1000);

@@ -39,6 +39,8 @@ export interface AgentSchedulerOptions {
   /** false = never run agents (a read-only instance). */
   readonly writeEnabled?: boolean;
   readonly onRun?: (event: AgentRunEvent) => void;
+  /** Whether this instance should run an agent at all (cache sharding across replicas); absent: every agent. */
+  readonly runsHere?: (agent: CachingAgent) => boolean;
 }
 
 /** Introspection of one agent, as `GET /cache/introspection` shows it (spec 3). */
@@ -201,7 +203,12 @@ export class AgentScheduler {
     const now = this.opts.clock.now();
     const due = shuffle(
       [...this.entries.values()].filter(
-        (e) => !e.run && e.nextDueMs <= now && this.enabled.test(e.agent.agentType.toLowerCase()) && e.agent.isActive?.() !== false,
+        (e) =>
+          !e.run &&
+          e.nextDueMs <= now &&
+          this.enabled.test(e.agent.agentType.toLowerCase()) &&
+          e.agent.isActive?.() !== false &&
+          this.opts.runsHere?.(e.agent) !== false,
       ),
     );
     for (const entry of due) {
