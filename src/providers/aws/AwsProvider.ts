@@ -33,7 +33,7 @@ import { createAwsInfrastructureReader } from './read/infrastructureViews.js';
 import { awsOperations } from './ops/awsOperations.js';
 import type { ProviderCache } from '../../core/cache/Cache.js';
 import { authoritativeTypes } from '../../core/agents/CachingAgent.js';
-import { systemClock } from '../../core/Clock.js';
+import { systemClock, type Clock } from '../../core/Clock.js';
 import { silentLogger } from '../../core/Logger.js';
 
 /** The agents of one account in one region; `publicImages` for the account that caches a region's public images. */
@@ -67,6 +67,9 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
 
   /** Set when the provider is attached to the service (operations read and refresh it). */
   let providerCache: ProviderCache | undefined;
+  /** The service's clock once attached (operations are built before: they read it through this). */
+  let serviceClock: Clock = systemClock;
+  const clock: Clock = { now: () => serviceClock.now() };
 
   /** Cached kind → the agents (by upstream name) that cache it. */
   const AGENTS_OF: Readonly<Record<string, readonly string[]>> = {
@@ -82,7 +85,7 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
     const names = new Set(kinds.flatMap((k) => AGENTS_OF[k] ?? []));
     for (const agent of agents.get(account) ?? []) {
       if (![...names].some((n) => agent.agentType === `${account}/${region}/${n}`)) continue;
-      const result = await agent.loadData({ cache, signal: AbortSignal.timeout(120_000), logger: silentLogger, clock: systemClock });
+      const result = await agent.loadData({ cache, signal: AbortSignal.timeout(120_000), logger: silentLogger, clock });
       await cache.putCacheResult(agent.agentType, authoritativeTypes(agent), result);
     }
   };
@@ -113,11 +116,12 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
     cacheNamespace: AWS,
     configKey: AWS,
     accountSchema: awsAccountSchema,
-    operations: awsOperations({ credentials: (name) => accounts.get(name), cache: () => providerCache, refresh, clock: systemClock }),
+    operations: awsOperations({ credentials: (name) => accounts.get(name), cache: () => providerCache, refresh, clock }),
     createCredentials: async (definition) => new AwsCredentials(definition, settings.endpoint),
     submittedDefinitionProblems: awsDefinitionProblems,
     attach(ctx) {
       providerCache = ctx.cache;
+      serviceClock = ctx.deps.clock;
       registerAwsImageRoutes(ctx.server, new AwsImageLookup(ctx.cache));
       registerAwsScalingActivityRoutes(ctx.server, (name) => accounts.get(name));
       const onDemand = createAwsOnDemand({ cache: ctx.cache, agents: (account) => agents.get(account) ?? [], clock: ctx.deps.clock, logger: ctx.deps.logger });

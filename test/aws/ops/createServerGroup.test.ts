@@ -82,7 +82,7 @@ describe('createServerGroup', () => {
     const described = await cli.json<{ AutoScalingGroups: Json[] }>(['autoscaling', 'describe-auto-scaling-groups', '--auto-scaling-group-names', name]);
     const asg = described.AutoScalingGroups[0] as Json & { LaunchTemplate: { LaunchTemplateId: string; LaunchTemplateName: string; Version: string }; Tags: Json[]; VPCZoneIdentifier: string };
     expect(asg).toMatchObject({ MinSize: 1, MaxSize: 3, DesiredCapacity: 2, TargetGroupARNs: [h.world.targetGroupArn], LoadBalancerNames: [`${APP}-classic`] });
-    // `{group}-{MMddyyyyHHmmss}` (the provider gives operations the system clock, so the stamp is today's).
+    // `{group}-{MMddyyyyHHmmss}`, stamped by the service's clock.
     expect(asg.LaunchTemplate).toMatchObject({ LaunchTemplateName: expect.stringMatching(new RegExp(`^${name}-\\d{14}$`)), Version: '1' });
     expect(asg.VPCZoneIdentifier.split(',').sort()).toEqual(h.world.subnetIds.slice(0, 2).sort());
     expect(asg.Tags).toEqual([expect.objectContaining({ Key: 'team', Value: 'core', PropagateAtLaunch: true })]);
@@ -165,6 +165,8 @@ describe('createServerGroup', () => {
   });
 
   it('fails, as upstream, when a group of the requested name exists and is not what this deploy would create', async () => {
+    // A second later than the deploy that made the group (its launch template name carries the time).
+    h.clock.advance(1000);
     const task = await h.runOperation('createServerGroup', deploy({ sequence: 0, capacity: { min: 0, max: 1, desired: 0 } }));
     expect(task.status.failed).toBe(true);
     expect(task.resultObjects[0]).toMatchObject({ cause: 'AlreadyExistsException' });

@@ -148,6 +148,8 @@ describe('server group lifecycle operations', () => {
   });
 
   it('updates the launch configuration: a new one with the change, the group moved to it', async () => {
+    // Later than the deploy that made the group's launch configuration (its name carries the time).
+    h.clock.advance(1000);
     const before = (await group(LC_GROUP))?.LaunchConfigurationName ?? '';
     const task = await h.runOperation('updateLaunchConfig', { credentials: ACCOUNT, region: REGION, asgName: LC_GROUP, instanceType: 'm5.large', base64UserData: 'dXBkYXRlZA==' });
     expect(task.status.failed, JSON.stringify(task.resultObjects)).toBe(false);
