@@ -26,6 +26,12 @@ export interface ProviderCache extends Cache {
   /** Writes one item outside any agent's bookkeeping (e.g. on-demand records). */
   putCacheData(type: string, item: CacheData): Promise<void>;
   evictDeletedItems(type: string, ids: readonly string[]): Promise<void>;
+  /**
+   * A number that moves whenever this instance writes to the namespace (results, items,
+   * evictions): what a reader may memoise on. Writes by other instances or processes sharing the
+   * store do not move it.
+   */
+  localGeneration(): number;
 }
 
 export interface WriteStats {

@@ -17,6 +17,21 @@ describe('DefaultProviderCache', () => {
 
   const ids = async (type: string) => (await cache.getIdentifiers(type)).sort();
 
+  it('moves its local generation once each write has ended, failed writes included', async () => {
+    const g0 = cache.localGeneration();
+    const writing = cache.putCacheResult('a1', ['pods'], { cacheResults: { pods: [cacheData('p1', {})] } });
+    // An answer built while the write runs is remembered under the generation before it.
+    expect(cache.localGeneration()).toBe(g0);
+    await writing;
+    expect(cache.localGeneration()).toBe(g0 + 1);
+    await cache.putCacheData('pods', cacheData('p2', {}));
+    await cache.evictDeletedItems('pods', ['p2']);
+    await cache.evictDeletedItems('pods', []);
+    expect(cache.localGeneration()).toBe(g0 + 3);
+    await expect(cache.putCacheResult('a1', [], { cacheResults: { 'bad:type': [] } })).rejects.toThrow(/may not contain/);
+    expect(cache.localGeneration()).toBe(g0 + 4);
+  });
+
   it('evicts authoritative items the agent wrote before and did not write now', async () => {
     await cache.putCacheResult('a1', ['pods'], { cacheResults: { pods: [cacheData('p1', {}), cacheData('p2', {})] } });
     const stats = await cache.putCacheResult('a1', ['pods'], { cacheResults: { pods: [cacheData('p2', {})] } });

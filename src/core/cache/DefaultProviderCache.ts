@@ -17,20 +17,36 @@ export class DefaultProviderCache implements ProviderCache {
     private readonly clock: Clock,
   ) {}
 
+  private writes = 0;
+
+  localGeneration(): number {
+    return this.writes;
+  }
+
   putCacheResult(agentType: string, authoritativeTypes: readonly string[], result: CacheResult): Promise<WriteStats> {
-    return this.write(agentType, authoritativeTypes, result, result.partialResult !== true);
+    return this.counted(this.write(agentType, authoritativeTypes, result, result.partialResult !== true));
   }
 
   addCacheResult(agentType: string, authoritativeTypes: readonly string[], result: CacheResult): Promise<WriteStats> {
-    return this.write(agentType, authoritativeTypes, result, false);
+    return this.counted(this.write(agentType, authoritativeTypes, result, false));
   }
 
   async putCacheData(type: string, item: CacheData): Promise<void> {
-    await this.store.put(type, DIRECT_WRITER, [this.toStored(item)]);
+    await this.counted(this.store.put(type, DIRECT_WRITER, [this.toStored(item)]));
   }
 
   async evictDeletedItems(type: string, ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) await this.store.evict(type, ids);
+    if (ids.length > 0) await this.counted(this.store.evict(type, ids));
+  }
+
+  /**
+   * Moves the generation once a write has ended (failed ones too: part of it may be stored), so
+   * an answer built while it ran is remembered under the generation before it and never reused.
+   */
+  private counted<T>(write: Promise<T>): Promise<T> {
+    return write.finally(() => {
+      this.writes++;
+    });
   }
 
   get(type: string, id: string, filter?: RelationshipFilter): Promise<CacheData | undefined> {

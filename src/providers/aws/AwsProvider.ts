@@ -125,7 +125,7 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
       registerAwsImageRoutes(ctx.server, new AwsImageLookup(ctx.cache));
       registerAwsScalingActivityRoutes(ctx.server, (name) => accounts.get(name));
       const onDemand = createAwsOnDemand({ cache: ctx.cache, agents: (account) => agents.get(account) ?? [], clock: ctx.deps.clock, logger: ctx.deps.logger });
-      return { ...runtime(), read: { ...createAwsReadContributor(ctx.cache, accountIds), onDemand, infrastructure: createAwsInfrastructureReader(ctx.cache) } };
+      return { ...runtime(), read: { ...createAwsReadContributor(ctx.cache, accountIds, ctx.deps.clock), onDemand, infrastructure: createAwsInfrastructureReader(ctx.cache) } };
     },
     buildCachingAgents(credentials): CachingAgent[] {
       accounts.set(credentials.name, credentials);

@@ -2,10 +2,13 @@
  * The AWS provider's part of the provider-neutral read API (Clouddriver's
  * `AmazonApplicationProvider`, `AmazonClusterProvider`, `AmazonLoadBalancerProvider`,
  * `AmazonSecurityGroupProvider`, `AmazonInstanceProvider` and the CATS search), answered from the
- * cache store on every call. It reports no `generation`: the store may be written by other
- * instances, so nothing is memoised.
+ * cache store on every call. Its `generation` moves with every write this instance makes to the
+ * `aws` namespace and at least every `OTHER_WRITERS_MS`: the core may then keep a serialized big
+ * answer (an application's server groups) until either happens, so what other instances or
+ * processes sharing the store write shows within that time.
  */
-import type { Cache } from '../../../core/cache/Cache.js';
+import type { ProviderCache } from '../../../core/cache/Cache.js';
+import type { Clock } from '../../../core/Clock.js';
 import { InputError } from '../../../core/errors.js';
 import type { ClusterSummary, LoadBalancerModel, ReadContributor, SecurityGroupModel, TargetCoordinate } from '../../../core/read/ReadContributor.js';
 import { AWS, awsKeys, parseAwsKey } from '../keys.js';
@@ -36,7 +39,10 @@ export function pickTarget(groups: readonly Json[], target: TargetCoordinate, on
   }
 }
 
-export function createAwsReadContributor(cache: Cache, accountIds: () => ReadonlyMap<string, string>): ReadContributor {
+/** The longest a memoised answer may miss a write made by another instance sharing the store. */
+export const OTHER_WRITERS_MS = 5000;
+
+export function createAwsReadContributor(cache: ProviderCache, accountIds: () => ReadonlyMap<string, string>, clock: Clock): ReadContributor {
   const reader = new AwsCacheReader(cache, accountIds);
 
   const clusterGroups = async (app: string, account: string, cluster: string): Promise<Json[]> => {
@@ -49,6 +55,8 @@ export function createAwsReadContributor(cache: Cache, accountIds: () => Readonl
 
   return {
     cloudProvider: AWS,
+    // Both terms only grow, so their sum moves when either does.
+    generation: () => cache.localGeneration() + Math.floor(clock.now() / OTHER_WRITERS_MS),
     applications: {
       applications: async () =>
         [...(await reader.applicationClusters())].map(([name, accounts]) => ({
