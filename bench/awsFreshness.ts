@@ -58,8 +58,8 @@ try {
   let desired = 1;
   for (let i = 0; i < pollingIterations; i++) {
     desired = desired === 1 ? 2 : 1;
-    // Changes land at arbitrary points of the agent's cycle.
-    await sleep(Math.random() * 5000);
+    // Changes land at arbitrary points of the agent's 60 s cycle (the previous one ended right after a run).
+    await sleep(Math.random() * 60_000);
     const t0 = performance.now();
     const c = await change(desired);
     cli.push(c.cliMs);
