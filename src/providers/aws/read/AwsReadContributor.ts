@@ -39,8 +39,8 @@ export function pickTarget(groups: readonly Json[], target: TargetCoordinate, on
   }
 }
 
-/** The longest a memoised answer may miss a write made by another instance sharing the store. */
-export const OTHER_WRITERS_MS = 5000;
+/** The longest a memoised answer may miss a write made by another instance sharing the store (half the agents' 60 s interval). */
+export const OTHER_WRITERS_MS = 30_000;
 
 export function createAwsReadContributor(cache: ProviderCache, accountIds: () => ReadonlyMap<string, string>, clock: Clock): ReadContributor {
   const reader = new AwsCacheReader(cache, accountIds);
