@@ -85,6 +85,8 @@ try {
     try {
       await until(async () => (await getJson<{ components: { aws?: { details: Record<string, { state: string }> } } }>(`${service.url}/health`)).components.aws?.details.prod?.state === 'ok', 10 * 60_000, 200);
       const url = `${service.url}/applications/big0/serverGroups`;
+      // Health turns ok when every agent has loaded once; their results are written just after.
+      await until(async () => (await getJson<unknown[]>(url)).length === n, 5 * 60_000, 500);
       const first = await get(url);
       const groups = (JSON.parse(first.text) as unknown[]).length;
       const baseline = await load(`${service.url}/credentials`, CLIENTS, seconds * 1000);

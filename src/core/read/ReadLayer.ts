@@ -48,6 +48,8 @@ const MAX_SERIALIZED = 1000;
  */
 export class ReadLayer {
   private readonly responses = new Map<string, { generation: number; body: string }>();
+  /** Builds under way, by generation and key. */
+  private readonly building = new Map<string, Promise<string>>();
 
   /** Subnets, networks, key pairs, instance types, elastic IPs and certificates. */
   readonly infrastructure: InfrastructureReads;
@@ -100,10 +102,18 @@ export class ReadLayer {
     if (generation === undefined) return JSON.stringify(await build());
     const hit = this.responses.get(cacheKey);
     if (hit !== undefined && hit.generation === generation) return hit.body;
-    const body = JSON.stringify(await build());
-    if (this.responses.size >= MAX_SERIALIZED) this.responses.clear();
-    this.responses.set(cacheKey, { generation, body });
-    return body;
+    // Concurrent requests for the same answer at the same generation share one build.
+    const flightKey = `${generation}\u0000${cacheKey}`;
+    const pending = this.building.get(flightKey);
+    if (pending !== undefined) return pending;
+    const built = (async () => {
+      const body = JSON.stringify(await build());
+      if (this.responses.size >= MAX_SERIALIZED) this.responses.clear();
+      this.responses.set(cacheKey, { generation, body });
+      return body;
+    })().finally(() => this.building.delete(flightKey));
+    this.building.set(flightKey, built);
+    return built;
   }
 
   // ---- applications (`ApplicationsController`) ----
