@@ -173,3 +173,27 @@ export async function freshnessCluster(): Promise<{ sim: KubeSim; cluster: Retur
   if (target === undefined) throw new Error('no replica set for fresh0');
   return { sim, cluster, rsType: cluster.type('apps', 'v1', 'replicasets'), rsName: target.metadata.name ?? '', replicas: (target.spec as { replicas: number }).replicas };
 }
+
+/**
+ * The read-latency figures every read scenario reports: the first request alone, then `clients`
+ * concurrent loops on `url` for `durationMs`, beside the same clients' `baseline` (see `load`).
+ * Returns the parsed first answer too.
+ */
+export async function measureReads(url: string, clients: number, durationMs: number, baseline: { latencies: number[] }): Promise<{ first: unknown; figures: Record<string, number> }> {
+  const first = await get(url);
+  const { latencies, errors } = await load(url, clients, durationMs);
+  return {
+    first: JSON.parse(first.text) as unknown,
+    figures: {
+      clients,
+      requests: latencies.length,
+      errors,
+      responseKb: round(first.text.length / 1024),
+      firstRequestMs: round(first.ms, 2),
+      p50Ms: round(percentile(latencies, 50), 2),
+      p99Ms: round(percentile(latencies, 99), 2),
+      baselineCredentialsP50Ms: round(percentile(baseline.latencies, 50), 2),
+      baselineCredentialsP99Ms: round(percentile(baseline.latencies, 99), 2),
+    },
+  };
+}

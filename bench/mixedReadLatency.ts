@@ -11,7 +11,7 @@
  */
 import { startAwsSim } from '../src/testing/awsSim/index.js';
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
-import { addAccount, get, getJson, load, percentile, report, round, sleep, startServiceWith, until, waitWatching } from './lib.js';
+import { addAccount, getJson, load, measureReads, report, sleep, startServiceWith, until, waitWatching } from './lib.js';
 
 const [n, seconds] = [1000, 5].map((d, i) => Number(process.argv[2 + i] ?? d)) as [number, number];
 const CLIENTS = 16;
@@ -38,24 +38,11 @@ try {
   await sleep(5000);
   const baseline = await load(`${service.url}/credentials`, CLIENTS, seconds * 1000);
   for (const app of ['kube0', 'aws0', 'mixed0']) {
-    const url = `${service.url}/applications/${app}/serverGroups`;
-    const first = await get(url);
-    const groups = JSON.parse(first.text) as { type?: string; cloudProvider?: string }[];
-    const { latencies, errors } = await load(url, CLIENTS, seconds * 1000);
-    report('mixedReadLatency', {
-      application: app,
-      serverGroups: groups.length,
-      byProvider: groups.reduce<Record<string, number>>((m, g) => ({ ...m, [g.cloudProvider ?? g.type ?? '?']: (m[g.cloudProvider ?? g.type ?? '?'] ?? 0) + 1 }), {}),
-      clients: CLIENTS,
-      requests: latencies.length,
-      errors,
-      responseKb: round(first.text.length / 1024),
-      firstRequestMs: round(first.ms, 2),
-      p50Ms: round(percentile(latencies, 50), 2),
-      p99Ms: round(percentile(latencies, 99), 2),
-      baselineCredentialsP50Ms: round(percentile(baseline.latencies, 50), 2),
-      baselineCredentialsP99Ms: round(percentile(baseline.latencies, 99), 2),
-    });
+    const { first, figures } = await measureReads(`${service.url}/applications/${app}/serverGroups`, CLIENTS, seconds * 1000, baseline);
+    const groups = first as { type?: string; cloudProvider?: string }[];
+    const byProvider: Record<string, number> = {};
+    for (const g of groups) byProvider[g.cloudProvider ?? g.type ?? '?'] = (byProvider[g.cloudProvider ?? g.type ?? '?'] ?? 0) + 1;
+    report('mixedReadLatency', { application: app, serverGroups: groups.length, byProvider, ...figures });
   }
 } finally {
   await service.stop();

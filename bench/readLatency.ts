@@ -6,7 +6,7 @@
  *   npm run bench:reads [-- seconds]
  */
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
-import { addAccount, get, load, percentile, report, round, startServiceWith, waitWatching } from './lib.js';
+import { addAccount, load, measureReads, report, startServiceWith, waitWatching } from './lib.js';
 
 const seconds = Number(process.argv[2] ?? '5');
 const CLIENTS = 16;
@@ -21,23 +21,8 @@ await new Promise((r) => setTimeout(r, 5000));
 
 const baseline = await load(`${service.url}/credentials`, CLIENTS, seconds * 1000);
 for (const k of sizes) {
-  const url = `${service.url}/applications/app${k}x0/serverGroups`;
-  const first = await get(url);
-  const groups = (JSON.parse(first.text) as unknown[]).length;
-  const { latencies, errors } = await load(url, CLIENTS, seconds * 1000);
-  report('readLatency', {
-    serverGroups: groups,
-    instancesPerGroup: 3,
-    clients: CLIENTS,
-    requests: latencies.length,
-    errors,
-    responseKb: round(first.text.length / 1024),
-    firstRequestMs: round(first.ms, 2),
-    p50Ms: round(percentile(latencies, 50), 2),
-    p99Ms: round(percentile(latencies, 99), 2),
-    baselineCredentialsP50Ms: round(percentile(baseline.latencies, 50), 2),
-    baselineCredentialsP99Ms: round(percentile(baseline.latencies, 99), 2),
-  });
+  const { first, figures } = await measureReads(`${service.url}/applications/app${k}x0/serverGroups`, CLIENTS, seconds * 1000, baseline);
+  report('readLatency', { serverGroups: (first as unknown[]).length, instancesPerGroup: 3, ...figures });
 }
 await service.stop();
 await sim.stop();

@@ -16,7 +16,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { startAwsSim } from '../src/testing/awsSim/index.js';
 import { ensureServer } from '../test/helpers/ensureServers.js';
-import { get, getJson, load, percentile, report, round, startServiceWith, until } from './lib.js';
+import { getJson, load, measureReads, report, startServiceWith, until } from './lib.js';
 
 const [n, seconds] = [1000, 5].map((d, i) => Number(process.argv[2 + i] ?? d)) as [number, number];
 const backends = (process.argv[4] ?? 'sqlite,redis,postgres,mysql').split(',');
@@ -87,24 +87,9 @@ try {
       const url = `${service.url}/applications/big0/serverGroups`;
       // Health turns ok when every agent has loaded once; their results are written just after.
       await until(async () => (await getJson<unknown[]>(url)).length === n, 5 * 60_000, 500);
-      const first = await get(url);
-      const groups = (JSON.parse(first.text) as unknown[]).length;
       const baseline = await load(`${service.url}/credentials`, CLIENTS, seconds * 1000);
-      const { latencies, errors } = await load(url, CLIENTS, seconds * 1000);
-      report('storeReadLatency', {
-        backend: name,
-        serverGroups: groups,
-        instancesPerGroup: 3,
-        clients: CLIENTS,
-        requests: latencies.length,
-        errors,
-        responseKb: round(first.text.length / 1024),
-        firstRequestMs: round(first.ms, 2),
-        p50Ms: round(percentile(latencies, 50), 2),
-        p99Ms: round(percentile(latencies, 99), 2),
-        baselineCredentialsP50Ms: round(percentile(baseline.latencies, 50), 2),
-        baselineCredentialsP99Ms: round(percentile(baseline.latencies, 99), 2),
-      });
+      const { first, figures } = await measureReads(url, CLIENTS, seconds * 1000, baseline);
+      report('storeReadLatency', { backend: name, serverGroups: (first as unknown[]).length, instancesPerGroup: 3, ...figures });
     } finally {
       await service.stop();
       await store.cleanup();
