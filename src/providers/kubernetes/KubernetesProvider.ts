@@ -146,12 +146,37 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
   let unsubscribe: (() => Promise<void>) | undefined;
   let log: Logger | undefined;
 
-  /** Announces to the other instances what a leader wrote (best effort: followers re-read on gaps). */
+  /**
+   * Accounts whose announcement could not be published (the feed's server unreachable, say):
+   * followers would never learn of those writes, since a lost publish is no gap on their side.
+   * Until a publish succeeds again they are told to reload these accounts, every second.
+   */
+  const unannounced = new Set<string>();
+  let reannouncing: NodeJS.Timeout | undefined;
+  const reannounce = (): void => {
+    reannouncing = undefined;
+    const feed = changes;
+    if (feed === undefined) return;
+    for (const account of [...unannounced]) {
+      feed
+        .publish(CHANGES_TOPIC, JSON.stringify({ a: account, reload: true } satisfies CacheChangeMessage))
+        .then(() => unannounced.delete(account))
+        .catch(() => undefined)
+        .finally(() => {
+          if (unannounced.size > 0 && reannouncing === undefined) reannouncing = setTimeout(reannounce, 1000).unref();
+        });
+    }
+  };
+  /** Announces to the other instances what a leader wrote (followers also re-read on gaps). */
   const announce = (account: string, keys: readonly string[]): void => {
     const feed = changes;
     if (feed === undefined || keys.length === 0) return;
     for (const message of changeMessages(account, keys, feed.maxMessageBytes)) {
-      feed.publish(CHANGES_TOPIC, message).catch((e: unknown) => log?.warn({ account, err: (e as Error).message }, 'could not announce cache changes'));
+      feed.publish(CHANGES_TOPIC, message).catch((e: unknown) => {
+        log?.warn({ account, err: (e as Error).message }, 'could not announce cache changes; followers will be told to reload the account');
+        unannounced.add(account);
+        reannouncing ??= setTimeout(reannounce, 1000).unref();
+      });
     }
   };
   const onFeedMessage = (raw: string): void => {
@@ -217,6 +242,9 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       if (providerCache !== undefined && cache !== undefined) await evictAccountQuietly(providerCache, cache, credentials.name, log);
     },
     async stop() {
+      if (reannouncing !== undefined) clearTimeout(reannouncing);
+      reannouncing = undefined;
+      unannounced.clear();
       // Hands every led account off (pending writes first), then stops mirroring.
       await ownership?.stop();
       await unsubscribe?.();
