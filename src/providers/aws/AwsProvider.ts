@@ -27,12 +27,11 @@ import { SecurityGroupCachingAgent } from './caching/SecurityGroupCachingAgent.j
 import type { AwsAgentBase } from './caching/AwsAgentBase.js';
 import { AWS } from './keys.js';
 import { AwsImageLookup } from './read/AwsImageLookup.js';
-import { createAwsOnDemand } from './read/AwsOnDemand.js';
+import { createAwsOnDemand, runAgentsNow } from './read/AwsOnDemand.js';
 import { createAwsReadContributor } from './read/AwsReadContributor.js';
 import { createAwsInfrastructureReader } from './read/infrastructureViews.js';
 import { awsOperations } from './ops/awsOperations.js';
 import type { ProviderCache } from '../../core/cache/Cache.js';
-import { authoritativeTypes } from '../../core/agents/CachingAgent.js';
 import { systemClock, type Clock } from '../../core/Clock.js';
 import { silentLogger } from '../../core/Logger.js';
 
@@ -82,12 +81,8 @@ export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderM
   const refresh = async (account: string, region: string, kinds: readonly string[]): Promise<void> => {
     const cache = providerCache;
     if (cache === undefined) return;
-    const names = new Set(kinds.flatMap((k) => AGENTS_OF[k] ?? []));
-    for (const agent of agents.get(account) ?? []) {
-      if (![...names].some((n) => agent.agentType === `${account}/${region}/${n}`)) continue;
-      const result = await agent.loadData({ cache, signal: AbortSignal.timeout(120_000), logger: silentLogger, clock });
-      await cache.putCacheResult(agent.agentType, authoritativeTypes(agent), result);
-    }
+    const types = new Set(kinds.flatMap((k) => AGENTS_OF[k] ?? []).map((n) => `${account}/${region}/${n}`));
+    await runAgentsNow((agents.get(account) ?? []).filter((a) => types.has(a.agentType)), { cache, clock, logger: silentLogger });
   };
 
   const accountIds = (): Map<string, string> => new Map([...accounts.values()].filter((a) => a.config.accountId !== undefined).map((a) => [a.config.accountId ?? '', a.name]));

@@ -24,6 +24,14 @@ const TYPES: Readonly<Record<string, { agents: readonly string[]; cacheType: str
   securitygroup: { agents: ['AmazonSecurityGroupCachingAgent'], cacheType: T.securityGroups, nameFields: ['securityGroupName'] },
 };
 
+/** Runs agents one after another and writes each result as a scheduled run writes it (on-demand refresh, and refresh after an operation). */
+export async function runAgentsNow(agents: readonly CachingAgent[], deps: { cache: ProviderCache; clock: Clock; logger: Logger }): Promise<void> {
+  for (const agent of agents) {
+    const result = await agent.loadData({ cache: deps.cache, signal: AbortSignal.timeout(120_000), logger: deps.logger, clock: deps.clock });
+    await deps.cache.putCacheResult(agent.agentType, authoritativeTypes(agent), result);
+  }
+}
+
 export function createAwsOnDemand(deps: { cache: ProviderCache; agents: (account: string) => readonly CachingAgent[]; clock: Clock; logger: Logger }): OnDemandHandler {
   const text = (data: Readonly<Record<string, unknown>>, field: string): string | undefined => {
     const v = data[field];
@@ -39,10 +47,7 @@ export function createAwsOnDemand(deps: { cache: ProviderCache; agents: (account
       if (account === undefined || region === undefined || name === undefined) throw new InputError(`account, region and ${spec.nameFields.join(' or ')} are required`);
       const agents = deps.agents(account).filter((a) => spec.agents.some((n) => a.agentType === `${account}/${region}/${n}`));
       if (agents.length === 0) throw new NotFoundError(`No AWS account ${account} caching region ${region}`);
-      for (const agent of agents) {
-        const result = await agent.loadData({ cache: deps.cache, signal: AbortSignal.timeout(120_000), logger: deps.logger, clock: deps.clock });
-        await deps.cache.putCacheResult(agent.agentType, authoritativeTypes(agent), result);
-      }
+      await runAgentsNow(agents, deps);
       const matches = await deps.cache.filterIdentifiers(spec.cacheType, globFor(spec.cacheType, account, region, name));
       return { status: 200, body: { cachedIdentifiersByType: { [spec.cacheType]: matches } } };
     },
