@@ -27,7 +27,7 @@ import { openStores } from '../src/stores/openStores.js';
 import { startKubeSim, type KubeSim } from '../src/testing/kubeSim/index.js';
 import type { ProbeRun } from './fixtures/probeProvider.js';
 import { ensureServer } from './helpers/ensureServers.js';
-import { startService, type ServiceProcess } from './helpers/serviceProcess.js';
+import { killAll, startService, type ServiceProcess } from './helpers/serviceProcess.js';
 import { waitFor } from './helpers/waitFor.js';
 
 /** Agents are sharded by account (`abs(javaHashCode(account)) % replicas`): probe0..probe19 split 7/6/7. */
@@ -176,14 +176,7 @@ for (const open of [privateRedis, freshPostgres]) {
     }, 180_000);
 
     afterAll(async () => {
-      for (const p of procs) {
-        try {
-          process.kill(p.child.pid ?? 0, 'SIGCONT');
-        } catch {
-          // gone
-        }
-        await p.stop('SIGKILL');
-      }
+      await killAll(procs);
       await sim?.stop();
       await backend?.close();
       rmSync(dir, { recursive: true, force: true });

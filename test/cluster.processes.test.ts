@@ -12,7 +12,7 @@ import { stringify as toYaml } from 'yaml';
 import { openRedis } from '../src/stores/redis/openRedis.js';
 import { startKubeSim, type KubeSim } from '../src/testing/kubeSim/index.js';
 import { ensureServer } from './helpers/ensureServers.js';
-import { startService, type ServiceProcess } from './helpers/serviceProcess.js';
+import { killAll, startService, type ServiceProcess } from './helpers/serviceProcess.js';
 import { waitFor } from './helpers/waitFor.js';
 
 /** Two accounts per shard of three replicas (`abs(javaHashCode(name)) % 3` is 0, 0, 1, 1, 2, 2). */
@@ -76,14 +76,7 @@ describe('a cluster of service processes sharing Redis', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const p of procs) {
-      try {
-        process.kill(p.child.pid ?? 0, 'SIGCONT');
-      } catch {
-        // gone
-      }
-      await p.stop('SIGKILL');
-    }
+    await killAll(procs);
     await sim?.stop();
     rmSync(dir, { recursive: true, force: true });
     const redis = await openRedis({ connection: REDIS });

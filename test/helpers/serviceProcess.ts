@@ -207,3 +207,15 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs 
     await sleep(50);
   }
 }
+
+/** Stops every process at once (SIGKILL), waking any the test froze with SIGSTOP first. */
+export async function killAll(procs: readonly ServiceProcess[]): Promise<void> {
+  for (const p of procs) {
+    try {
+      process.kill(p.child.pid ?? 0, 'SIGCONT');
+    } catch {
+      // gone
+    }
+    await p.stop('SIGKILL');
+  }
+}
