@@ -199,4 +199,70 @@ describe('KubernetesAccountCache on a read-only instance', () => {
     }
     expect(await cache.getIdentifiers('pod')).toEqual([]);
   });
+
+  it('drops a follower re-read that was still running when the account became its to lead', async () => {
+    const sim = await startKubeSim({ tls: true, controllers: false });
+    sim.seed('sim-1', { deployments: 1, podsPerDeployment: 1 });
+    const credentials = new KubernetesCredentials(kubernetesAccountSchema.parse({ name: 'acct', kubeconfigContents: sim.kubeconfig }));
+    const engine = new DefaultProviderCache('kubernetes', new InMemoryCacheStoreDriver({ clock: systemClock }).open('kubernetes'), systemClock);
+    // The store as another instance left it.
+    const writer = new KubernetesAccountCache({ credentials, cache: engine, logger: silentLogger, agentType: 'a', flushIntervalMs: 10 });
+    writer.start();
+    expect(await writer.waitForInitialSync(10_000)).toBe(true);
+    await writer.stop({ flush: true });
+    // Store reads wait while `held` is pending (`reading` resolves when one does).
+    let release = (): void => undefined;
+    let held: Promise<void> | undefined;
+    let readStarted = (): void => undefined;
+    const reading = new Promise<void>((resolve) => (readStarted = resolve));
+    const cache = new Proxy(engine, {
+      get(target, prop, receiver) {
+        if (prop === 'getAll') return async (...args: Parameters<DefaultProviderCache['getAll']>) => {
+          if (held !== undefined) readStarted();
+          await held;
+          return target.getAll(...args);
+        };
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    // Writes disabled: the store keeps its older copy, whatever the leader lists.
+    const account = new KubernetesAccountCache({ credentials, cache, logger: silentLogger, agentType: 'a', role: 'follower', writeEnabled: false });
+    try {
+      account.start();
+      await waitFor(() => expect(account.model.size).toBe(writer.model.size), 5_000, 10);
+      // On the cluster a pod is deleted and a ReplicaSet created, which the store does not know;
+      // a reload from the store starts and is held.
+      const cluster = sim.cluster(sim.clusterNames[0] ?? '');
+      const podType = cluster.typeOfKind('v1', 'Pod');
+      const pod = cluster.list(podType, undefined).items[0];
+      const podKey = account.model.keyFor('pod', pod?.metadata.namespace ?? '', pod?.metadata.name ?? '');
+      expect(account.model.manifest(podKey)).toBeDefined();
+      cluster.delete(podType, pod?.metadata.namespace, pod?.metadata.name ?? '');
+      cluster.create(cluster.typeOfKind('apps/v1', 'ReplicaSet'), 'default', {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: { name: 'newer', namespace: 'default' },
+        spec: { replicas: 0, selector: { matchLabels: { app: 'newer' } }, template: { metadata: { labels: { app: 'newer' } }, spec: { containers: [{ name: 'm', image: 'm:1' }] } } },
+      });
+      held = new Promise<void>((resolve) => (release = resolve));
+      const reloaded = account.reload();
+      await reading;
+      // Meanwhile the account becomes this instance's: its LIST finds the new ReplicaSet.
+      account.lead();
+      expect(await account.waitForInitialSync(10_000)).toBe(true);
+      const newer = account.model.keyFor('replicaSet', 'default', 'newer');
+      expect(account.model.manifest(newer)).toBeDefined();
+      expect(account.model.manifest(podKey)).toBeUndefined();
+      // The older store copy read by the reload must not replace what the leader listed.
+      held = undefined;
+      release();
+      await reloaded;
+      expect(account.model.manifest(newer)).toBeDefined();
+      expect(account.model.manifest(podKey)).toBeUndefined();
+    } finally {
+      release();
+      await account.stop();
+      await sim.stop();
+    }
+  });
 });

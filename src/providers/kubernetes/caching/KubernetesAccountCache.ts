@@ -101,6 +101,11 @@ export class KubernetesAccountCache {
   private hydrating = false;
   /** Follower updates from the store, applied one at a time in arrival order. */
   private mirroring: Promise<void> = Promise.resolve();
+  /** Follower updates that failed in a row; a reload is retried until one succeeds. */
+  private failedMirrors = 0;
+  private mirrorRetryTimer: NodeJS.Timeout | undefined;
+  /** Counts role switches, so a follower update begun under one role is not applied under another. */
+  private roleChanges = 0;
 
   constructor(private readonly opts: AccountCacheOptions) {
     const c = opts.credentials.config;
@@ -151,6 +156,8 @@ export class KubernetesAccountCache {
   lead(): void {
     if (this.stopped || this.role === 'leader') return;
     this.role = 'leader';
+    this.roleChanges++;
+    clearTimeout(this.mirrorRetryTimer);
     this.synced = false;
     this.rebuildCollections();
     if (this.hydrating) return; // start() watches once hydration ends
@@ -168,6 +175,7 @@ export class KubernetesAccountCache {
   async follow(opts: { flush: boolean }): Promise<void> {
     if (this.role === 'follower') return;
     this.role = 'follower';
+    this.roleChanges++;
     clearTimeout(this.probeTimer);
     for (const t of this.discoveryTimers.splice(0)) clearTimeout(t);
     const watchers = [...this.watchers.values()];
@@ -197,49 +205,64 @@ export class KubernetesAccountCache {
       if (type === undefined || parseKey(key)?.type !== 'infrastructure') continue;
       byType.set(type, [...(byType.get(type) ?? []), key]);
     }
-    this.mirroring = this.mirroring.then(async () => {
-      if (this.role !== 'follower' || this.stopped) return;
-      const touched = new Set<string>();
-      for (const [type, ids] of byType) {
-        const items = await this.opts.cache.getAll(type, ids, []);
-        const present = new Set<string>();
-        for (const item of items) {
-          const m = item.attributes.manifest;
-          if (typeof m !== 'object' || m === null) continue;
-          present.add(item.id);
-          this.model.upsert(m as KubernetesManifest, touched);
-        }
-        for (const id of ids) {
-          const gone = present.has(id) ? undefined : this.model.manifest(id);
-          if (gone !== undefined) this.model.remove(gone, touched);
-        }
-      }
-      if (touched.size > 0) this.opts.onChange?.(touched);
-    }).catch((e: unknown) => this.opts.logger.warn({ account: this.account, err: (e as Error).message }, 'could not mirror changes from the cache store'));
-    return this.mirroring;
+    return this.followerUpdate('could not mirror changes from the cache store', async () => {
+      const stored: StoredObject[] = [];
+      for (const [type, ids] of byType) stored.push(...storedObjects(await this.opts.cache.getAll(type, ids, [])));
+      return { stored, replaced: [...byType.values()].flat() };
+    });
   }
 
   /** Follower: reloads the whole account from the store (after the change feed may have lost messages). */
   reload(): Promise<void> {
-    this.mirroring = this.mirroring.then(async () => {
-      if (this.role !== 'follower' || this.stopped) return;
-      const stored = new Set<string>();
-      const touched = new Set<string>();
+    return this.followerUpdate('could not reload the account from the cache store', async () => {
+      const stored: StoredObject[] = [];
       for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
         const ids = await this.opts.cache.filterIdentifiers(kind.name, accountInfrastructurePattern(kind.name, this.account));
-        for (const item of ids.length === 0 ? [] : await this.opts.cache.getAll(kind.name, ids, [])) {
-          const m = item.attributes.manifest;
-          if (typeof m !== 'object' || m === null) continue;
-          stored.add(item.id);
-          this.model.upsert(m as KubernetesManifest, touched);
-        }
+        if (ids.length > 0) stored.push(...storedObjects(await this.opts.cache.getAll(kind.name, ids, [])));
       }
-      for (const key of [...this.model.keys()]) {
-        const gone = stored.has(key) || parseKey(key)?.type !== 'infrastructure' ? undefined : this.model.manifest(key);
+      return { stored, replaced: [...this.model.keys()].filter((k) => parseKey(k)?.type === 'infrastructure') };
+    });
+  }
+
+  /**
+   * Runs a follower update after the ones before it: `read` fetches from the store what replaces
+   * the model's objects under the `replaced` keys (those it does not return are gone), and the
+   * result is applied in one step, only if this instance still follows the account as it did
+   * when the read began — a read that straddles `lead()` would otherwise put the store's older
+   * copy over what the new leader just listed. A read that fails (the store unreachable, or its
+   * client still reconnecting after a restart while the feed already delivers) would leave the
+   * model behind the store until the account changes again: the whole account is reloaded
+   * instead, retried 0.5 s doubling to 30 s until a reload succeeds.
+   */
+  private followerUpdate(failure: string, read: () => Promise<{ stored: readonly StoredObject[]; replaced: readonly string[] }>): Promise<void> {
+    this.mirroring = this.mirroring.then(async () => {
+      const term = this.roleChanges;
+      if (this.role !== 'follower' || this.stopped) return;
+      let found: Awaited<ReturnType<typeof read>>;
+      try {
+        found = await read();
+        this.failedMirrors = 0;
+      } catch (e) {
+        this.failedMirrors++;
+        const retryInMs = Math.min(30_000, 500 * 2 ** Math.min(this.failedMirrors - 1, 6));
+        this.opts.logger.warn({ account: this.account, err: (e as Error).message, retryInMs }, `${failure}; reloading the account`);
+        clearTimeout(this.mirrorRetryTimer);
+        this.mirrorRetryTimer = setTimeout(() => void this.reload(), retryInMs);
+        return;
+      }
+      if (this.roleChanges !== term || this.stopped) return;
+      const touched = new Set<string>();
+      const present = new Set<string>();
+      for (const { key, manifest } of found.stored) {
+        present.add(key);
+        this.model.upsert(manifest, touched);
+      }
+      for (const key of found.replaced) {
+        const gone = present.has(key) ? undefined : this.model.manifest(key);
         if (gone !== undefined) this.model.remove(gone, touched);
       }
       if (touched.size > 0) this.opts.onChange?.(touched);
-    }).catch((e: unknown) => this.opts.logger.warn({ account: this.account, err: (e as Error).message }, 'could not reload the account from the cache store'));
+    });
     return this.mirroring;
   }
 
@@ -371,6 +394,7 @@ export class KubernetesAccountCache {
     if (opts.flush === true) await this.flush();
     await this.flushing;
     await this.mirroring;
+    clearTimeout(this.mirrorRetryTimer);
   }
 
   /** Resolves once every collection has completed its first LIST (or `timeoutMs` passes). */
@@ -612,6 +636,20 @@ export class KubernetesAccountCache {
         if (!this.stopped && this.role === 'leader') this.probeTimer = setTimeout(() => this.probe(), interval);
       });
   }
+}
+
+/** An object as the cache store holds it: its key and manifest. */
+interface StoredObject {
+  readonly key: string;
+  readonly manifest: KubernetesManifest;
+}
+
+/** The objects among cache items (items without a manifest are skipped). */
+function storedObjects(items: readonly CacheData[]): StoredObject[] {
+  return items.flatMap((item) => {
+    const m = item.attributes.manifest;
+    return typeof m === 'object' && m !== null ? [{ key: item.id, manifest: m as KubernetesManifest }] : [];
+  });
 }
 
 /** Watch and list items omit `kind`/`apiVersion`; put them back so the model can classify objects. */
