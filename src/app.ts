@@ -89,6 +89,8 @@ async function builtinProviders(config: ServiceConfig): Promise<ProviderModule[]
       writeEnabled: config.caching.writeEnabled,
       ...(k8s.probeIntervalSeconds === undefined ? {} : { probeIntervalMs: k8s.probeIntervalSeconds * 1000 }),
       ...(k8s.writeBatchMillis === undefined ? {} : { flushIntervalMs: k8s.writeBatchMillis }),
+      ...(k8s.followerReads === undefined ? {} : { followerReads: k8s.followerReads }),
+      ...(k8s.storeReadCacheItems === undefined ? {} : { storeReadCacheItems: k8s.storeReadCacheItems }),
     }) as unknown as ProviderModule,
     createDockerRegistryProvider(),
   ];

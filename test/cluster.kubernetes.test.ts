@@ -76,6 +76,8 @@ for (const backend of process.env.CLUSTER_BACKEND === 'postgres' ? [POSTGRES] : 
     const instances: Instance[] = [];
     /** `caching.writeEnabled: false`: serves reads and operations, never watches (not a caching replica). */
     let reader: Instance;
+    /** The same with `kubernetes.followerReads: store`: keeps no account in memory. */
+    let storeReader: Instance;
 
     const get = async <T = Json>(instance: Instance, url: string): Promise<T> => {
       const res = await instance.app.server.inject({ method: 'GET', url });
@@ -101,8 +103,10 @@ for (const backend of process.env.CLUSTER_BACKEND === 'postgres' ? [POSTGRES] : 
         return leaders;
       }, 30_000, 50);
 
-    const start = async (name: string): Promise<Instance> => {
-      const app = await createApp({ config, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
+    /** The same config with `kubernetes.followerReads: store` (accounts led elsewhere are read from the store). */
+    const storeReads = (c: ReturnType<typeof parseConfig>) => parseConfig({ ...c, kubernetes: { ...(c as Json).kubernetes as Json, followerReads: 'store' } });
+    const start = async (name: string, followerReads: 'memory' | 'store' = 'memory'): Promise<Instance> => {
+      const app = await createApp({ config: followerReads === 'store' ? storeReads(config) : config, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
       await app.start();
       const instance = { name, app };
       instances.push(instance);
@@ -120,15 +124,19 @@ for (const backend of process.env.CLUSTER_BACKEND === 'postgres' ? [POSTGRES] : 
         cacheSharding: { replicaTtlSeconds: 2 },
         kubernetes: { accounts: ACCOUNTS.map((name) => ({ name, kubeconfigContents: sim.kubeconfig, namespaces: ['default'] })) },
       });
-      for (let i = 0; i < INSTANCES; i++) await start(`instance-${i}`);
-      const readOnly = await createApp({ config: parseConfig({ ...config, caching: { ...config.caching, writeEnabled: false } }), logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
-      await readOnly.start();
-      reader = { name: 'reader', app: readOnly };
+      // The last instance reads the accounts it does not watch from the store (bounded memory).
+      for (let i = 0; i < INSTANCES; i++) await start(`instance-${i}`, i === INSTANCES - 1 ? 'store' : 'memory');
+      const readOnly = parseConfig({ ...config, caching: { ...config.caching, writeEnabled: false } });
+      reader = { name: 'reader', app: await createApp({ config: readOnly, logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) }) };
+      storeReader = { name: 'store-reader', app: await createApp({ config: storeReads(readOnly), logger: pino({ level: process.env.TEST_LOG ?? 'silent' }) }) };
+      await reader.app.start();
+      await storeReader.app.start();
     }, 120_000);
 
     afterAll(async () => {
       for (const i of instances) await i.app.stop();
       await reader?.app.stop();
+      await storeReader?.app.stop();
       await sim?.stop();
       await cleanup?.();
     });
@@ -173,16 +181,19 @@ for (const backend of process.env.CLUSTER_BACKEND === 'postgres' ? [POSTGRES] : 
       }, 10_000, 20);
     });
 
-    it('serves the same reads on a read-only instance, which watches nothing', async () => {
-      const states = await (async () => {
-        const health = await get<{ components: { kubernetes: { details: Record<string, { state: string }> } } }>(reader, '/health');
-        return Object.values(health.components.kubernetes.details).map((d) => d.state);
-      })();
-      expect(states).toEqual(ACCOUNTS.map(() => 'following'));
+    it('serves the same reads on read-only instances, which watch nothing; one reading the store keeps no objects in memory', async () => {
+      const health = async (i: Instance) => Object.values((await get<{ components: { kubernetes: { details: Record<string, { state: string; objects: number }> } } }>(i, '/health')).components.kubernetes.details);
+      expect((await health(reader)).map((d) => d.state)).toEqual(ACCOUNTS.map(() => 'following'));
+      expect(await health(storeReader)).toEqual(ACCOUNTS.map(() => expect.objectContaining({ state: 'following', objects: 0 })));
+      const urls = [`/applications/${APP}/serverGroups`, `/applications/${APP}`, `/applications/${APP}/clusters`, `/applications/${APP}/loadBalancers`, `/search?q=${APP}&type=serverGroups`, '/applications'];
       await waitFor(async () => {
-        const [mine, theirs] = await Promise.all([reader, instances[0]].map((i) => get<{ account: string }[]>(i as Instance, `/applications/${APP}/serverGroups`)));
-        const sorted = (b: { account: string }[] | undefined) => JSON.stringify([...(b ?? [])].sort((x, y) => x.account.localeCompare(y.account)));
-        if (sorted(mine) !== sorted(theirs) || (mine?.length ?? 0) !== ACCOUNTS.length) throw new Error(`reader has ${mine?.length ?? 0} server groups`);
+        for (const url of urls) {
+          const [watcher, mine, fromStore] = await Promise.all([instances[0] as Instance, reader, storeReader].map((i) => get(i, url)));
+          expect(mine).toEqual(watcher);
+          expect(fromStore).toEqual(watcher);
+        }
+        const groups = await get<unknown[]>(storeReader, `/applications/${APP}/serverGroups`);
+        if (groups.length !== ACCOUNTS.length) throw new Error(`store reader has ${groups.length} server groups`);
       }, 10_000, 20);
     });
 
@@ -203,7 +214,7 @@ for (const backend of process.env.CLUSTER_BACKEND === 'postgres' ? [POSTGRES] : 
         metadata: { name: 'api-v002', namespace: 'default', annotations: { 'moniker.spinnaker.io/application': APP, 'moniker.spinnaker.io/cluster': 'replicaSet api' } },
         spec: { replicas: 1, selector: { matchLabels: { app: 'api2' } }, template: { metadata: { labels: { app: 'api2' } }, spec: { containers: [{ name: 'api', image: 'api:2' }] } } },
       });
-      for (const i of instances) {
+      for (const i of [...instances, reader, storeReader]) {
         await waitFor(async () => {
           const groups = await get<unknown[]>(i, `/applications/${APP}/serverGroups`);
           if (groups.length !== 2 * ACCOUNTS.length) throw new Error(`${i.name} sees ${groups.length}`);

@@ -33,7 +33,7 @@ export interface OperationDefinition<D = unknown> {
   /** The account the description acts on; it must exist (and, with security, be writable). */
   account?(description: D): string | undefined;
   /** Applications the description acts on (each needs APPLICATION WRITE with Fiat on). */
-  applications?(description: D): readonly string[];
+  applications?(description: D): readonly string[] | Promise<readonly string[]>;
   validate?(description: D, ctx: ValidationContext): readonly string[] | Promise<readonly string[]>;
   operate(description: D, ctx: OperationContext): Promise<unknown>;
   /** A failure may be retried by re-submitting (the operation is idempotent). Default false. */

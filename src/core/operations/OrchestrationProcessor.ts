@@ -276,7 +276,7 @@ export class OrchestrationProcessor {
         errors.push(`${name}.account: account '${account}' is not known for cloud provider '${cloudProvider}'`);
       }
       for (const problem of (await definition.validate?.(parsed.data, ctx)) ?? []) errors.push(`${name}: ${problem}`);
-      for (const problem of this.authorizationProblems(cloudProvider, definition, parsed.data, authorizer.enabled, permissions, identity)) errors.push(`${name}: ${problem}`);
+      for (const problem of await this.authorizationProblems(cloudProvider, definition, parsed.data, authorizer.enabled, permissions, identity)) errors.push(`${name}: ${problem}`);
       prepared.push({ definition, description: parsed.data });
     }
     if (errors.length > 0) throw new ValidationError(errors);
@@ -287,7 +287,7 @@ export class OrchestrationProcessor {
    * `DescriptionAuthorizerService`: with Fiat on, the account needs WRITE and every application
    * WRITE; with Fiat off, `DefaultAllowedAccountsValidator` (restricted accounts must be allowed).
    */
-  private authorizationProblems(cloudProvider: string, definition: OperationDefinition, description: unknown, enabled: boolean, permissions: Permissions, identity: Identity): string[] {
+  private async authorizationProblems(cloudProvider: string, definition: OperationDefinition, description: unknown, enabled: boolean, permissions: Permissions, identity: Identity): Promise<string[]> {
     const account = definition.account?.(description);
     if (!enabled) {
       const restricted = account !== undefined && (this.opts.accountRestricted?.(cloudProvider, account) ?? false);
@@ -296,7 +296,7 @@ export class OrchestrationProcessor {
     }
     const problems: string[] = [];
     if (account !== undefined && !permissions.account(account, 'WRITE')) problems.push(`authorization.account: Access denied to account ${account}`);
-    for (const app of definition.applications?.(description) ?? []) {
+    for (const app of (await definition.applications?.(description)) ?? []) {
       if (!permissions.application(app, 'WRITE')) problems.push(`authorization.application: Access denied to application ${app}`);
     }
     return problems;

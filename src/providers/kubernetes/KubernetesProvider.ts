@@ -14,6 +14,9 @@ import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccount
 import { loadKubernetesClientLibrary } from './client/KubeClient.js';
 import { APPLICATIONS, CLUSTERS, accountClusterPattern, accountInfrastructurePattern } from './keys.js';
 import { KubernetesReadService } from './read/KubernetesReadService.js';
+import { modelReads } from './read/KubernetesReads.js';
+import { KubernetesStoreReads } from './read/KubernetesStoreReads.js';
+import { StoreItemCache } from './read/StoreItemCache.js';
 import { registerManifestRoutes } from './api/manifestRoutes.js';
 import { kubernetesReadContributor } from './read/KubernetesReadContributor.js';
 import { registerJobRoutes } from './api/jobRoutes.js';
@@ -78,10 +81,17 @@ async function evictAccountQuietly(cache: ProviderCache, account: KubernetesAcco
 
 /** Default period of the full-snapshot agent that reconciles the cache store with the watch state. */
 const SNAPSHOT_INTERVAL_SECONDS = 300;
+/** Default bound of the store-read item cache (`kubernetes.storeReadCacheItems`). */
+const STORE_READ_CACHE_ITEMS = 20_000;
 
 /** Provider-wide settings read from the `kubernetes` config section (besides `accounts`). */
 export const kubernetesProviderSettings = z
-  .object({ probeIntervalSeconds: z.number().positive().optional(), writeBatchMillis: z.number().int().positive().optional() })
+  .object({
+    probeIntervalSeconds: z.number().positive().optional(),
+    writeBatchMillis: z.number().int().positive().optional(),
+    followerReads: z.enum(['memory', 'store']).optional(),
+    storeReadCacheItems: z.number().int().nonnegative().optional(),
+  })
   .passthrough()
   .default({});
 
@@ -94,6 +104,15 @@ export interface KubernetesProviderOptions {
   readonly startConcurrency?: number;
   /** `caching.writeEnabled`: when false, this instance only reads the cache store (never writes it). */
   readonly writeEnabled?: boolean;
+  /**
+   * `kubernetes.followerReads`: how accounts another instance watches are read here. `memory`
+   * (default): mirrored whole in memory through the change feed (fastest reads, memory grows
+   * with every account's objects). `store`: read from the cache store on demand with a bounded
+   * item cache (`storeReadCacheItems`, default 20,000), so memory grows with the accounts this
+   * instance watches, not with the install.
+   */
+  readonly followerReads?: 'memory' | 'store';
+  readonly storeReadCacheItems?: number;
 }
 
 /**
@@ -140,6 +159,9 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
   const caches = new Map<string, KubernetesAccountCache>();
   const starter = new StartQueue(options.startConcurrency ?? 32, (a) => caches.get(a.account) === a && (ownership?.owns(a.account) ?? true));
   const read = new KubernetesReadService(() => caches);
+  const storeMode = options.followerReads === 'store';
+  /** With `followerReads: store`: items read from the store, invalidated by the change feed. */
+  const storeItems = storeMode ? new StoreItemCache(options.storeReadCacheItems ?? STORE_READ_CACHE_ITEMS) : undefined;
   let providerCache: ProviderCache | undefined;
   let ownership: AccountOwnership | undefined;
   let changes: ChangeFeed | undefined;
@@ -184,6 +206,11 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     try {
       message = JSON.parse(raw) as CacheChangeMessage;
     } catch {
+      return;
+    }
+    if (storeItems !== undefined) {
+      if (message.reload === true) storeItems.invalidateAccount(message.a);
+      else if (Array.isArray(message.k)) storeItems.invalidate(message.k);
       return;
     }
     const cache = caches.get(message.a);
@@ -275,6 +302,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
           onMessage: onFeedMessage,
           // Messages may have been lost: every mirrored account reloads from the store.
           onGap: () => {
+            storeItems?.clear();
             for (const cache of caches.values()) if (cache.currentRole === 'follower') void cache.reload();
           },
         })
@@ -284,11 +312,22 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         .catch((e: unknown) => ctx.deps.logger.error({ err: (e as Error).message }, 'could not subscribe to the cache change feed; other instances’ changes reach this one only through the store'));
       ownership.start();
       artifacts = ctx.deps.artifacts;
-      registerManifestRoutes(ctx.server, { read, accounts: () => caches });
+      const reads =
+        storeItems === undefined
+          ? modelReads(read)
+          : new KubernetesStoreReads({
+              cache: ctx.cache,
+              accounts: () => caches,
+              // A model is kept (and read) only for an account this instance leads and has loaded.
+              live: (a) => caches.get(a.account)?.servesFromModel ?? false,
+              items: storeItems,
+              liveGeneration: () => read.generation(),
+            });
+      registerManifestRoutes(ctx.server, { reads, accounts: () => caches });
       registerJobRoutes(ctx.server, { accounts: () => caches });
       return {
         ...runtime,
-        read: kubernetesReadContributor(read, () => caches, ctx.deps.clock),
+        read: kubernetesReadContributor(reads, () => caches, ctx.deps.clock),
         console: kubernetesConsole({ accounts: () => caches, cache: ctx.cache, ownership: () => ownership }),
       };
     },
@@ -305,6 +344,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         role: 'follower',
         mayWrite: () => ownership?.owns(credentials.name) ?? true,
         published: (keys) => announce(credentials.name, keys),
+        mirrorStore: !storeMode,
         ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
         ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs }),
         onChange: (keys) => read.invalidate(credentials.name, keys),

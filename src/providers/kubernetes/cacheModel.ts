@@ -271,6 +271,14 @@ export class PeerIndex {
     return m;
   }
 
+  clear(): void {
+    this.objects.clear();
+    this.byNsKind.clear();
+    this.referrers.clear();
+    this.ownTargets.clear();
+    this.selection.clear();
+  }
+
   /** Objects of `kind` in `namespace`. */
   inNamespace(kind: string, namespace: string): Iterable<KubernetesManifest> {
     return this.byNsKind.get(this.bucketKey(kind, namespace))?.values() ?? [];
@@ -360,6 +368,16 @@ export function objectEdges(m: KubernetesManifest, peers: PeerIndex, options: Ca
     for (const sts of peers.inNamespace('statefulSet', namespace)) if (stringAt(sts, 'spec', 'serviceName') === name) out.push([key, peerKey(sts)]);
     for (const ing of peers.inNamespace('ingress', namespace)) if (ingressBackendServices(ing).includes(name)) out.push([key, peerKey(ing)]);
   }
+  return out;
+}
+
+/**
+ * Relationships with their types and each list in sorted order, however they were gathered, so
+ * that views list related objects in one order whether they come from the model or a store.
+ */
+export function inKeyOrder(relationships: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const type of Object.keys(relationships).sort()) out[type] = [...(relationships[type] ?? [])].sort();
   return out;
 }
 
@@ -482,6 +500,13 @@ export class KubernetesCacheModel {
     return this.items.size;
   }
 
+  /** Forgets every object (the memory goes; an account read from the store keeps no model). */
+  clear(): void {
+    this.peers.clear();
+    this.items.clear();
+    this.adjacency.clear();
+  }
+
   /** The cached manifest of an infrastructure key. */
   manifest(key: string): KubernetesManifest | undefined {
     return this.peers.get(key);
@@ -497,10 +522,10 @@ export class KubernetesCacheModel {
     return this.adjacency.get(key) ?? EMPTY;
   }
 
-  /** Keys of the logical items of a type (`applications` or `clusters`) currently linked to anything. */
+  /** Keys of the logical items of a type (`applications` or `clusters`) currently linked to anything, sorted. */
   logicalKeys(type: typeof APPLICATIONS | typeof CLUSTERS): string[] {
     const prefix = `${KUBERNETES_KEY_PREFIX}:logical:${type}:`;
-    return [...this.adjacency.keys()].filter((k) => k.startsWith(prefix));
+    return [...this.adjacency.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
 
   /** Keys of every cached object. */
@@ -510,7 +535,8 @@ export class KubernetesCacheModel {
 
   /**
    * One item as a cache read returns it: attributes, and relationships grouped by the other
-   * end's type (logical items get `name`). Undefined for keys with no item and no links.
+   * end's type, each list sorted (logical items get `name`). Undefined for keys with no item and
+   * no links.
    */
   item(key: string): CacheData | undefined {
     const item = this.items.get(key);
@@ -522,7 +548,7 @@ export class KubernetesCacheModel {
     const relationships: Record<string, string[]> = {};
     for (const r of ALWAYS_PRESENT_RELATIONSHIPS) relationships[r] = [];
     for (const n of links ?? []) (relationships[parseKey(n)?.group ?? 'unknown'] ??= []).push(n);
-    return { id: key, attributes: item?.attributes ?? { name: parsed?.name }, relationships };
+    return { id: key, attributes: item?.attributes ?? { name: parsed?.name }, relationships: inKeyOrder(relationships) };
   }
 
   /** The full result: every item and its relationships. */

@@ -11,13 +11,14 @@ import { deriveMoniker } from '../moniker.js';
 import { creationTimestampMillis } from '../model/KubernetesManifest.js';
 import type { KubernetesManifest } from '../model/KubernetesManifest.js';
 import { dockerImages } from '../readModels.js';
-import type { KubernetesReadService } from '../read/KubernetesReadService.js';
+import type { KubernetesReads } from '../read/KubernetesReads.js';
 import { splitName } from '../read/KubernetesReadService.js';
 import { containerMetrics } from '../read/podMetrics.js';
 import { anyObject, arrayOf, documented, errorSchema, PARAM, type RouteDoc } from '../../../api/openapi/routeDoc.js';
 
 export interface ManifestRouteDeps {
-  readonly read: KubernetesReadService;
+  /** Runs a read over every account's cache (the models, or the store: `kubernetesReads`). */
+  readonly reads: KubernetesReads;
   readonly accounts: () => ReadonlyMap<string, KubernetesAccountCache>;
 }
 
@@ -28,7 +29,7 @@ export interface ManifestRouteDeps {
  * events and metrics, and the manifests of a cluster or the one a dynamic criterion picks.
  */
 export function registerManifestRoutes(app: FastifyInstance, deps: ManifestRouteDeps): void {
-  const { read } = deps;
+  const { reads } = deps;
   const account = (name: string): KubernetesAccountCache => found(deps.accounts().get(name), `Account ${name}`);
   const resolve = (acct: KubernetesAccountCache, kindName: string) => {
     assertValidKind(kindName);
@@ -46,7 +47,7 @@ export function registerManifestRoutes(app: FastifyInstance, deps: ManifestRoute
   };
 
   // ---- raw resources ----
-  app.get<{ Params: { app: string } }>('/applications/:app/rawResources', { config: { readFilter: 'items' }, ...documented(DOC.rawResources) }, async (req) => read.rawResources(req.params.app));
+  app.get<{ Params: { app: string } }>('/applications/:app/rawResources', { config: { readFilter: 'items' }, ...documented(DOC.rawResources) }, async (req) => reads.run((r) => r.rawResources(req.params.app)));
 
   // ---- live manifests ----
   const liveManifest = async (acctName: string, location: string, name: string, includeEvents: boolean): Promise<Record<string, unknown>> => {

@@ -51,8 +51,14 @@ export interface AccountCacheOptions {
   readonly role?: AccountCacheRole;
   /** Checked before each store write: false once this instance may no longer write the account (its lease lapsed). */
   readonly mayWrite?: () => boolean;
-  /** Told, after each store write, which infrastructure keys it wrote (the change feed to followers). */
+  /** Told, after each store write, which keys it wrote (the change feed to followers). */
   readonly published?: (keys: readonly string[]) => void;
+  /**
+   * False for `kubernetes.followerReads: store`: while another instance leads the account this
+   * one keeps no model of it (reads go to the store), and loads it from the store only when it
+   * comes to lead it. Default true: a follower mirrors the whole account in memory.
+   */
+  readonly mirrorStore?: boolean;
 }
 
 /** Kinds an account caches (spec 1.4): `kinds` or the UI kinds, minus `omitKinds`, plus custom resources. */
@@ -119,6 +125,11 @@ export class KubernetesAccountCache {
     return this.role;
   }
 
+  /** The model is this instance's to read: it leads the account and has loaded it. */
+  get servesFromModel(): boolean {
+    return this.role === 'leader' && this.synced;
+  }
+
   get account(): string {
     return this.opts.credentials.name;
   }
@@ -128,16 +139,38 @@ export class KubernetesAccountCache {
   }
 
   start(): void {
+    if (this.keepsModel()) this.hydrateThenWatch();
+    else this.notifySynced();
+  }
+
+  /** Leading, or mirroring the store in memory (not `mirrorStore: false` while following). */
+  private keepsModel(): boolean {
+    return this.role === 'leader' || this.opts.mirrorStore !== false;
+  }
+
+  /** Loads the last known objects from the store, then (if leading) watches the cluster. */
+  private hydrateThenWatch(): void {
     this.pendingDiscoveries++; // hydration holds back the initial sync like a discovery
     this.hydrating = true;
     void this.hydrate()
       .catch((e: unknown) => this.opts.logger.warn({ account: this.account, err: (e as Error).message }, 'could not load last known objects from the cache store'))
       .finally(() => {
         this.hydrating = false;
-        if (this.role === 'leader') this.startWatching();
+        if (this.role === 'leader' && !this.stopped) this.startWatching();
         this.pendingDiscoveries--;
         this.notifySynced();
       });
+  }
+
+  /**
+   * The cached manifest of an infrastructure key: from the model where this instance keeps one,
+   * else read from the cache store.
+   */
+  async cachedManifest(key: string): Promise<KubernetesManifest | undefined> {
+    if (this.keepsModel()) return this.model.manifest(key);
+    const type = cacheTypeOfKey(key);
+    if (type === undefined) return undefined;
+    return storedObjects(await this.opts.cache.getAll(type, [key]))[0]?.manifest;
   }
 
   /** Probes the API server and watches every cached kind (the leader's work). */
@@ -159,6 +192,11 @@ export class KubernetesAccountCache {
     this.roleChanges++;
     clearTimeout(this.mirrorRetryTimer);
     this.synced = false;
+    if (this.opts.mirrorStore === false && !this.hydrating) {
+      // No model was kept while following: the last known objects come from the store first.
+      this.hydrateThenWatch();
+      return;
+    }
     this.rebuildCollections();
     if (this.hydrating) return; // start() watches once hydration ends
     this.pendingDiscoveries++;
@@ -190,6 +228,13 @@ export class KubernetesAccountCache {
     // hold changes the store never got; a relist alone would not find them different).
     if (opts.flush) await this.flush();
     await this.flushing;
+    if (!this.keepsModel()) {
+      // Reads of the account go to the store now; a later lead() loads it from there (and its
+      // LIST finds whatever the store missed, so pending keys need not be kept).
+      this.model.clear();
+      this.collectionObjects.clear();
+      this.pending.clear();
+    }
     this.synced = true;
     for (const w of this.syncWaiters.splice(0)) w();
   }
@@ -237,7 +282,7 @@ export class KubernetesAccountCache {
   private followerUpdate(failure: string, read: () => Promise<{ stored: readonly StoredObject[]; replaced: readonly string[] }>): Promise<void> {
     this.mirroring = this.mirroring.then(async () => {
       const term = this.roleChanges;
-      if (this.role !== 'follower' || this.stopped) return;
+      if (!this.keepsModel() || this.role !== 'follower' || this.stopped) return;
       let found: Awaited<ReturnType<typeof read>>;
       try {
         found = await read();
@@ -608,7 +653,7 @@ export class KubernetesAccountCache {
       }
       try {
         await this.opts.cache.addCacheResult(this.opts.agentType, [], { cacheResults: result.cacheResults, evictions });
-        this.opts.published?.(slice.filter((k) => parseKey(k)?.type === 'infrastructure'));
+        this.opts.published?.(slice);
         this.failedWrites = 0;
       } catch (e) {
         // Written again later (after a back-off), so followers are told and nothing waits for the snapshot.

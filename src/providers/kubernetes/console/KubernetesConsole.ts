@@ -115,14 +115,16 @@ async function explainMissing(deps: KubernetesConsoleDeps, query: MissingQuery, 
             const kind = await acct.resolveKind(kindName);
             const path = resourcePath(kind, kind.namespaced ? query.namespace : undefined);
             const list = await acct.credentials.client.listAll(path, { fieldSelector: `metadata.name=${plain}` });
-            return list.items
-              .filter((o) => o.metadata.name === plain)
-              .map((o) => {
-                const m = withKind(o, kind.apiKind, apiVersionOfKind(kind));
-                const namespace = kind.namespaced ? (o.metadata.namespace ?? '') : '';
-                const key = infrastructureKey(kind.name, account, namespace, plain);
-                return { account, kind: kind.name, namespace, name: plain, key, cached: acct.model.manifest(key) !== undefined, filters: cachingFilterVerdicts(acct.credentials.config, acct.registry, m) };
-              });
+            return await Promise.all(
+              list.items
+                .filter((o) => o.metadata.name === plain)
+                .map(async (o) => {
+                  const m = withKind(o, kind.apiKind, apiVersionOfKind(kind));
+                  const namespace = kind.namespaced ? (o.metadata.namespace ?? '') : '';
+                  const key = infrastructureKey(kind.name, account, namespace, plain);
+                  return { account, kind: kind.name, namespace, name: plain, key, cached: (await acct.cachedManifest(key)) !== undefined, filters: cachingFilterVerdicts(acct.credentials.config, acct.registry, m) };
+                }),
+            );
           } catch (e) {
             return { error: `${kindName}: ${e instanceof Error ? e.message : String(e)}` };
           }

@@ -185,13 +185,13 @@ export function unboundRequiredArtifactsMessage(required: readonly Artifact[] | 
  * The application an existing object belongs to, for authorization: its moniker in the cache, or
  * Frigga-parsed from its name (`KubernetesCoordinates` descriptions name no application).
  */
-export function applicationsOf(deps: KubernetesOpsDeps, account: string, manifestName: string, location: string): string[] {
+export async function applicationsOf(deps: KubernetesOpsDeps, account: string, manifestName: string, location: string): Promise<string[]> {
   const acct = deps.account(account);
   const space = manifestName.indexOf(' ');
   if (space <= 0) return [];
   const name = manifestName.slice(space + 1);
   const kind = acct?.registry.get(manifestName.slice(0, space));
-  const cached = acct === undefined || kind === undefined ? undefined : acct.model.manifest(acct.model.keyFor(kind.name, kind.namespaced ? location : '', name));
+  const cached = acct === undefined || kind === undefined ? undefined : await acct.cachedManifest(acct.model.keyFor(kind.name, kind.namespaced ? location : '', name));
   const app = cached === undefined ? parseResourceName(name).app : deriveMoniker(cached).app;
   return app === undefined || app === '' ? [] : [app];
 }

@@ -1,6 +1,6 @@
 import type { CacheData } from '../../../core/cache/CacheData.js';
 import type { ClusterRef, TargetCoordinate } from '../../../core/read/ReadContributor.js';
-import type { KubernetesAccountCache } from '../caching/KubernetesAccountCache.js';
+import type { AccountReadSource } from './CacheModelReader.js';
 import type { SpinnakerKind } from '../KubernetesKind.js';
 import { APPLICATIONS, CLUSTERS, applicationKey, clusterKey, infrastructureKey, parseKey, type InfrastructureKey } from '../keys.js';
 import {
@@ -34,14 +34,15 @@ const VIEW_PREFIXES = ['', 'summary|', 'lb|'] as const;
 
 
 /**
- * The Kubernetes read API's answers, computed from the accounts' in-memory cache models.
- * Server group, load balancer and instance views are memoised per key and invalidated by the
- * keys each cache change touches, so a read costs a lookup per item, not a rebuild.
+ * The Kubernetes read API's answers, computed from each account's cache (the watch-fed model, or
+ * items read from the cache store: `CacheModelReader`). Server group, load balancer and instance
+ * views are memoised per key and invalidated by the keys each cache change touches, so a read
+ * costs a lookup per item, not a rebuild.
  */
 export class KubernetesReadService {
   private readonly memo = new Map<string, Map<string, unknown>>();
 
-  constructor(private readonly accounts: () => ReadonlyMap<string, KubernetesAccountCache>) {}
+  constructor(private readonly accounts: () => ReadonlyMap<string, AccountReadSource>) {}
 
   /** Bumped on every change in any account (the read layer keys memoised responses on it). */
   private changes = 0;
@@ -84,7 +85,7 @@ export class KubernetesReadService {
     return v;
   }
 
-  private *caches(account?: string): Iterable<KubernetesAccountCache> {
+  private *caches(account?: string): Iterable<AccountReadSource> {
     if (account === undefined) yield* this.accounts().values();
     else {
       const c = this.accounts().get(account);
@@ -92,13 +93,13 @@ export class KubernetesReadService {
     }
   }
 
-  private related(cache: KubernetesAccountCache, item: CacheData, kind: SpinnakerKind): CacheData[] {
+  private related(cache: AccountReadSource, item: CacheData, kind: SpinnakerKind): CacheData[] {
     return relatedKeys(item, kind, cache.registry).flatMap((k) => cache.model.item(k) ?? []);
   }
 
   // ---- per-key views ----
 
-  serverGroupAt(cache: KubernetesAccountCache, key: string): ServerGroupView | undefined {
+  serverGroupAt(cache: AccountReadSource, key: string): ServerGroupView | undefined {
     return this.cached(cache.account, key, () => {
       const item = cache.model.item(key);
       if (item === undefined) return undefined;
@@ -112,14 +113,14 @@ export class KubernetesReadService {
     });
   }
 
-  private summaryAt(cache: KubernetesAccountCache, key: string): ServerGroupSummaryView | undefined {
+  private summaryAt(cache: AccountReadSource, key: string): ServerGroupSummaryView | undefined {
     return this.cached(cache.account, `summary|${key}`, () => {
       const sg = this.serverGroupAt(cache, key);
       return sg === undefined ? undefined : serverGroupSummary(sg);
     });
   }
 
-  private loadBalancerAt(cache: KubernetesAccountCache, key: string): LoadBalancerView | undefined {
+  private loadBalancerAt(cache: AccountReadSource, key: string): LoadBalancerView | undefined {
     return this.cached(cache.account, `lb|${key}`, () => {
       const item = cache.model.item(key);
       if (item === undefined) return undefined;
@@ -173,7 +174,7 @@ export class KubernetesReadService {
     return out;
   }
 
-  private clusterKeysOf(app: string, cache: KubernetesAccountCache): string[] {
+  private clusterKeysOf(app: string, cache: AccountReadSource): string[] {
     return [...cache.model.neighbours(applicationKey(app))].filter((k) => parseKey(k)?.type === CLUSTERS).sort();
   }
 
@@ -190,7 +191,7 @@ export class KubernetesReadService {
     return out;
   }
 
-  private clusterAt(cache: KubernetesAccountCache, key: string): ClusterView | undefined {
+  private clusterAt(cache: AccountReadSource, key: string): ClusterView | undefined {
     const item = cache.model.item(key);
     if (item === undefined) return undefined;
     const serverGroups = relatedKeys(item, 'serverGroups', cache.registry).flatMap((k) => this.serverGroupAt(cache, k) ?? []);
@@ -225,7 +226,7 @@ export class KubernetesReadService {
   // ---- server groups ----
 
   /** Every account's keys of `kind` linked to the application, with their account cache. */
-  private *appKeys(app: string, kind: SpinnakerKind): Iterable<[KubernetesAccountCache, string]> {
+  private *appKeys(app: string, kind: SpinnakerKind): Iterable<[AccountReadSource, string]> {
     for (const cache of this.caches()) {
       const appItem = cache.model.item(applicationKey(app));
       if (appItem !== undefined) for (const key of relatedKeys(appItem, kind, cache.registry)) yield [cache, key];
@@ -283,12 +284,14 @@ export class KubernetesReadService {
     return out;
   }
 
-  /** Keys of cached objects whose kind maps to `spinnakerKind`, optionally in one namespace. */
-  private *keysOf(cache: KubernetesAccountCache, spinnakerKind: SpinnakerKind, namespace?: string): Iterable<string> {
+  /** Keys of cached objects whose kind maps to `spinnakerKind`, optionally in one namespace, sorted. */
+  private keysOf(cache: AccountReadSource, spinnakerKind: SpinnakerKind, namespace?: string): string[] {
+    const out: string[] = [];
     for (const key of cache.model.keys()) {
       const p = parseKey(key);
-      if (p?.type === 'infrastructure' && cache.registry.get(p.kind).spinnakerKind === spinnakerKind && (namespace === undefined || p.namespace === namespace)) yield key;
+      if (p?.type === 'infrastructure' && cache.registry.get(p.kind).spinnakerKind === spinnakerKind && (namespace === undefined || p.namespace === namespace)) out.push(key);
     }
+    return out.sort();
   }
 
   /** Every load balancer (for `/kubernetes/loadBalancers`), optionally one account/namespace/name. */
@@ -384,7 +387,7 @@ export class KubernetesReadService {
         }
       }
     }
-    return [...found.values()].sort((a, b) => a.score - b.score).map((r) => r.result);
+    return bestFirst(found);
   }
 
   /** Search over logical keys: applications (merged across accounts) and clusters. */
@@ -402,7 +405,7 @@ export class KubernetesReadService {
         found.set(key, { score: at, result });
       }
     }
-    return [...found.values()].sort((a, b) => a.score - b.score).map((r) => r.result);
+    return bestFirst(found);
   }
 }
 
@@ -426,7 +429,7 @@ const SEARCH_NAME_FIELD: Readonly<Partial<Record<SpinnakerKind, string>>> = {
  * `type` = the Spinnaker kind. `application` and `cluster` come from the moniker, so Deck can link
  * a result to its application even when `q` matched the object's own name.
  */
-function searchResult(cache: KubernetesAccountCache, key: string, p: InfrastructureKey): Record<string, unknown> {
+function searchResult(cache: AccountReadSource, key: string, p: InfrastructureKey): Record<string, unknown> {
   const fullName = `${p.kind} ${p.name}`;
   const moniker = (cache.model.item(key)?.attributes.moniker ?? {}) as { app?: string; cluster?: string };
   const type = cache.registry.get(p.kind).spinnakerKind;
@@ -447,6 +450,11 @@ function searchResult(cache: KubernetesAccountCache, key: string, p: Infrastruct
   };
 }
 
+/** Results by score, then by key (an answer in one order whatever order the keys were visited in). */
+function bestFirst(found: ReadonlyMap<string, { score: number; result: Record<string, unknown> }>): Record<string, unknown>[] {
+  return [...found].sort(([ka, a], [kb, b]) => a.score - b.score || (ka < kb ? -1 : ka > kb ? 1 : 0)).map(([, r]) => r.result);
+}
+
 const infraKeyOf = (sg: ServerGroupView): string => infrastructureKey(sg.kind, sg.account, sg.namespace, sg.displayName);
 
 /** `"replicaSet web-1"` → [kind, name]; a bare name → [undefined, name]. */
@@ -455,7 +463,7 @@ export function splitName(name: string): [string | undefined, string] {
   return space < 0 ? [undefined, name] : [name.slice(0, space), name.slice(space + 1)];
 }
 
-function rawResourceFilter(cache: KubernetesAccountCache): ((kind: string) => boolean) | undefined {
+function rawResourceFilter(cache: AccountReadSource): ((kind: string) => boolean) | undefined {
   const cfg = cache.credentials.config.rawResourcesEndpointConfig;
   if (cfg.kindExpressions.length === 0 && cfg.omitKindExpressions.length === 0) return undefined;
   const include = cfg.kindExpressions.map((e) => new RegExp(e));
