@@ -77,6 +77,26 @@ describe('KubernetesAccountCache', () => {
     expect(account.model.manifest(KEY('service', 'ns1', name))).toBeUndefined();
   });
 
+  it('writes again what changed while a snapshot was on its way to the store', async () => {
+    const rsType = sim.cluster('sim-1').type('apps', 'v1', 'replicasets');
+    const rs = sim.cluster('sim-1').store.list('apps/replicasets', 'ns0')[0];
+    const key = KEY('replicaSet', 'ns0', rs?.metadata.name ?? '');
+    const replicasInStore = async () => ((await cache.get('replicaSet', key))?.attributes.manifest as { spec: { replicas: number } } | undefined)?.spec.replicas;
+    // The snapshot agent takes its result; the ReplicaSet then changes and is written through.
+    const snapshot = account.snapshot();
+    sim.cluster('sim-1').patch(rsType, 'ns0', rs?.metadata.name ?? '', 'application/merge-patch+json', JSON.stringify({ spec: { replicas: 42 } }));
+    await waitFor(async () => {
+      await account.flush();
+      expect(await replicasInStore()).toBe(42);
+    });
+    // The older snapshot lands after it (as a slow snapshot write would), then says so.
+    await cache.putCacheResult('acct/KubernetesCoreCachingAgent', [], snapshot);
+    expect(await replicasInStore()).not.toBe(42);
+    account.snapshotWritten();
+    await account.flush();
+    expect(await replicasInStore()).toBe(42);
+  });
+
   it('relists after the watch history is compacted (410) and converges', async () => {
     const cluster = sim.cluster('sim-1');
     const cm = cluster.type('', 'v1', 'services');

@@ -268,6 +268,7 @@ export class AgentScheduler {
       );
       additions = written.additions;
       evictions = written.evictions;
+      agent.resultWritten?.(written);
       stats.details = { ...(result.introspectionDetails ?? {}) };
       success = true;
     } catch (err) {

@@ -1,6 +1,6 @@
 import type { Clock } from '../Clock.js';
 import type { Logger } from '../Logger.js';
-import type { Cache } from '../cache/Cache.js';
+import type { Cache, WriteStats } from '../cache/Cache.js';
 import type { CacheResult, DataTypeAuthority } from '../cache/CacheData.js';
 
 /** Per-agent timing; anything left out falls back to the scheduler's defaults. */
@@ -41,6 +41,8 @@ export interface CachingAgent {
    */
   isActive?(): boolean;
   loadData(ctx: AgentContext): Promise<CacheResult>;
+  /** Called once the result of a run is in the cache store (not after a failed or dropped run). */
+  resultWritten?(written: WriteStats): void;
   /** Live state shown in `/cache/introspection` `details` (e.g. a watch's health). */
   introspectionDetails?(): Record<string, unknown>;
 }

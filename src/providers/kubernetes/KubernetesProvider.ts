@@ -189,6 +189,11 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         });
     }
   };
+  /** Tells followers to re-read the whole account (re-sent until the feed takes it). */
+  const announceReload = (account: string): void => {
+    unannounced.add(account);
+    reannouncing ??= setTimeout(reannounce, 0).unref();
+  };
   /** Announces to the other instances what a leader wrote (followers also re-read on gaps). */
   const announce = (account: string, keys: readonly string[]): void => {
     const feed = changes;
@@ -243,7 +248,13 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       await account.flush();
       // Only the account's leader may write it whole: a follower's copy can lag the cluster.
       if (account.currentRole !== 'leader') throw new Error(`account ${credentials.name} is led by another instance`);
-      return account.model.result();
+      return account.snapshot();
+    },
+    resultWritten(written) {
+      account.snapshotWritten();
+      // Followers re-read only what the feed announces: objects the snapshot evicted (missed
+      // deletions) would stay on them.
+      if (written.evictions > 0) announceReload(credentials.name);
     },
     introspectionDetails: () => ({ ...account.status() }),
   });

@@ -1,5 +1,5 @@
 import type { ProviderCache } from '../../../core/cache/Cache.js';
-import type { CacheData } from '../../../core/cache/CacheData.js';
+import type { CacheData, CacheResult } from '../../../core/cache/CacheData.js';
 import type { Logger } from '../../../core/Logger.js';
 import type { KubernetesCredentials } from '../account/KubernetesCredentials.js';
 import { KubernetesCacheModel } from '../cacheModel.js';
@@ -110,6 +110,12 @@ export class KubernetesAccountCache {
   /** Follower updates that failed in a row; a reload is retried until one succeeds. */
   private failedMirrors = 0;
   private mirrorRetryTimer: NodeJS.Timeout | undefined;
+  /**
+   * Keys changed since the snapshot agent took its result, until that result is written: the
+   * snapshot may land after their write-through and put older copies back, so they are written
+   * again once it has.
+   */
+  private touchedSinceSnapshot: Set<string> | undefined;
   /** Counts role switches, so a follower update begun under one role is not applied under another. */
   private roleChanges = 0;
 
@@ -309,6 +315,21 @@ export class KubernetesAccountCache {
       if (touched.size > 0) this.opts.onChange?.(touched);
     });
     return this.mirroring;
+  }
+
+  /** The full result for the snapshot agent; call `snapshotWritten()` once the store has it. */
+  snapshot(): CacheResult {
+    this.touchedSinceSnapshot = new Set();
+    return this.model.result();
+  }
+
+  /** The snapshot is in the store: what changed since it was taken is written (and announced) again. */
+  snapshotWritten(): void {
+    const changed = this.touchedSinceSnapshot;
+    this.touchedSinceSnapshot = undefined;
+    if (changed === undefined || changed.size === 0 || this.role !== 'leader') return;
+    for (const k of changed) this.pending.add(k);
+    this.scheduleFlush();
   }
 
   /** The collection of every object in the model, so a leader's first LIST can tell what is gone. */
@@ -598,7 +619,10 @@ export class KubernetesAccountCache {
     if (touched.size === 0) return;
     this.opts.onChange?.(touched);
     if (this.opts.writeEnabled === false || this.role !== 'leader') return;
-    for (const k of touched) this.pending.add(k);
+    for (const k of touched) {
+      this.pending.add(k);
+      this.touchedSinceSnapshot?.add(k);
+    }
     // While the first LIST of every collection is running, the store write waits: reads are
     // served from memory, and the CPU goes to getting the account readable first.
     if (!this.synced) return;
