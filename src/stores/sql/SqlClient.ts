@@ -13,11 +13,23 @@ export interface SqlExecutor {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<T>>;
 }
 
+export interface TransactionOptions {
+  /**
+   * False: the commit returns without waiting for the server to flush it to disk (PostgreSQL
+   * `synchronous_commit = off` for this transaction; it is visible to others at once all the
+   * same). A server crash can then lose the last fraction of a second of such commits, whole
+   * (never part of one). For data that is rebuilt anyway, such as the cache, whose writers would
+   * otherwise wait out every fsync stall of a disk busy with other I/O. Ignored on MySQL (no
+   * per-transaction setting there). Default true.
+   */
+  readonly durable?: boolean;
+}
+
 /** A connection pool to one database, in one dialect. */
 export interface SqlClient extends SqlExecutor {
   readonly dialect: SqlDialect;
   /** Runs `fn` on one connection inside a transaction; deadlocks are retried (3 attempts). */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** Runs `fn` on one pinned connection, without a transaction. */
   session<T>(fn: (conn: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -72,13 +84,16 @@ export function parseUrl(raw: string): Target {
   };
 }
 
-/** Runs `fn` again (up to 3 attempts) when it fails with a deadlock or serialization failure. */
 /** `SqlClient.transaction` over a dialect's pinned sessions: begin, commit or roll back, deadlocks retried. */
-function transactional(dialect: SqlDialect, session: <T>(fn: (conn: SqlExecutor) => Promise<T>) => Promise<T>, begin: string): SqlClient['transaction'] {
-  return (fn) =>
+function transactional(
+  dialect: SqlDialect,
+  session: <T>(fn: (conn: SqlExecutor) => Promise<T>) => Promise<T>,
+  begin: (opts: TransactionOptions) => string,
+): SqlClient['transaction'] {
+  return (fn, opts = {}) =>
     withRetries(dialect, () =>
       session(async (conn) => {
-        await conn.query(begin);
+        await conn.query(begin(opts));
         try {
           const out = await fn(conn);
           await conn.query('COMMIT');
@@ -91,6 +106,7 @@ function transactional(dialect: SqlDialect, session: <T>(fn: (conn: SqlExecutor)
     );
 }
 
+/** Runs `fn` again (up to 3 attempts) when it fails with a deadlock or serialization failure. */
 export async function withRetries<T>(dialect: SqlDialect, fn: () => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -141,7 +157,8 @@ function openPostgres(settings: SqlSettings, t: Target, user?: string, password?
     dialect: postgresDialect,
     ...exec(pool),
     session,
-    transaction: transactional(postgresDialect, session, 'BEGIN'),
+    // One round trip (a parameterless query may hold several statements).
+    transaction: transactional(postgresDialect, session, (opts) => (opts.durable === false ? 'BEGIN; SET LOCAL synchronous_commit TO OFF' : 'BEGIN')),
     close: () => pool.end(),
   };
 }
@@ -178,7 +195,7 @@ function openMysql(settings: SqlSettings, t: Target, user?: string, password?: s
     dialect: mysqlDialect,
     ...exec(pool),
     session,
-    transaction: transactional(mysqlDialect, session, 'START TRANSACTION'),
+    transaction: transactional(mysqlDialect, session, () => 'START TRANSACTION'),
     close: () => pool.end(),
   };
 }

@@ -11,7 +11,7 @@ import { migrate } from './migrations.js';
 import { murmur3x64Hex } from './murmur3.js';
 import { SqlAccountDefinitionStore } from './SqlAccountDefinitionStore.js';
 import { SqlCacheStoreDriver } from './SqlCacheStoreDriver.js';
-import { openSqlClient, parseUrl, type SqlClient } from './SqlClient.js';
+import { openSqlClient, parseUrl, type SqlClient, type SqlExecutor, type TransactionOptions } from './SqlClient.js';
 import type { SqlDialect } from './SqlDialect.js';
 import { SqlLeaseStore } from './SqlLeaseStore.js';
 import { SqlReplicaRegistry } from './SqlReplicaRegistry.js';
@@ -237,6 +237,29 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       await store.put('pods', 'other-agent', [{ id: 'pod-1', attributes: { by: 'other' }, relationships: {} }]);
       await store.put('pods', 'acct/KubernetesCoreCachingAgent[0/1]', [item]);
       expect((await store.get('pods', ['pod-1']))[0]?.attributes).toEqual(item.attributes);
+    });
+
+    it('commits cache writes and evictions without waiting for the disk flush, other transactions as before', async () => {
+      const { client } = await runSchema(dialect);
+      const seen: (TransactionOptions | undefined)[] = [];
+      const recording: SqlClient = { ...client, transaction: (fn, opts) => (seen.push(opts), client.transaction(fn, opts)) };
+      const store = new SqlCacheStoreDriver({ client: recording, clock: new ManualClock(1), tableNamespace: `d${++tableNamespaces}` }).open('k8s');
+      await store.put('pods', 'agent', [{ id: 'p1', attributes: { a: 1 }, relationships: {} }]);
+      await store.evict('pods', ['p1']);
+      expect(seen).toEqual([{ durable: false }, { durable: false }]);
+      expect(await store.get('pods', ['p1'])).toEqual([]);
+      if (dialect !== 'postgres') return;
+      // The setting holds for that transaction only, not for the pooled connection afterwards.
+      const single = await openSqlClient({ dialect, url: URLS.postgres, maxPoolSize: 1 });
+      try {
+        const setting = async (conn: SqlExecutor) => (await conn.query<{ v: string }>("SELECT current_setting('synchronous_commit') AS v")).rows[0]?.v;
+        const initial = await setting(single);
+        expect(await single.transaction(setting, { durable: false })).toBe('off');
+        expect(await setting(single)).toBe(initial);
+        expect(await single.transaction(setting)).toBe(initial);
+      } finally {
+        await single.close();
+      }
     });
 
     it("creates a new type's tables once when two instances write it first at the same time", async () => {
