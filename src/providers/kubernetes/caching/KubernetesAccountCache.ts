@@ -295,7 +295,7 @@ export class KubernetesAccountCache {
         this.failedMirrors = 0;
       } catch (e) {
         this.failedMirrors++;
-        const retryInMs = Math.min(30_000, 500 * 2 ** Math.min(this.failedMirrors - 1, 6));
+        const retryInMs = backoffMs(this.failedMirrors);
         this.opts.logger.warn({ account: this.account, err: (e as Error).message, retryInMs }, `${failure}; reloading the account`);
         clearTimeout(this.mirrorRetryTimer);
         this.mirrorRetryTimer = setTimeout(() => void this.reload(), retryInMs);
@@ -529,7 +529,7 @@ export class KubernetesAccountCache {
     const kind = await this.resolveKind(kindName);
     const path = resourcePath(kind, namespace, name);
     const key = infrastructureKey(kind.name, this.account, kind.namespaced ? namespace : '', name);
-    const cached = this.model.manifest(key);
+    const cached = await this.cachedManifest(key);
     let live: KubeObject | undefined;
     try {
       live = await this.opts.credentials.client.request<KubeObject>('GET', path);
@@ -540,11 +540,12 @@ export class KubernetesAccountCache {
     }
     if (live === undefined) {
       if (cached === undefined) return 'fresh';
-      this.apply(this.model.remove(cached));
+      if (this.keepsModel()) this.apply(this.model.remove(cached));
       return 'updated';
     }
     if (cached !== undefined && cached.metadata?.resourceVersion === live.metadata.resourceVersion) return 'fresh';
-    this.apply(this.model.upsert(withKind(live, kind)));
+    // Without a model (store reads) the watching instance writes the change; nothing to keep here.
+    if (this.keepsModel()) this.apply(this.model.upsert(withKind(live, kind)));
     return 'updated';
   }
 
@@ -644,9 +645,9 @@ export class KubernetesAccountCache {
     }, wait);
   }
 
-  /** Back-off after failed store writes: 0.5 s doubling to 30 s. */
+  /** Back-off after failed store writes. */
   private retryDelayMs(): number {
-    return Math.min(30_000, 500 * 2 ** Math.min(this.failedWrites - 1, 6));
+    return backoffMs(this.failedWrites);
   }
 
   /** One batched write-through: current items for the keys, explicit evictions for the rest. */
@@ -705,6 +706,11 @@ export class KubernetesAccountCache {
         if (!this.stopped && this.role === 'leader') this.probeTimer = setTimeout(() => this.probe(), interval);
       });
   }
+}
+
+/** Back-off after `failures` failed store operations in a row: 0.5 s doubling to 30 s. */
+function backoffMs(failures: number): number {
+  return Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6));
 }
 
 /** An object as the cache store holds it: its key and manifest. */
