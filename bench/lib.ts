@@ -59,12 +59,15 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Starts the service with `config` (merged over an embedded-SQLite default in a temp dir). */
-export async function startServiceWith(config: Record<string, unknown>): Promise<RunningService> {
+/**
+ * Starts the service with `config` (merged over an embedded-SQLite default in a temp dir);
+ * `nodeOptions` (else `BENCH_SERVICE_NODE_OPTIONS`) becomes the process's NODE_OPTIONS.
+ */
+export async function startServiceWith(config: Record<string, unknown>, nodeOptions = env.BENCH_SERVICE_NODE_OPTIONS): Promise<RunningService> {
   const dir = mkdtempSync(join(tmpdir(), 'cd-bench-'));
   const file = join(dir, 'clouddriver.yml');
   writeFileSync(file, toYaml({ storage: { sqlite: { path: join(dir, 'cd.db') } }, logging: { level: 'warn' }, account: { storage: { enabled: true, allow: { servers: ['*'] } } }, ...config }));
-  const process = await startService({ args: ['--config', file], ...(env.BENCH_SERVICE_NODE_OPTIONS === undefined ? {} : { env: { NODE_OPTIONS: env.BENCH_SERVICE_NODE_OPTIONS } }) });
+  const process = await startService({ args: ['--config', file], ...(nodeOptions === undefined ? {} : { env: { NODE_OPTIONS: nodeOptions } }) });
   const pid = await waitForPid(process);
   return { url: process.url, pid, process, stop: async () => void (await process.stop()) };
 }
