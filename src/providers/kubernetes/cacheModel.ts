@@ -533,6 +533,11 @@ export class KubernetesCacheModel {
     return this.items.keys();
   }
 
+  /** Keys of the cached objects of these kinds. */
+  *keysOfKinds(kinds: ReadonlySet<string>): Iterable<string> {
+    for (const item of this.items.values()) if (kinds.has(item.type)) yield item.key;
+  }
+
   /**
    * One item as a cache read returns it: attributes, and relationships grouped by the other
    * end's type, each list sorted (logical items get `name`). Undefined for keys with no item and

@@ -21,8 +21,8 @@ export interface CacheModelReader {
   keyFor(kind: string, namespace: string, name: string): string;
   /** Keys of the account's logical items of a type. */
   logicalKeys(type: typeof APPLICATIONS | typeof CLUSTERS): string[];
-  /** Keys of every cached object of the account. */
-  keys(): Iterable<string>;
+  /** Keys of the account's cached objects of these kinds (kind names, as in keys). */
+  keysOfKinds(kinds: ReadonlySet<string>): Iterable<string>;
 }
 
 /** One account as the read service sees it. */

@@ -1,7 +1,7 @@
 import type { CacheData } from '../../../core/cache/CacheData.js';
 import type { ClusterRef, TargetCoordinate } from '../../../core/read/ReadContributor.js';
 import type { AccountReadSource } from './CacheModelReader.js';
-import type { SpinnakerKind } from '../KubernetesKind.js';
+import type { KubernetesKindProperties, SpinnakerKind } from '../KubernetesKind.js';
 import { APPLICATIONS, CLUSTERS, applicationKey, clusterKey, infrastructureKey, parseKey, type InfrastructureKey } from '../keys.js';
 import {
   applicationModel,
@@ -287,9 +287,9 @@ export class KubernetesReadService {
   /** Keys of cached objects whose kind maps to `spinnakerKind`, optionally in one namespace, sorted. */
   private keysOf(cache: AccountReadSource, spinnakerKind: SpinnakerKind, namespace?: string): string[] {
     const out: string[] = [];
-    for (const key of cache.model.keys()) {
+    for (const key of cache.model.keysOfKinds(kindsWhere(cache, (k) => k.spinnakerKind === spinnakerKind))) {
       const p = parseKey(key);
-      if (p?.type === 'infrastructure' && cache.registry.get(p.kind).spinnakerKind === spinnakerKind && (namespace === undefined || p.namespace === namespace)) out.push(key);
+      if (p?.type === 'infrastructure' && (namespace === undefined || p.namespace === namespace)) out.push(key);
     }
     return out.sort();
   }
@@ -324,9 +324,9 @@ export class KubernetesReadService {
       const direct = cache.model.item(cache.model.keyFor(kind ?? 'pod', namespace, plain));
       if (direct !== undefined) return instanceModel(direct);
       // Instances are also addressed by pod UID (their `name` in views).
-      for (const key of cache.model.keys()) {
+      for (const key of cache.model.keysOfKinds(new Set(['pod']))) {
         const p = parseKey(key);
-        if (p?.type !== 'infrastructure' || p.kind !== 'pod' || p.namespace !== namespace) continue;
+        if (p?.type !== 'infrastructure' || p.namespace !== namespace) continue;
         const m = cache.model.manifest(key);
         if (m?.metadata?.uid === id) return instanceModel(cache.model.item(key) ?? { id: key, attributes: {}, relationships: {} });
       }
@@ -362,10 +362,12 @@ export class KubernetesReadService {
     if (type === APPLICATIONS || type === CLUSTERS) return this.searchLogical(needle, type);
     const found = new Map<string, { score: number; result: Record<string, unknown> }>();
     for (const cache of this.caches()) {
-      const wanted = (kind: string): boolean => kind === type || cache.registry.get(kind).spinnakerKind === type;
-      for (const key of cache.model.keys()) {
+      const kinds = kindsWhere(cache, (k) => k.name === type || k.spinnakerKind === type);
+      kinds.add(cache.registry.get(type).name);
+      const wanted = (kind: string): boolean => kinds.has(kind);
+      for (const key of cache.model.keysOfKinds(kinds)) {
         const p = parseKey(key);
-        if (p?.type !== 'infrastructure' || !wanted(p.kind)) continue;
+        if (p?.type !== 'infrastructure') continue;
         const at = key.toLowerCase().indexOf(needle);
         if (at < 0) continue;
         found.set(key, { score: at, result: searchResult(cache, key, p) });
@@ -448,6 +450,11 @@ function searchResult(cache: AccountReadSource, key: string, p: InfrastructureKe
     ...(moniker.app === undefined ? {} : { application: moniker.app }),
     ...(moniker.cluster === undefined ? {} : { cluster: moniker.cluster }),
   };
+}
+
+/** Names of the account's kinds that `test` accepts. */
+function kindsWhere(cache: AccountReadSource, test: (kind: KubernetesKindProperties) => boolean): Set<string> {
+  return new Set(cache.registry.all().filter(test).map((k) => k.name));
 }
 
 /** Results by score, then by key (an answer in one order whatever order the keys were visited in). */

@@ -1,7 +1,6 @@
 import type { ProviderCache } from '../../../core/cache/Cache.js';
 import type { CacheData } from '../../../core/cache/CacheData.js';
 import { ServiceUnavailableError } from '../../../core/errors.js';
-import { cachedKinds } from '../caching/KubernetesAccountCache.js';
 import { accountInfrastructurePattern, cacheTypeOfKey } from '../keys.js';
 import type { AccountReadSource } from './CacheModelReader.js';
 import type { KubernetesReads } from './KubernetesReads.js';
@@ -58,7 +57,7 @@ export class KubernetesStoreReads implements KubernetesReads {
       const missed = slices.filter((s) => s.missedAnything);
       if (missed.length === 0) return answer;
       if (pass === MAX_PASSES) throw new ServiceUnavailableError(`the read still needed cache items after ${MAX_PASSES} passes`);
-      await found.fetch(this.opts.cache, missed, (account) => this.opts.accounts().get(account));
+      await found.fetch(this.opts.cache, missed);
     }
   }
 }
@@ -66,7 +65,8 @@ export class KubernetesStoreReads implements KubernetesReads {
 /** What one read has fetched: its own copy (so it always progresses) over the shared cache. */
 class RequestReads implements StoreReadsSoFar {
   private readonly items = new Map<string, CacheData | null>();
-  private readonly keysByAccount = new Map<string, readonly string[]>();
+  /** `{account}\0{kind}` → identifiers. */
+  private readonly keysByKind = new Map<string, readonly string[]>();
   private readonly logical = new Map<LogicalType, readonly string[]>();
 
   constructor(private readonly shared: StoreItemCache) {}
@@ -76,15 +76,15 @@ class RequestReads implements StoreReadsSoFar {
     return own !== undefined ? own : this.shared.get(key);
   }
 
-  accountKeys(account: string): readonly string[] | undefined {
-    return this.keysByAccount.get(account);
+  accountKeys(account: string, kind: string): readonly string[] | undefined {
+    return this.keysByKind.get(`${account}\u0000${kind}`);
   }
 
   logicalIds(type: LogicalType): readonly string[] | undefined {
     return this.logical.get(type) ?? this.shared.logicalIds(type);
   }
 
-  async fetch(cache: ProviderCache, slices: readonly StoreSlice[], account: (name: string) => AccountReadSource | undefined): Promise<void> {
+  async fetch(cache: ProviderCache, slices: readonly StoreSlice[]): Promise<void> {
     const epoch = this.shared.epoch;
     const byType = new Map<string, Set<string>>();
     for (const slice of slices) {
@@ -95,7 +95,7 @@ class RequestReads implements StoreReadsSoFar {
       }
     }
     const logicalTypes = new Set(slices.flatMap((s) => [...s.missingLogical]));
-    const scanned = slices.filter((s) => s.missingKeys).map((s) => s.account);
+    const scans = slices.flatMap((s) => [...s.missingKinds].map((kind) => [s.account, kind] as const));
     await Promise.all([
       ...[...byType].map(async ([type, keys]) => {
         const ids = [...keys];
@@ -111,11 +111,8 @@ class RequestReads implements StoreReadsSoFar {
         this.logical.set(type, ids);
         this.shared.putLogicalIds(type, ids, epoch);
       }),
-      ...scanned.map(async (name) => {
-        const acct = account(name);
-        const kinds = acct === undefined ? [] : cachedKinds(acct.credentials, acct.registry);
-        const ids = await Promise.all(kinds.map((k) => cache.filterIdentifiers(k.name, accountInfrastructurePattern(k.name, name))));
-        this.keysByAccount.set(name, ids.flat());
+      ...scans.map(async ([account, kind]) => {
+        this.keysByKind.set(`${account}\u0000${kind}`, await cache.filterIdentifiers(kind, accountInfrastructurePattern(kind, account)));
       }),
     ]);
   }

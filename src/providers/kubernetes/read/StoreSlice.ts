@@ -10,8 +10,8 @@ import type { LogicalType } from './StoreItemCache.js';
 export interface StoreReadsSoFar {
   /** The stored item, null when the store has none, undefined when not read yet. */
   item(key: string): CacheData | null | undefined;
-  /** Identifiers of every cached object of an account, or undefined when not read yet. */
-  accountKeys(account: string): readonly string[] | undefined;
+  /** Identifiers of an account's cached objects of one kind, or undefined when not read yet. */
+  accountKeys(account: string, kind: string): readonly string[] | undefined;
   /** Identifiers of a logical type (every account), or undefined when not read yet. */
   logicalIds(type: LogicalType): readonly string[] | undefined;
 }
@@ -27,7 +27,8 @@ export interface StoreReadsSoFar {
  */
 export class StoreSlice implements CacheModelReader {
   readonly missingItems = new Set<string>();
-  missingKeys = false;
+  /** Kinds whose keys (in this account) were asked for and not read yet. */
+  readonly missingKinds = new Set<string>();
   readonly missingLogical = new Set<LogicalType>();
 
   constructor(
@@ -74,14 +75,18 @@ export class StoreSlice implements CacheModelReader {
     return type === CLUSTERS ? ids.filter((k) => this.owns(k)) : [...ids];
   }
 
-  keys(): Iterable<string> {
-    const keys = this.found.accountKeys(this.account);
-    if (keys === undefined) this.missingKeys = true;
-    return keys ?? [];
+  keysOfKinds(kinds: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    for (const kind of kinds) {
+      const keys = this.found.accountKeys(this.account, kind);
+      if (keys === undefined) this.missingKinds.add(kind);
+      else out.push(...keys);
+    }
+    return out;
   }
 
   get missedAnything(): boolean {
-    return this.missingItems.size > 0 || this.missingKeys || this.missingLogical.size > 0;
+    return this.missingItems.size > 0 || this.missingKinds.size > 0 || this.missingLogical.size > 0;
   }
 
   private owns(key: string): boolean {
