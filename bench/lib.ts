@@ -23,6 +23,20 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/**
+ * CPU time (user + system, seconds) a process has used so far, every thread included, from
+ * /proc/{pid}/stat (fields 14 and 15, in clock ticks of 1/100 s on Linux).
+ */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command name: fields[0] is state (field 3), so utime (14) is fields[11], stime (15) fields[12].
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** `getconf CLK_TCK`: 100 on every Linux the benchmarks run on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** RSS and peak RSS (MB) of a process, from /proc. */
 export function memoryOf(pid: number): { rssMb: number; peakRssMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -97,6 +97,30 @@ describe('KubernetesAccountCache', () => {
     expect(await replicasInStore()).toBe(42);
   });
 
+  it('says a snapshot would change nothing only while the model is as the last stored snapshot left it', async () => {
+    const rsType = sim.cluster('sim-1').type('apps', 'v1', 'replicasets');
+    const rs = sim.cluster('sim-1').store.list('apps/replicasets', 'ns1')[0]?.metadata.name ?? '';
+    const takeAndStore = async (): Promise<void> => {
+      await account.flush();
+      const snapshot = account.snapshot();
+      // In flight: not up to date until the store confirms it.
+      expect(account.snapshotUpToDate()).toBe(false);
+      await cache.putCacheResult('acct/KubernetesCoreCachingAgent', [], snapshot);
+      account.snapshotWritten();
+    };
+    await takeAndStore();
+    expect(account.snapshotUpToDate()).toBe(true);
+    // A change on the cluster moves the model: the next snapshot must be written.
+    sim.cluster('sim-1').patch(rsType, 'ns1', rs, 'application/merge-patch+json', JSON.stringify({ metadata: { labels: { idle: 'no' } } }));
+    await waitFor(() => expect(account.model.manifest(KEY('replicaSet', 'ns1', rs))?.metadata?.labels).toMatchObject({ idle: 'no' }));
+    expect(account.snapshotUpToDate()).toBe(false);
+    await takeAndStore();
+    expect(account.snapshotUpToDate()).toBe(true);
+    // What the skipped snapshots stand for is what a full rebuild would write.
+    const stored = await cache.get('replicaSet', KEY('replicaSet', 'ns1', rs));
+    expect(stored?.attributes).toEqual(account.model.item(KEY('replicaSet', 'ns1', rs))?.attributes);
+  });
+
   it('relists after the watch history is compacted (410) and converges', async () => {
     const cluster = sim.cluster('sim-1');
     const cm = cluster.type('', 'v1', 'services');

@@ -36,6 +36,13 @@ export interface PollingChangeFeedOptions {
   /** created_at, retention, and how long a hole in the ids is waited for. */
   readonly clock: Clock;
   readonly pollIntervalMs: number;
+  /**
+   * While polls find nothing the interval doubles from `pollIntervalMs` up to this (default
+   * `pollIntervalMs`: no back-off); a poll that finds rows, or a publish from this instance, brings
+   * it back to `pollIntervalMs`. Each poll wakes the process: an idle instance need not do it 20
+   * times a second, at the price of up to this much delay for the first message after a quiet spell.
+   */
+  readonly idlePollIntervalMs?: number;
   readonly maxMessageBytes: number;
   /** Rows older than this are deleted by publishers (default 5 minutes). */
   readonly retentionMs?: number;
@@ -68,7 +75,8 @@ interface Pending {
  * Before an INSERT, at most every `purgeIntervalMs`, a publisher deletes the rows older than the
  * retention, as a prefix of the ids and never the newest row (see `purge`).
  *
- * Each feed instance polls once every `pollIntervalMs` while it has subscriptions, reading
+ * Each feed instance polls once every `pollIntervalMs` (backing off to `idlePollIntervalMs` while
+ * nothing arrives) while it has subscriptions, reading
  * every topic's rows after the newest id it has seen (the cursor starts at the newest id when
  * the first subscription is made) and dispatching them by topic. Ids are assigned at insert but
  * become visible at commit, so a concurrent publisher's lower id can appear after a higher one:
@@ -96,6 +104,10 @@ export class PollingChangeFeed implements ChangeFeed {
   private polling: Promise<boolean> | undefined;
   private failures = 0;
   private closed = false;
+  /** Polls in a row that found nothing (no rows, no holes waited for): the interval backs off with them. */
+  private quietPolls = 0;
+  /** When the scheduled poll fires (`performance.now()`). */
+  private timerDueMs = 0;
 
   constructor(private readonly opts: PollingChangeFeedOptions) {
     this.name = opts.name;
@@ -180,15 +192,28 @@ export class PollingChangeFeed implements ChangeFeed {
     this.holes.clear();
   }
 
+  /** The next poll's delay after one that was not a full batch: backed off while polls find nothing. */
+  private quietDelayMs(): number {
+    const { pollIntervalMs, idlePollIntervalMs = pollIntervalMs } = this.opts;
+    return Math.max(pollIntervalMs, Math.min(idlePollIntervalMs, pollIntervalMs * 2 ** Math.min(this.quietPolls, 20)));
+  }
+
+  /** Activity here (a publish): polls go back to `pollIntervalMs`, the pending one included. */
+  private wake(): void {
+    this.quietPolls = 0;
+    if (this.timer !== undefined && this.timerDueMs - performance.now() > this.opts.pollIntervalMs) this.schedule(this.opts.pollIntervalMs);
+  }
+
   private schedule(delay: number): void {
     clearTimeout(this.timer);
     if (this.closed || this.cursor === undefined) return;
+    this.timerDueMs = performance.now() + delay;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.poll().then(
         (more) => {
           this.failures = 0;
-          this.schedule(more ? 0 : this.opts.pollIntervalMs);
+          this.schedule(more ? 0 : this.quietDelayMs());
         },
         () => {
           // The backend is unreachable: back off, up to 32 intervals. Nothing is lost meanwhile
@@ -242,6 +267,7 @@ export class PollingChangeFeed implements ChangeFeed {
     }
     for (const row of found) this.subs.dispatch(row.topic, row.message);
     for (const row of fresh) this.subs.dispatch(row.topic, row.message);
+    this.quietPolls = fresh.length > 0 || found.length > 0 || this.holes.size > 0 || gap ? 0 : this.quietPolls + 1;
     return rows.length > limit;
   }
 
@@ -262,6 +288,7 @@ export class PollingChangeFeed implements ChangeFeed {
         const createdAt = this.opts.clock.now();
         try {
           await this.opts.table.insert(batch.map((p) => ({ topic: p.topic, message: p.message, createdAt })));
+          this.wake();
           for (const p of batch) p.resolve();
         } catch (err) {
           for (const p of batch) p.reject(err);

@@ -67,6 +67,34 @@ describe('AgentScheduler', () => {
     expect(info?.lastError).toBeNull();
   });
 
+  it('skips the load and the write of a run whose agent says its last result still stands', async () => {
+    const { scheduler, cache } = setup();
+    let loads = 0;
+    let written = 0;
+    let unchanged = false;
+    const asked: number[] = [];
+    scheduler.schedule(agent('acct/Same', async () => [`t${++loads}`], {
+      unchanged: (nowMs) => (asked.push(nowMs), unchanged),
+      resultWritten: () => void written++,
+    }));
+    scheduler.start();
+    await until(() => written >= 1);
+    unchanged = true;
+    const runsBefore = scheduler.introspection()[0]?.runs ?? 0;
+    const loadsBefore = loads;
+    await until(() => (scheduler.introspection()[0]?.runs ?? 0) >= runsBefore + 3);
+    const info = scheduler.introspection()[0];
+    // Skipped runs succeed with nothing added or evicted, and leave the stored result as it was.
+    expect(loads).toBe(loadsBefore);
+    expect(written).toBe(loadsBefore);
+    expect(info?.failures).toBe(0);
+    expect(scheduler.runRecords()[0]?.lastRun).toMatchObject({ success: true, additions: 0, evictions: 0 });
+    expect(await cache.getIdentifiers('things')).toEqual([`t${loads}`]);
+    expect(asked.every((t) => t > 0)).toBe(true);
+    unchanged = false;
+    await until(() => loads > loadsBefore);
+  });
+
   it('never runs two runs of one agent at once', async () => {
     const { scheduler } = setup({ defaults: { intervalMs: 1, errorIntervalMs: 1, timeoutMs: 1_000 } });
     let active = 0;

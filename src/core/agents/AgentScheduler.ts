@@ -1,6 +1,6 @@
 import type { Clock } from '../Clock.js';
 import type { Logger } from '../Logger.js';
-import type { ProviderCache } from '../cache/Cache.js';
+import type { ProviderCache, WriteStats } from '../cache/Cache.js';
 import type { CacheResult } from '../cache/CacheData.js';
 import { globToRegExp } from '../cache/glob.js';
 import { authoritativeTypes, type CachingAgent } from './CachingAgent.js';
@@ -239,6 +239,24 @@ export class AgentScheduler {
     entry.run = { controller, done };
   }
 
+  /**
+   * One run's work: `loadData`, then (lease and activity re-checked) `putCacheResult` and
+   * `resultWritten`. Throws when the run fails or its result is dropped.
+   */
+  private async loadAndWrite(entry: Entry, signal: AbortSignal, logger: Logger): Promise<WriteStats> {
+    const { agent, stats } = entry;
+    const { clock, leases, nodeId } = this.opts;
+    const cache = this.opts.cacheFor(agent.providerName);
+    const result = await abortable(agent.loadData({ cache, signal, logger, clock }), signal);
+    if ((await leases.holder(agent.agentType)) !== nodeId) throw new Error('agent lease lost; result dropped');
+    if (agent.isActive?.() === false) throw new Error('agent no longer active on this instance; result dropped');
+    signal.throwIfAborted();
+    const written = await cache.putCacheResult(agent.agentType, authoritativeTypes(agent), await withPatternEvictions(agent, result, cache));
+    agent.resultWritten?.(written);
+    stats.details = { ...(result.introspectionDetails ?? {}) };
+    return written;
+  }
+
   private async execute(entry: Entry, controller: AbortController): Promise<void> {
     const { agent, timing, stats } = entry;
     const { clock, leases, nodeId } = this.opts;
@@ -253,23 +271,8 @@ export class AgentScheduler {
     let evictions = 0;
     let error: string | undefined;
     try {
-      const cache = this.opts.cacheFor(agent.providerName);
-      const result = await abortable(
-        agent.loadData({ cache, signal: controller.signal, logger, clock }),
-        controller.signal,
-      );
-      if ((await leases.holder(agent.agentType)) !== nodeId) throw new Error('agent lease lost; result dropped');
-      if (agent.isActive?.() === false) throw new Error('agent no longer active on this instance; result dropped');
-      controller.signal.throwIfAborted();
-      const written = await cache.putCacheResult(
-        agent.agentType,
-        authoritativeTypes(agent),
-        await withPatternEvictions(agent, result, cache),
-      );
-      additions = written.additions;
-      evictions = written.evictions;
-      agent.resultWritten?.(written);
-      stats.details = { ...(result.introspectionDetails ?? {}) };
+      // An agent whose last result still stands skips the load and the write (see `unchanged`).
+      if (agent.unchanged?.(startMs) !== true) ({ additions, evictions } = await this.loadAndWrite(entry, controller.signal, logger));
       success = true;
     } catch (err) {
       error = controller.signal.aborted ? String(reasonMessage(controller.signal.reason)) : reasonMessage(err);

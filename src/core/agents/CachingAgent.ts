@@ -40,6 +40,15 @@ export interface CachingAgent {
    * that should run it can. Absent: always.
    */
   isActive?(): boolean;
+  /**
+   * Asked at the start of a run (lease held, `nowMs` from the scheduler's clock): true when the
+   * agent knows that its last written result still stands, i.e. `loadData` would return what the
+   * store already holds from it. The run then neither loads nor writes (`resultWritten` is not
+   * called); it counts as a successful run with nothing added or evicted, and the next one is due
+   * after the usual interval. An agent that says true must still bound how long it keeps saying
+   * so if its full write also repairs the store. Absent: every run loads and writes.
+   */
+  unchanged?(nowMs: number): boolean;
   loadData(ctx: AgentContext): Promise<CacheResult>;
   /** Called once the result of a run is in the cache store (not after a failed or dropped run). */
   resultWritten?(written: WriteStats): void;

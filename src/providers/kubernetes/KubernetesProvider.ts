@@ -81,8 +81,22 @@ async function evictAccountQuietly(cache: ProviderCache, account: KubernetesAcco
 
 /** Default period of the full-snapshot agent that reconciles the cache store with the watch state. */
 const SNAPSHOT_INTERVAL_SECONDS = 300;
+/**
+ * A snapshot with nothing to change is skipped, but the last written one is never older than
+ * this when a run starts (30 minutes: six default intervals).
+ */
+export const FULL_SNAPSHOT_MAX_AGE_MS = 30 * 60_000;
 /** Default bound of the store-read item cache (`kubernetes.storeReadCacheItems`). */
 const STORE_READ_CACHE_ITEMS = 20_000;
+
+/**
+ * Whether the snapshot run starting at `nowMs` may be skipped: a snapshot has been written, it
+ * was taken less than `FULL_SNAPSHOT_MAX_AGE_MS` ago, and the account says the store already
+ * holds what a new one would write (`snapshotUpToDate`).
+ */
+export function snapshotMaySkip(writtenTakenAtMs: number | undefined, nowMs: number, account: Pick<KubernetesAccountCache, 'snapshotUpToDate'>): boolean {
+  return writtenTakenAtMs !== undefined && nowMs - writtenTakenAtMs < FULL_SNAPSHOT_MAX_AGE_MS && account.snapshotUpToDate();
+}
 
 /** Provider-wide settings read from the `kubernetes` config section (besides `accounts`). */
 export const kubernetesProviderSettings = z
@@ -234,30 +248,47 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
   };
   let artifacts: ArtifactDownloader | undefined;
 
-  const snapshotAgent = (account: KubernetesAccountCache, credentials: KubernetesCredentials, agentType: string): CachingAgent => ({
-    agentType,
-    providerName: KUBERNETES,
-    accountName: credentials.name,
-    providedDataTypes: [...cachedKinds(credentials, account.registry).map((k) => k.name), APPLICATIONS, CLUSTERS].map((typeName) => ({ typeName, authority: 'AUTHORITATIVE' as const })),
-    schedule: { intervalMs: (credentials.config.cacheIntervalSeconds ?? SNAPSHOT_INTERVAL_SECONDS) * 1000 },
-    async loadData(ctx) {
-      const synced = ctx.signal.aborted ? false : await account.waitForInitialSync(10_000);
-      const status = account.status();
-      // Never let an unreachable cluster's empty state evict its last known data.
-      if (!synced || status.state !== 'watching') throw new Error(`account ${credentials.name} is ${status.state}${status.lastError === undefined ? '' : `: ${status.lastError}`}`);
-      await account.flush();
-      // Only the account's leader may write it whole: a follower's copy can lag the cluster.
-      if (account.currentRole !== 'leader') throw new Error(`account ${credentials.name} is led by another instance`);
-      return account.snapshot();
-    },
-    resultWritten(written) {
-      account.snapshotWritten();
-      // Followers re-read only what the feed announces: objects the snapshot evicted (missed
-      // deletions) would stay on them.
-      if (written.evictions > 0) announceReload(credentials.name);
-    },
-    introspectionDetails: () => ({ ...account.status() }),
-  });
+  /**
+   * The account's `{account}/KubernetesCoreCachingAgent`: every interval it writes the whole
+   * model authoritatively, which evicts what the incremental writes missed and puts back what
+   * the store lost. A run is skipped (`unchanged`) while the account cache says the store already
+   * holds the model as the last snapshot and the write-through left it (`snapshotUpToDate`), but
+   * never when the last written snapshot was taken `FULL_SNAPSHOT_MAX_AGE_MS` ago or more: a
+   * store that lost data without this instance writing (a flushed Redis, a restored database)
+   * is repaired within that bound plus one interval.
+   */
+  const snapshotAgent = (account: KubernetesAccountCache, credentials: KubernetesCredentials, agentType: string): CachingAgent => {
+    /** Scheduler-clock time the snapshot in flight, and the last one written, were taken. */
+    let takenAtMs: number | undefined;
+    let writtenTakenAtMs: number | undefined;
+    return {
+      agentType,
+      providerName: KUBERNETES,
+      accountName: credentials.name,
+      providedDataTypes: [...cachedKinds(credentials, account.registry).map((k) => k.name), APPLICATIONS, CLUSTERS].map((typeName) => ({ typeName, authority: 'AUTHORITATIVE' as const })),
+      schedule: { intervalMs: (credentials.config.cacheIntervalSeconds ?? SNAPSHOT_INTERVAL_SECONDS) * 1000 },
+      unchanged: (nowMs) => snapshotMaySkip(writtenTakenAtMs, nowMs, account),
+      async loadData(ctx) {
+        const synced = ctx.signal.aborted ? false : await account.waitForInitialSync(10_000);
+        const status = account.status();
+        // Never let an unreachable cluster's empty state evict its last known data.
+        if (!synced || status.state !== 'watching') throw new Error(`account ${credentials.name} is ${status.state}${status.lastError === undefined ? '' : `: ${status.lastError}`}`);
+        await account.flush();
+        // Only the account's leader may write it whole: a follower's copy can lag the cluster.
+        if (account.currentRole !== 'leader') throw new Error(`account ${credentials.name} is led by another instance`);
+        takenAtMs = ctx.clock.now();
+        return account.snapshot();
+      },
+      resultWritten(written) {
+        writtenTakenAtMs = takenAtMs;
+        account.snapshotWritten();
+        // Followers re-read only what the feed announces: objects the snapshot evicted (missed
+        // deletions) would stay on them.
+        if (written.evictions > 0) announceReload(credentials.name);
+      },
+      introspectionDetails: () => ({ ...account.status() }),
+    };
+  };
 
   const runtime: ProviderRuntime = {
     health: {

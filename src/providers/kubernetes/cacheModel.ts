@@ -460,6 +460,7 @@ export class KubernetesCacheModel {
   private readonly items = new Map<string, ResourceItem>();
   /** Adjacency: key -> neighbour keys (both directions). */
   private readonly adjacency = new Map<string, Set<string>>();
+  private changes = 0;
 
   constructor(
     readonly account: string,
@@ -471,6 +472,7 @@ export class KubernetesCacheModel {
   /** Adds or replaces an object; an object that should not be cached is removed instead. */
   upsert(m: KubernetesManifest, touched: Set<string> = new Set()): Set<string> {
     if (!shouldCache(m, this.options)) return this.remove(m, touched);
+    this.changes++;
     const key = this.peers.keyOf(m);
     this.detach(key, touched);
     this.peers.upsert(m);
@@ -486,6 +488,7 @@ export class KubernetesCacheModel {
 
   /** Removes an object (by its kind, namespace and name). */
   remove(m: KubernetesManifest, touched: Set<string> = new Set()): Set<string> {
+    this.changes++;
     const key = this.peers.keyOf(m);
     this.detach(key, touched);
     this.peers.remove(key);
@@ -495,6 +498,14 @@ export class KubernetesCacheModel {
     return touched;
   }
 
+  /**
+   * Moves with every call that may change the model (`upsert`, `remove`, `clear`), whether or not
+   * it did: an unchanged count means the model, and so `result()`, is as it was.
+   */
+  get changeCount(): number {
+    return this.changes;
+  }
+
   /** Number of cached objects. */
   get size(): number {
     return this.items.size;
@@ -502,6 +513,7 @@ export class KubernetesCacheModel {
 
   /** Forgets every object (the memory goes; an account read from the store keeps no model). */
   clear(): void {
+    this.changes++;
     this.peers.clear();
     this.items.clear();
     this.adjacency.clear();

@@ -7,6 +7,8 @@ export interface SqliteChangeFeedOptions {
   readonly clock: Clock;
   /** Default 50 ms: a poll is one indexed read of the local file. */
   readonly pollIntervalMs?: number;
+  /** Default 500 ms: the back-off while nothing arrives (see `PollingChangeFeedOptions`). */
+  readonly idlePollIntervalMs?: number;
   readonly retentionMs?: number;
   readonly purgeIntervalMs?: number;
   readonly holeGraceMs?: number;
@@ -25,6 +27,7 @@ export class SqliteChangeFeed extends PollingChangeFeed {
       table: sqliteTable(opts.db),
       clock: opts.clock,
       pollIntervalMs: opts.pollIntervalMs ?? 50,
+      idlePollIntervalMs: opts.idlePollIntervalMs ?? Math.max(opts.pollIntervalMs ?? 50, 500),
       maxMessageBytes: opts.maxMessageBytes ?? 1024 * 1024,
       ...(opts.retentionMs === undefined ? {} : { retentionMs: opts.retentionMs }),
       ...(opts.purgeIntervalMs === undefined ? {} : { purgeIntervalMs: opts.purgeIntervalMs }),

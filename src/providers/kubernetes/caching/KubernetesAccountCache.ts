@@ -118,6 +118,10 @@ export class KubernetesAccountCache {
   private touchedSinceSnapshot: Set<string> | undefined;
   /** Counts role switches, so a follower update begun under one role is not applied under another. */
   private roleChanges = 0;
+  /** Model change count and role term when the snapshot in flight was taken. */
+  private snapshotTaken: SnapshotMark | undefined;
+  /** The same, for the last snapshot the store confirmed (`snapshotWritten`). */
+  private snapshotStored: SnapshotMark | undefined;
 
   constructor(private readonly opts: AccountCacheOptions) {
     const c = opts.credentials.config;
@@ -320,16 +324,42 @@ export class KubernetesAccountCache {
   /** The full result for the snapshot agent; call `snapshotWritten()` once the store has it. */
   snapshot(): CacheResult {
     this.touchedSinceSnapshot = new Set();
+    this.snapshotTaken = { changes: this.model.changeCount, term: this.roleChanges };
     return this.model.result();
   }
 
   /** The snapshot is in the store: what changed since it was taken is written (and announced) again. */
   snapshotWritten(): void {
+    this.snapshotStored = this.snapshotTaken;
+    this.snapshotTaken = undefined;
     const changed = this.touchedSinceSnapshot;
     this.touchedSinceSnapshot = undefined;
     if (changed === undefined || changed.size === 0 || this.role !== 'leader') return;
     for (const k of changed) this.pending.add(k);
     this.scheduleFlush();
+  }
+
+  /**
+   * True when a snapshot taken now would be the one the store last confirmed: this instance has
+   * led the account without a break since that snapshot was taken, the model has not changed
+   * since (`KubernetesCacheModel.changeCount`), the account is watching, no snapshot is in flight
+   * or failed after it, and no write-through is pending or failed since. Every change after the
+   * stored snapshot moves the count, so a true answer means the store holds the model as the
+   * write-through and that snapshot left it. It says nothing of data the store itself lost:
+   * the snapshot agent still writes a full snapshot now and then (see `KubernetesProvider`).
+   */
+  snapshotUpToDate(): boolean {
+    const stored = this.snapshotStored;
+    return (
+      stored !== undefined &&
+      this.role === 'leader' &&
+      stored.term === this.roleChanges &&
+      stored.changes === this.model.changeCount &&
+      this.touchedSinceSnapshot === undefined &&
+      this.pending.size === 0 &&
+      this.failedWrites === 0 &&
+      this.status().state === 'watching'
+    );
   }
 
   /** The collection of every object in the model, so a leader's first LIST can tell what is gone. */
@@ -711,6 +741,12 @@ export class KubernetesAccountCache {
 /** Back-off after `failures` failed store operations in a row: 0.5 s doubling to 30 s. */
 function backoffMs(failures: number): number {
   return Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6));
+}
+
+/** What a snapshot was taken from: the model's change count and the role term (`roleChanges`). */
+interface SnapshotMark {
+  readonly changes: number;
+  readonly term: number;
 }
 
 /** An object as the cache store holds it: its key and manifest. */

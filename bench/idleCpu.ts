@@ -1,0 +1,116 @@
+/**
+ * Scenario 17, idle CPU: the service's CPU time while nothing changes on a cluster of ~53,000
+ * objects in one account, as % of one core, beside the same run's baseline (the same service
+ * with no accounts). CPU is process time (utime + stime from /proc/{pid}/stat, every thread:
+ * GC and the SQLite work included), never wall time, so a loaded machine does not inflate it.
+ *
+ * Phases: baseline (no accounts) → account added, filled, first snapshot written → `settle`
+ * seconds → the idle window (no snapshot may run in it; checked) → the snapshot window: from just
+ * before the account's `{account}/KubernetesCoreCachingAgent` is due until its run has ended
+ * plus 2 s. The snapshot's own CPU is that window's CPU minus the idle rate over its length;
+ * amortized over the default interval (300 s) it is added to the idle figure.
+ *
+ * The bench shortens the account's `cacheIntervalSeconds` (default 150 here) only so the run
+ * does not wait five minutes for the second snapshot; amortization uses the production default.
+ *
+ *   npm run bench:idle [-- objects windowSeconds snapshotIntervalSeconds settleSeconds]
+ */
+import { startKubeSim } from '../src/testing/kubeSim/index.js';
+import { cpuSecondsOf, getJson, report, round, sleep, startServiceWith, waitWatching } from './lib.js';
+import { loadavg } from 'node:os';
+
+interface Introspection {
+  id: string;
+  runs: number;
+  failures: number;
+  running: boolean;
+  lastExecutionStartMs: number | null;
+  lastExecutionDurationMs: number | null;
+  totalAdditions: number;
+  totalEvictions: number;
+  lastError: string | null;
+}
+
+const DEFAULT_SNAPSHOT_INTERVAL_S = 300;
+const [objectsWanted = 53_000, windowS = 60, intervalS = 150, settleS = 60] = process.argv.slice(2).map(Number);
+
+/** % of one core used by `pid` over `seconds` of wall time (CPU time / wall time). */
+async function cpuOver(pid: number, seconds: number): Promise<{ cpuS: number; wallS: number; pct: number }> {
+  const c0 = cpuSecondsOf(pid);
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const cpuS = cpuSecondsOf(pid) - c0;
+  const wallS = (performance.now() - t0) / 1000;
+  return { cpuS, wallS, pct: (cpuS / wallS) * 100 };
+}
+
+async function snapshotAgent(url: string, account: string): Promise<Introspection> {
+  const all = await getJson<Introspection[]>(`${url}/cache/introspection`);
+  const agent = all.find((a) => a.id === `${account}/KubernetesCoreCachingAgent`);
+  if (agent === undefined) throw new Error(`no snapshot agent for ${account}`);
+  return agent;
+}
+
+const sim = await startKubeSim({ tls: true, controllers: false });
+const deployments = Math.max(1, Math.round(objectsWanted / 13 / 10));
+sim.seed('sim-1', { namespaces: 10, deployments, podsPerDeployment: 10, applications: 50 });
+const cluster = sim.cluster('sim-1');
+const objects = ['apps/deployments', 'apps/replicasets', '/pods', '/services'].reduce((n, gr) => n + cluster.store.count(gr), 0);
+const service = await startServiceWith({ kubernetes: { accounts: [] } });
+try {
+  await sleep(5000); // start-up finished
+  const baseline = await cpuOver(service.pid, windowS);
+
+  const account = 'idle';
+  const added = await fetch(`${service.url}/credentials`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'kubernetes', name: account, kubeconfigContents: sim.kubeconfigFor('sim-1'), cacheIntervalSeconds: intervalS }),
+  });
+  if (added.status !== 200) throw new Error(`account not added: ${added.status} ${await added.text()}`);
+  await waitWatching(service.url, [account], 300_000, objects);
+  // The first snapshot runs once the account is synced; the idle clock starts after it.
+  for (let a = await snapshotAgent(service.url, account); a.runs < 1 || a.running; a = await snapshotAgent(service.url, account)) await sleep(500);
+  await sleep(settleS * 1000);
+
+  const before = await snapshotAgent(service.url, account);
+  const idle = await cpuOver(service.pid, windowS);
+  const afterIdle = await snapshotAgent(service.url, account);
+  if (afterIdle.runs !== before.runs) throw new Error('a snapshot ran in the idle window; use a longer snapshot interval');
+
+  // The snapshot window: from 2 s before the next run is due until it has ended, plus 2 s.
+  const dueAt = (afterIdle.lastExecutionStartMs ?? Date.now()) + intervalS * 1000;
+  await sleep(Math.max(0, dueAt - Date.now() - 2000));
+  const c0 = cpuSecondsOf(service.pid);
+  const t0 = performance.now();
+  let snap = await snapshotAgent(service.url, account);
+  while (snap.runs === afterIdle.runs || snap.running) {
+    await sleep(200);
+    snap = await snapshotAgent(service.url, account);
+    if (performance.now() - t0 > 10 * 60_000) throw new Error('the snapshot did not run');
+  }
+  await sleep(2000);
+  const snapshotWindowCpuS = cpuSecondsOf(service.pid) - c0;
+  const snapshotWindowS = (performance.now() - t0) / 1000;
+  const snapshotCpuS = Math.max(0, snapshotWindowCpuS - (idle.cpuS / idle.wallS) * snapshotWindowS);
+  const amortizedPct = (snapshotCpuS / DEFAULT_SNAPSHOT_INTERVAL_S) * 100;
+  report('idleCpu', {
+    objects,
+    windowS,
+    baselineNoAccountsPct: round(baseline.pct, 2),
+    idlePct: round(idle.pct, 2),
+    idleOverBaselinePct: round(idle.pct - baseline.pct, 2),
+    snapshotCpuS: round(snapshotCpuS, 3),
+    snapshotDurationMs: snap.lastExecutionDurationMs,
+    snapshotAdditions: snap.totalAdditions - afterIdle.totalAdditions,
+    snapshotError: snap.lastError,
+    snapshotAmortizedPct: round(amortizedPct, 2),
+    idleWithSnapshotPct: round(idle.pct + amortizedPct, 2),
+    ratioToBaseline: round((idle.pct + amortizedPct) / baseline.pct, 2),
+    loadAverage: loadavg().map((l) => round(l, 2)),
+  });
+} finally {
+  await service.stop();
+  await sim.stop();
+}
+process.exit(0);
