@@ -1,5 +1,5 @@
 /**
- * Scenario 17, idle CPU: the service's CPU time while nothing changes on a cluster of ~53,000
+ * Scenario 18, idle CPU: the service's CPU time while nothing changes on a cluster of ~53,000
  * objects in one account, as % of one core, beside the same run's baseline (the same service
  * with no accounts). CPU is process time (utime + stime from /proc/{pid}/stat, every thread:
  * GC and the SQLite work included), never wall time, so a loaded machine does not inflate it.

@@ -1,5 +1,5 @@
 /**
- * Regression guard for docs/benchmarks.md §17 (idle CPU), on ratios only: the real service with
+ * Regression guard for docs/benchmarks.md §18 (idle CPU), on ratios only: the real service with
  * ~5,200 objects in one account whose snapshot agent is due every second, against the CPU time
  * of the same service with no account, started in the same run. (The account is configured, not
  * added through the account API, which would store its kubeconfig token.) With nothing changing on the cluster, every snapshot after
@@ -30,7 +30,7 @@ async function cpuOver(pid: number, seconds: number): Promise<number> {
   return cpuSecondsOf(pid) - c0;
 }
 
-describe('idle CPU (regression guard on ratios, §17)', () => {
+describe('idle CPU (regression guard on ratios, §18)', () => {
   let sim: KubeSim;
   let service: RunningService | undefined;
   const noAccountStorage = { account: { storage: { enabled: false } } };
