@@ -3,7 +3,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 /**
  * How often the event-loop delay histogram behind `nodejs_eventloop_lag_*` samples (prom-client's
  * default is 10 ms). Each sample wakes the event loop; at 10 ms that alone cost ~0.5 % of a core
- * on an idle service (docs/benchmarks.md §17). A stall still shows: it delays the next sample.
+ * on an idle service (docs/benchmarks.md §18). A stall still shows: it delays the next sample.
  */
 const EVENT_LOOP_SAMPLE_MS = 100;
 
