@@ -309,4 +309,34 @@ describe('KubernetesAccountCache on a read-only instance', () => {
       await sim.stop();
     }
   });
+
+  it('keeps no model while following with store reads, and answers on-demand refreshes from the stored copy', async () => {
+    const sim = await startKubeSim({ tls: true, controllers: false });
+    sim.seed('sim-1', { deployments: 1, podsPerDeployment: 1 });
+    const credentials = new KubernetesCredentials(kubernetesAccountSchema.parse({ name: 'acct', kubeconfigContents: sim.kubeconfig }));
+    const cache = new DefaultProviderCache('kubernetes', new InMemoryCacheStoreDriver({ clock: systemClock }).open('kubernetes'), systemClock);
+    const writer = new KubernetesAccountCache({ credentials, cache, logger: silentLogger, agentType: 'a', flushIntervalMs: 10 });
+    writer.start();
+    expect(await writer.waitForInitialSync(10_000)).toBe(true);
+    await writer.stop({ flush: true });
+    const account = new KubernetesAccountCache({ credentials, cache, logger: silentLogger, agentType: 'a', role: 'follower', mirrorStore: false, writeEnabled: false });
+    try {
+      account.start();
+      expect(await account.waitForInitialSync(1_000)).toBe(true);
+      const cluster = sim.cluster(sim.clusterNames[0] ?? '');
+      const rs = cluster.store.list('apps/replicasets')[0];
+      const name = rs?.metadata.name ?? '';
+      const namespace = rs?.metadata.namespace ?? '';
+      expect(await account.cachedManifest(account.model.keyFor('replicaSet', namespace, name))).toBeDefined();
+      expect(await account.refresh('replicaSet', namespace, name)).toBe('fresh');
+      cluster.patch(cluster.type('apps', 'v1', 'replicasets'), namespace, name, 'application/merge-patch+json', JSON.stringify({ spec: { replicas: 7 } }));
+      expect(await account.refresh('replicaSet', namespace, name)).toBe('updated');
+      // Nothing was loaded or kept in memory: the instance that watches the account writes it.
+      expect(account.model.size).toBe(0);
+      expect(account.status()).toMatchObject({ state: 'following', objects: 0 });
+    } finally {
+      await account.stop();
+      await sim.stop();
+    }
+  });
 });
