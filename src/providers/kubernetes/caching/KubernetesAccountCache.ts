@@ -270,11 +270,7 @@ export class KubernetesAccountCache {
   /** Follower: reloads the whole account from the store (after the change feed may have lost messages). */
   reload(): Promise<void> {
     return this.followerUpdate('could not reload the account from the cache store', async () => {
-      const stored: StoredObject[] = [];
-      for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
-        const ids = await this.opts.cache.filterIdentifiers(kind.name, accountInfrastructurePattern(kind.name, this.account));
-        if (ids.length > 0) stored.push(...storedObjects(await this.opts.cache.getAll(kind.name, ids, [])));
-      }
+      const stored = (await this.readStoredAccount()).flatMap((r) => r.objects);
       return { stored, replaced: [...this.model.keys()].filter((k) => parseKey(k)?.type === 'infrastructure') };
     });
   }
@@ -377,6 +373,16 @@ export class KubernetesAccountCache {
     }
   }
 
+  /** Every object of the account the cache store holds, by cached kind (none once stopped). */
+  private async readStoredAccount(): Promise<{ kind: KubernetesKindProperties; objects: StoredObject[] }[]> {
+    const out: { kind: KubernetesKindProperties; objects: StoredObject[] }[] = [];
+    for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
+      const ids = await this.opts.cache.filterIdentifiers(kind.name, accountInfrastructurePattern(kind.name, this.account));
+      if (ids.length > 0 && !this.stopped) out.push({ kind, objects: storedObjects(await this.opts.cache.getAll(kind.name, ids, [])) });
+    }
+    return out;
+  }
+
   /**
    * Loads the objects this account last wrote to the cache store, so reads answer at once after
    * a restart (marked stale until the first LIST replaces them; objects the LIST does not see go).
@@ -384,17 +390,14 @@ export class KubernetesAccountCache {
   private async hydrate(): Promise<void> {
     const touched = new Set<string>();
     const namespaced = this.opts.credentials.config.namespaces.length > 0;
-    for (const kind of cachedKinds(this.opts.credentials, this.registry)) {
-      const ids = await this.opts.cache.filterIdentifiers(kind.name, accountInfrastructurePattern(kind.name, this.account));
-      if (ids.length === 0 || this.stopped) continue;
-      for (const item of await this.opts.cache.getAll(kind.name, ids, [])) {
-        const m = item.attributes.manifest;
-        if (typeof m !== 'object' || m === null || this.model.manifest(item.id) !== undefined) continue;
-        this.model.upsert(m as KubernetesManifest, touched);
-        const ns = (m as KubernetesManifest).metadata?.namespace;
+    for (const { kind, objects } of await this.readStoredAccount()) {
+      for (const { key, manifest } of objects) {
+        if (this.model.manifest(key) !== undefined) continue;
+        this.model.upsert(manifest, touched);
+        const ns = manifest.metadata?.namespace;
         const collection = namespaced && kind.namespaced && ns !== undefined ? `${kind.name}/${ns}` : kind.name;
         const set = this.collectionObjects.get(collection) ?? new Set<string>();
-        set.add(item.id);
+        set.add(key);
         this.collectionObjects.set(collection, set);
         this.hydrated++;
       }
