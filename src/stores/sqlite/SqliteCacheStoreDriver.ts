@@ -36,8 +36,7 @@ interface ItemRow {
 
 class SqliteCacheStore implements CacheStore {
   private readonly s;
-  /** Digest of what this process last wrote per item (and per item+agent for relationships). */
-  private readonly written = new Map<string, { attributes?: string; rels: Map<string, string> }>();
+  private readonly written = new WrittenDigests();
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -96,27 +95,21 @@ class SqliteCacheStore implements CacheStore {
         const expiresAt = item.expiresAt ?? null;
         const rels = JSON.stringify(item.relationships);
         // Skip unchanged items by digest, without reading the row back when this process wrote it.
-        const key = `${type}\u0000${item.id}`;
-        const seen = written.get(key);
+        const seen = written.get(type, item.id);
         const attrDigest = digest(`${expiresAt ?? ''}|${attributes}`);
         const relDigest = digest(rels);
         if (seen?.attributes !== attrDigest) {
-          const prev = seen?.attributes !== undefined ? undefined : s.selectAttrs.get(ns, type, item.id);
+          const prev = seen !== undefined ? undefined : s.selectAttrs.get(ns, type, item.id);
           if (!prev || prev.attributes !== attributes || prev.expires_at !== expiresAt) s.upsertItem.run(ns, type, item.id, attributes, expiresAt);
         }
-        const seenRels = seen?.rels.get(agent);
+        const seenRels = seen === undefined ? undefined : relationshipsDigest(seen, agent);
         if (seenRels !== relDigest) {
           if (seenRels !== undefined || s.selectRel.get(ns, type, item.id, agent)?.relationships !== rels) s.upsertRel.run(ns, type, item.id, agent, rels);
         }
-        committed.push([key, attrDigest, relDigest]);
+        committed.push([item.id, attrDigest, relDigest]);
       }
     })();
-    for (const [key, attrDigest, relDigest] of committed) {
-      const seen = written.get(key) ?? { rels: new Map<string, string>() };
-      seen.attributes = attrDigest;
-      seen.rels.set(agent, relDigest);
-      written.set(key, seen);
-    }
+    for (const [id, attrDigest, relDigest] of committed) written.record(type, id, agent, attrDigest, relDigest);
   }
 
   async evict(type: string, ids: readonly string[]): Promise<void> {
@@ -127,7 +120,7 @@ class SqliteCacheStore implements CacheStore {
         s.deleteRels.run(ns, type, id);
       }
     })();
-    for (const id of ids) this.written.delete(`${type}\u0000${id}`);
+    for (const id of ids) this.written.forget(type, id);
   }
 
   async get(type: string, ids: readonly string[], filter?: RelationshipFilter): Promise<CacheData[]> {
@@ -198,8 +191,51 @@ class SqliteCacheStore implements CacheStore {
   }
 }
 
+/** SHA-1 as a 20-character one-byte string: the smallest form a digest kept per cached item can take. */
 function digest(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
+  return createHash('sha1').update(text).digest().toString('latin1');
+}
+
+/** What this process last wrote of one item: the attributes digest and, per writing agent, the relationships digest. */
+interface Written {
+  attributes: string;
+  /** The first agent that wrote the item, and its relationships digest (almost every item has one agent). */
+  readonly agent: string;
+  rels: string;
+  others?: Map<string, string>;
+}
+
+function relationshipsDigest(w: Written, agent: string): string | undefined {
+  return w.agent === agent ? w.rels : w.others?.get(agent);
+}
+
+/**
+ * Digests of what this process last wrote, by type then id (the id string is the one the caller
+ * passed, which a cache model shares with its own structures), so unchanged rows are skipped
+ * without reading them back.
+ */
+class WrittenDigests {
+  private readonly byType = new Map<string, Map<string, Written>>();
+
+  get(type: string, id: string): Written | undefined {
+    return this.byType.get(type)?.get(id);
+  }
+
+  record(type: string, id: string, agent: string, attributes: string, rels: string): void {
+    let ids = this.byType.get(type);
+    if (ids === undefined) this.byType.set(type, (ids = new Map()));
+    const w = ids.get(id);
+    if (w === undefined) ids.set(id, { attributes, agent, rels });
+    else {
+      w.attributes = attributes;
+      if (w.agent === agent) w.rels = rels;
+      else (w.others ??= new Map()).set(agent, rels);
+    }
+  }
+
+  forget(type: string, id: string): void {
+    this.byType.get(type)?.delete(id);
+  }
 }
 
 function push(map: Map<string, string[]>, id: string, value: string): void {

@@ -397,7 +397,7 @@ export class KubernetesAccountCache {
         const ns = manifest.metadata?.namespace;
         const collection = namespaced && kind.namespaced && ns !== undefined ? `${kind.name}/${ns}` : kind.name;
         const set = this.collectionObjects.get(collection) ?? new Set<string>();
-        set.add(key);
+        set.add(this.model.canonical(key));
         this.collectionObjects.set(collection, set);
         this.hydrated++;
       }
@@ -530,7 +530,7 @@ export class KubernetesAccountCache {
       objects: this.model.size,
       lastSyncMs: lastSync.length > 0 ? Math.max(...lastSync) : undefined,
       lastError,
-      collections: Object.fromEntries(states.map(([id, s]) => [id, { phase: s.phase, objects: s.objects, ...(s.lastError === undefined ? {} : { lastError: s.lastError }) }])),
+      collections: Object.fromEntries(states.map(([id, s]) => [id, { phase: s.phase, objects: this.collectionSize(id), ...(s.lastError === undefined ? {} : { lastError: s.lastError }) }])),
     };
   }
 
@@ -611,8 +611,8 @@ export class KubernetesAccountCache {
     if (seen === undefined) this.listing.set(collection, (seen = new Set()));
     const touched = new Set<string>();
     for (const o of objects) {
-      seen.add(this.keyOf(kind, o));
       this.model.upsert(withKind(o, kind), touched);
+      seen.add(this.keyOf(kind, o));
     }
     this.apply(touched);
   }
@@ -632,21 +632,27 @@ export class KubernetesAccountCache {
   }
 
   private change(collection: string, kind: KubernetesKindProperties, type: 'ADDED' | 'MODIFIED' | 'DELETED', o: KubeObject): void {
-    const key = this.keyOf(kind, o);
     const set = this.collectionObjects.get(collection) ?? new Set<string>();
     this.collectionObjects.set(collection, set);
     const m = withKind(o, kind);
     if (type === 'DELETED') {
-      set.delete(key);
+      set.delete(this.keyOf(kind, o));
       this.apply(this.model.remove(m));
     } else {
-      set.add(key);
-      this.apply(this.model.upsert(m));
+      const touched = this.model.upsert(m);
+      set.add(this.keyOf(kind, o));
+      this.apply(touched);
     }
   }
 
+  /** The object's key, the model's own copy when it holds it (the sets above then share it). */
   private keyOf(kind: KubernetesKindProperties, o: KubeObject): string {
-    return infrastructureKey(kind.name, this.account, kind.namespaced ? (o.metadata.namespace ?? '') : '', o.metadata.name);
+    return this.model.canonical(infrastructureKey(kind.name, this.account, kind.namespaced ? (o.metadata.namespace ?? '') : '', o.metadata.name));
+  }
+
+  /** Objects of a collection: what its (re)list has seen so far while one runs, else what it holds. */
+  private collectionSize(collection: string): number {
+    return (this.listing.get(collection) ?? this.collectionObjects.get(collection))?.size ?? 0;
   }
 
   private apply(touched: ReadonlySet<string>): void {

@@ -14,7 +14,6 @@ export type WatcherPhase = 'listing' | 'watching' | 'backoff' | 'stopped';
 export interface WatcherState {
   readonly phase: WatcherPhase;
   readonly resourceVersion: string | undefined;
-  readonly objects: number;
   readonly lastSyncMs: number | undefined;
   readonly lastError: string | undefined;
   readonly consecutiveFailures: number;
@@ -49,9 +48,8 @@ export interface ResourceWatcherOptions {
  */
 export class ResourceWatcher {
   private readonly controller = new AbortController();
-  private state: WatcherState = { phase: 'listing', resourceVersion: undefined, objects: 0, lastSyncMs: undefined, lastError: undefined, consecutiveFailures: 0 };
+  private state: WatcherState = { phase: 'listing', resourceVersion: undefined, lastSyncMs: undefined, lastError: undefined, consecutiveFailures: 0 };
   private loop: Promise<void> | undefined;
-  private readonly known = new Map<string, string>();
   /** Whether the current watch delivered anything (an event or a bookmark) before it ended. */
   private watchProgressed = false;
 
@@ -87,18 +85,14 @@ export class ResourceWatcher {
       try {
         if (needList) {
           this.setState({ phase: 'listing' });
-          this.known.clear();
           this.opts.onListStart();
           const list = await this.opts.client.listAll(this.opts.collection.path, {}, {
             signal,
             pageSize: this.opts.pageSize ?? 500,
-            onPage: (items) => {
-              for (const o of items) this.known.set(keyOf(o), o.metadata.resourceVersion ?? '');
-              this.opts.onListPage(items);
-            },
+            onPage: (items) => this.opts.onListPage(items),
           });
           this.opts.onListDone();
-          this.setState({ resourceVersion: list.metadata.resourceVersion, objects: this.known.size, lastSyncMs: Date.now() });
+          this.setState({ resourceVersion: list.metadata.resourceVersion, lastSyncMs: Date.now() });
           needList = false;
         }
         this.setState({ phase: 'watching', lastError: undefined, consecutiveFailures: 0 });
@@ -148,23 +142,14 @@ export class ResourceWatcher {
         }
         this.watchProgressed = true;
         const rv = event.object.metadata.resourceVersion;
-        if (event.type !== 'BOOKMARK') {
-          const key = keyOf(event.object);
-          if (event.type === 'DELETED') this.known.delete(key);
-          else this.known.set(key, rv ?? '');
-          this.opts.onChange(event.type, event.object);
-        }
-        if (rv) this.state = { ...this.state, resourceVersion: rv, objects: this.known.size, lastSyncMs: Date.now() };
+        if (event.type !== 'BOOKMARK') this.opts.onChange(event.type, event.object);
+        if (rv) this.state = { ...this.state, resourceVersion: rv, lastSyncMs: Date.now() };
       },
       { signal: this.controller.signal, idleTimeoutMs: this.opts.idleTimeoutMs ?? 60_000 },
     ).catch((err: unknown) => {
       throw gone ?? err;
     });
   }
-}
-
-function keyOf(o: KubeObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
 /** `ms` ± 50 %, so watchers that failed together do not retry together. */
