@@ -81,7 +81,12 @@ export async function startServiceWith(config: Record<string, unknown>, nodeOpti
   const dir = mkdtempSync(join(tmpdir(), 'cd-bench-'));
   const file = join(dir, 'clouddriver.yml');
   writeFileSync(file, toYaml({ storage: { sqlite: { path: join(dir, 'cd.db') } }, logging: { level: 'warn' }, account: { storage: { enabled: true, allow: { servers: ['*'] } } }, ...config }));
-  const process = await startService({ args: ['--config', file], ...(nodeOptions === undefined ? {} : { env: { NODE_OPTIONS: nodeOptions } }) });
+  const process = await startService({
+    args: ['--config', file],
+    ...(nodeOptions === undefined ? {} : { env: { NODE_OPTIONS: nodeOptions } }),
+    // A wrapper that starts a profiler, then imports dist/main.js (see docs/benchmarks.md, "Profiling").
+    ...(env.BENCH_SERVICE_MAIN === undefined ? {} : { main: env.BENCH_SERVICE_MAIN }),
+  });
   const pid = await waitForPid(process);
   return { url: process.url, pid, process, stop: async () => void (await process.stop()) };
 }

@@ -1,3 +1,4 @@
+import { processHeapSettler } from '../../core/memory/HeapSettler.js';
 import { z } from 'zod';
 import type { ProviderCache } from '../../core/cache/Cache.js';
 import type { CachingAgent } from '../../core/agents/CachingAgent.js';
@@ -390,6 +391,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
         ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs }),
         onChange: (keys) => read.invalidate(credentials.name, keys),
+        bulkLoaded: (items) => processHeapSettler.loadedItems(items),
       });
       caches.set(credentials.name, account);
       account.start();

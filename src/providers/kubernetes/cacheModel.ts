@@ -128,16 +128,16 @@ export function referencedKeys(account: string, m: KubernetesManifest): string[]
 }
 
 /** Keys an object links to on its own (owners, involved object, application and cluster). */
-export function ownEdges(account: string, m: KubernetesManifest, options: CachingOptions = {}, key = manifestKey(account, m)): Edge[] {
+export function ownEdges(account: string, m: KubernetesManifest, options: CachingOptions = {}, key = manifestKey(account, m), moniker?: Moniker): Edge[] {
   const kind = kindOfManifest(m);
   const out: Edge[] = referencedKeys(account, m).map((target): Edge => [key, target]);
   const spinnakerKind = (options.kinds ?? DEFAULT_KIND_REGISTRY).get(kind).spinnakerKind;
   if (options.cacheAllApplicationRelationships === true || LOGICAL_KINDS.has(spinnakerKind)) {
-    const moniker = deriveMoniker(m);
-    if (moniker.app !== undefined && moniker.app !== '') {
-      out.push([key, applicationKey(moniker.app)]);
-      if (CLUSTER_KINDS.has(spinnakerKind) && moniker.cluster !== undefined && moniker.cluster !== '') {
-        out.push([key, clusterKey(account, moniker.app, moniker.cluster)]);
+    const { app, cluster } = moniker ?? deriveMoniker(m);
+    if (app !== undefined && app !== '') {
+      out.push([key, applicationKey(app)]);
+      if (CLUSTER_KINDS.has(spinnakerKind) && cluster !== undefined && cluster !== '') {
+        out.push([key, clusterKey(account, app, cluster)]);
       }
     }
   }
@@ -330,10 +330,10 @@ export class PeerIndex {
  * `peers`: its own edges (owners, involved object, application, cluster), objects that reference
  * it, and the selector, serviceName and ingress-backend edges in either direction.
  */
-export function objectEdges(key: string, m: KubernetesManifest, peers: PeerIndex, options: CachingOptions = {}): Edge[] {
+export function objectEdges(key: string, m: KubernetesManifest, peers: PeerIndex, options: CachingOptions = {}, moniker?: Moniker): Edge[] {
   const kind = kindOfManifest(m);
   const namespace = manifestNamespace(m);
-  const out = ownEdges(peers.account, m, options, key);
+  const out = ownEdges(peers.account, m, options, key, moniker);
   for (const referrer of peers.referrersOf(key)) if (referrer !== key) out.push([referrer, key]);
 
   const labels = selectableLabels(m);
@@ -491,9 +491,10 @@ export class KubernetesCacheModel {
     this.peers.upsert(key, m);
     const node = this.node(key);
     if (node.item === undefined) this.objects++;
-    node.item = resourceItem(this.account, m, key);
+    const item = resourceItem(this.account, m, key);
+    node.item = item;
     touched.add(key);
-    for (const [a, b] of objectEdges(key, m, this.peers, this.options)) {
+    for (const [a, b] of objectEdges(key, m, this.peers, this.options, item.attributes.moniker)) {
       this.connect(a, b);
       this.touch(touched, a);
       this.touch(touched, b);
@@ -625,7 +626,7 @@ export class KubernetesCacheModel {
   private connect(a: string, b: string): void {
     this.link(a, b);
     for (const k of [a, b]) {
-      const parsed = parseKey(k);
+      const parsed = k.startsWith(CLUSTER_KEY_PREFIX) ? parseKey(k) : undefined;
       if (parsed?.type === CLUSTERS) this.link(k, applicationKey(parsed.application));
     }
   }
@@ -656,7 +657,7 @@ export class KubernetesCacheModel {
       this.unlink(key, n);
       this.touch(touched, n);
       // A cluster left linked only to its application is gone.
-      const parsed = parseKey(n);
+      const parsed = n.startsWith(CLUSTER_KEY_PREFIX) ? parseKey(n) : undefined;
       if (parsed?.type === CLUSTERS) {
         const app = applicationKey(parsed.application);
         const rest = this.nodes.get(n)?.links;

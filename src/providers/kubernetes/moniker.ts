@@ -174,7 +174,7 @@ const nonEmpty = (s: string | undefined): string | undefined => (s === undefined
  * others: `delete` turns an object into a slow dictionary (~400 bytes more per cached item).
  */
 function stripUndefined<T extends object>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  const out: Partial<T> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
   return out as T;
 }

@@ -59,6 +59,8 @@ export interface AccountCacheOptions {
    * comes to lead it. Default true: a follower mirrors the whole account in memory.
    */
   readonly mirrorStore?: boolean;
+  /** Told how many items a bulk store write (a write-through of a LIST or relist) or a load from the store just handled. */
+  readonly bulkLoaded?: (items: number) => void;
 }
 
 /** Kinds an account caches (spec 1.4): `kinds` or the UI kinds, minus `omitKinds`, plus custom resources. */
@@ -404,6 +406,7 @@ export class KubernetesAccountCache {
     }
     // Tell readers, but do not write back what was just read.
     if (touched.size > 0) this.opts.onChange?.(touched);
+    this.opts.bulkLoaded?.(touched.size);
   }
 
   /**
@@ -728,6 +731,7 @@ export class KubernetesAccountCache {
       }
       lastBatchMs = performance.now() - started;
     }
+    if (keys.length >= BATCH) this.opts.bulkLoaded?.(keys.length);
   }
 
   private probe(): void {

@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HeapSettler, majorGc } from './HeapSettler.js';
+
+describe('HeapSettler', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  const settler = (collect: () => void): HeapSettler => new HeapSettler({ minItems: 1000, quietMs: 3000, collect: () => collect });
+
+  it('collects once, after loads of enough items have been quiet for the quiet time', () => {
+    const collect = vi.fn();
+    const s = settler(collect);
+    s.loadedItems(600);
+    s.loadedItems(600);
+    vi.advanceTimersByTime(2000);
+    s.loadedItems(100); // still loading: the quiet time starts again
+    vi.advanceTimersByTime(2999);
+    expect(collect).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(collect).toHaveBeenCalledTimes(1);
+    expect(s.collections).toBe(1);
+  });
+
+  it('does not collect for small loads, and counts again from zero after a collection', () => {
+    const collect = vi.fn();
+    const s = settler(collect);
+    s.loadedItems(999);
+    vi.advanceTimersByTime(10_000);
+    expect(collect).not.toHaveBeenCalled();
+    s.loadedItems(1);
+    vi.advanceTimersByTime(3000);
+    expect(collect).toHaveBeenCalledTimes(1);
+    s.loadedItems(999);
+    vi.advanceTimersByTime(10_000);
+    expect(collect).toHaveBeenCalledTimes(1);
+  });
+
+  it('does nothing when no collection can be had', () => {
+    const s = new HeapSettler({ minItems: 1, quietMs: 10, collect: () => undefined });
+    s.loadedItems(5);
+    vi.advanceTimersByTime(10);
+    expect(s.collections).toBe(0);
+  });
+});
+
+describe('majorGc', () => {
+  it('runs a full collection: unreachable old objects are gone afterwards', async () => {
+    const gc = majorGc();
+    expect(gc).toBeTypeOf('function');
+    const ref = new WeakRef(Array.from({ length: 200_000 }, (_, i) => ({ i, s: `item-${i}` })));
+    // A WeakRef keeps its target for the rest of the job that made or read it.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc?.();
+    expect(ref.deref()).toBeUndefined();
+  });
+});
