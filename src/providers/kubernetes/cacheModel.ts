@@ -4,12 +4,10 @@ import { APPLICATIONS, CLUSTERS, KUBERNETES_KEY_PREFIX, LOGICAL_TTL_SECONDS, app
 import {
   apiGroupOf,
   arrayAt,
-  labelsOf,
   manifestName,
   manifestNamespace,
   ownerReferencesOf,
   pathOf,
-  podTemplateLabels,
   stringAt,
   stringMapAt,
   type KubernetesManifest,
@@ -165,16 +163,29 @@ export function ingressBackendServices(ingress: KubernetesManifest): string[] {
   return [...names];
 }
 
+/**
+ * The string map at `path`, read-only: the manifest's own object when every value is a string
+ * (the usual case: a cached object keeps no copy of its labels), else a copy without the others.
+ */
+function stringMapView(root: unknown, ...path: string[]): Readonly<Record<string, string>> {
+  const v = pathOf(root, ...path);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return {};
+  for (const value of Object.values(v)) if (typeof value !== 'string') return stringMapAt(root, ...path);
+  return v as Readonly<Record<string, string>>;
+}
+
 /** Service selector (`spec.selector`); empty selects nothing. */
-export function serviceSelector(service: KubernetesManifest): Record<string, string> {
-  return stringMapAt(service, 'spec', 'selector');
+export function serviceSelector(service: KubernetesManifest): Readonly<Record<string, string>> {
+  return stringMapView(service, 'spec', 'selector');
 }
 
 /** The labels a Service selector is matched against: pod-template labels, or a Pod's own labels. */
-export function selectableLabels(m: KubernetesManifest): Record<string, string> | undefined {
+export function selectableLabels(m: KubernetesManifest): Readonly<Record<string, string>> | undefined {
   const kind = kindOfManifest(m);
   if (!SELECTABLE_KINDS.has(kind)) return undefined;
-  return kind === 'pod' ? labelsOf(m) : podTemplateLabels(m);
+  if (kind === 'pod') return stringMapView(m, 'metadata', 'labels');
+  const template = pathOf(m, 'spec', 'template');
+  return template !== null && typeof template === 'object' && !Array.isArray(template) ? stringMapView(template, 'metadata', 'labels') : undefined;
 }
 
 function firstEntry(selector: Readonly<Record<string, string>>): string | undefined {
@@ -373,11 +384,10 @@ export const ALWAYS_PRESENT_RELATIONSHIPS: readonly string[] = ['service', 'pod'
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Cache results grouped by type, types and items in key order. */
-function groupByType(items: Iterable<CacheData>): CacheResult {
+/** Cache results (with their types) grouped by type, types and items in key order. */
+function groupByType(items: Iterable<readonly [string, CacheData]>): CacheResult {
   const byType = new Map<string, CacheData[]>();
-  for (const d of [...items].sort((a, b) => byString(a.id, b.id))) {
-    const type = parseKey(d.id)?.group ?? 'unknown';
+  for (const [type, d] of [...items].sort(([, a], [, b]) => byString(a.id, b.id))) {
     let list = byType.get(type);
     if (list === undefined) byType.set(type, (list = []));
     list.push(d);
@@ -407,10 +417,11 @@ export function assembleCacheResult(items: Iterable<ResourceItem>, edges: Iterab
       if (parsed?.type === CLUSTERS) link(k, applicationKey(parsed.application));
     }
   }
-  const out: CacheData[] = [];
+  const typeOf = (key: string): string => parseKey(key)?.group ?? 'unknown';
+  const out: [string, CacheData][] = [];
   for (const key of new Set([...attributes.keys(), ...links.keys()])) {
-    const data = cacheData(key, attributes.get(key), links.get(key));
-    if (data !== undefined) out.push(data);
+    const data = cacheData(key, typeOf(key), attributes.get(key), links.get(key), typeOf);
+    if (data !== undefined) out.push([typeOf(key), data]);
   }
   return groupByType(out);
 }
@@ -420,15 +431,20 @@ export function assembleCacheResult(items: Iterable<ResourceItem>, edges: Iterab
  * (each list sorted, `service` and `pod` always present); logical keys get `name` and the
  * logical TTL; undefined for an infrastructure key without an item.
  */
-function cacheData(key: string, attributes: Readonly<Record<string, unknown>> | undefined, links: Iterable<string> | undefined): CacheData | undefined {
-  const parsed = parseKey(key);
-  const logical = parsed?.type === APPLICATIONS || parsed?.type === CLUSTERS;
+function cacheData(
+  key: string,
+  type: string,
+  attributes: Readonly<Record<string, unknown>> | undefined,
+  links: Iterable<string> | undefined,
+  typeOf: (key: string) => string,
+): CacheData | undefined {
+  const logical = type === APPLICATIONS || type === CLUSTERS;
   if (!logical && attributes === undefined) return undefined;
   const relationships: Record<string, string[]> = {};
   for (const r of ALWAYS_PRESENT_RELATIONSHIPS) relationships[r] = [];
-  for (const n of links ?? []) (relationships[parseKey(n)?.group ?? 'unknown'] ??= []).push(n);
+  for (const n of links ?? []) (relationships[typeOf(n)] ??= []).push(n);
   if (!logical) return { id: key, attributes: attributes ?? {}, relationships: inKeyOrder(relationships) };
-  return { id: key, attributes: { name: parsed.name, ...attributes }, relationships: inKeyOrder(relationships), ttlSeconds: LOGICAL_TTL_SECONDS };
+  return { id: key, attributes: { name: parseKey(key)?.name, ...attributes }, relationships: inKeyOrder(relationships), ttlSeconds: LOGICAL_TTL_SECONDS };
 }
 
 /**
@@ -449,11 +465,16 @@ export function toCacheData(account: string, objects: Iterable<KubernetesManifes
   return assembleCacheResult([...cached].map(([key, m]) => resourceItem(account, m, key)), edges);
 }
 
-/** A key the model holds: the item of a cached object, and the keys it is linked to (both directions). */
+/**
+ * A key the model holds: the cached object (its item's attributes are made from it when read),
+ * and the keys it is linked to (both directions).
+ */
 interface ModelNode {
   /** The one copy of the key string everything in the model shares. */
   readonly key: string;
-  item: ResourceItem | undefined;
+  /** Cache type: the kind, `applications` or `clusters` (`unknown` for a key of another form). */
+  readonly type: string;
+  object: KubernetesManifest | undefined;
   links: Set<string> | undefined;
 }
 
@@ -489,12 +510,11 @@ export class KubernetesCacheModel {
     const key = this.canonical(manifestKey(this.account, m));
     this.detach(key, touched);
     this.peers.upsert(key, m);
-    const node = this.node(key);
-    if (node.item === undefined) this.objects++;
-    const item = resourceItem(this.account, m, key);
-    node.item = item;
+    const node = this.node(key, kindOfManifest(m));
+    if (node.object === undefined) this.objects++;
+    node.object = m;
     touched.add(key);
-    for (const [a, b] of objectEdges(key, m, this.peers, this.options, item.attributes.moniker)) {
+    for (const [a, b] of objectEdges(key, m, this.peers, this.options)) {
       this.connect(a, b);
       this.touch(touched, a);
       this.touch(touched, b);
@@ -509,8 +529,8 @@ export class KubernetesCacheModel {
     this.detach(key, touched);
     this.peers.remove(key);
     const node = this.nodes.get(key);
-    if (node?.item !== undefined) {
-      node.item = undefined;
+    if (node?.object !== undefined) {
+      node.object = undefined;
       this.objects--;
       this.release(node);
       touched.add(key);
@@ -571,12 +591,12 @@ export class KubernetesCacheModel {
 
   /** Keys of every cached object. */
   *keys(): IterableIterator<string> {
-    for (const node of this.nodes.values()) if (node.item !== undefined) yield node.key;
+    for (const node of this.nodes.values()) if (node.object !== undefined) yield node.key;
   }
 
   /** Keys of the cached objects of these kinds. */
   *keysOfKinds(kinds: ReadonlySet<string>): Iterable<string> {
-    for (const node of this.nodes.values()) if (node.item !== undefined && kinds.has(node.item.type)) yield node.key;
+    for (const node of this.nodes.values()) if (node.object !== undefined && kinds.has(node.type)) yield node.key;
   }
 
   /**
@@ -587,7 +607,7 @@ export class KubernetesCacheModel {
   item(key: string): CacheData | undefined {
     const node = this.nodes.get(key);
     if (node === undefined) return undefined;
-    const data = cacheData(key, node.item?.attributes, node.links);
+    const data = this.cacheData(node);
     if (data === undefined || data.ttlSeconds === undefined) return data;
     const { ttlSeconds: _ttl, ...read } = data;
     return read;
@@ -603,24 +623,32 @@ export class KubernetesCacheModel {
    * caller evicts them). Logical items are included while anything links to them.
    */
   itemsFor(keys: Iterable<string>): CacheResult {
-    const out: CacheData[] = [];
+    const out: [string, CacheData][] = [];
     for (const key of new Set(keys)) {
       const node = this.nodes.get(key);
-      const data = node === undefined ? undefined : cacheData(key, node.item?.attributes, node.links);
-      if (data !== undefined) out.push(data);
+      const data = node === undefined ? undefined : this.cacheData(node);
+      if (node !== undefined && data !== undefined) out.push([node.type, data]);
     }
     return groupByType(out);
   }
 
-  private node(key: string): ModelNode {
+  private cacheData(node: ModelNode): CacheData | undefined {
+    const attributes = node.object === undefined ? undefined : resourceItem(this.account, node.object, node.key).attributes;
+    return cacheData(node.key, node.type, attributes, node.links, this.typeOf);
+  }
+
+  /** Cache type of a key the model holds (every linked key has a node). */
+  private readonly typeOf = (key: string): string => this.nodes.get(key)?.type ?? parseKey(key)?.group ?? 'unknown';
+
+  private node(key: string, type?: string): ModelNode {
     let node = this.nodes.get(key);
-    if (node === undefined) this.nodes.set(key, (node = { key, item: undefined, links: undefined }));
+    if (node === undefined) this.nodes.set(key, (node = { key, type: type ?? parseKey(key)?.group ?? 'unknown', object: undefined, links: undefined }));
     return node;
   }
 
-  /** Drops a node that holds neither an item nor links. */
+  /** Drops a node that holds neither an object nor links. */
   private release(node: ModelNode): void {
-    if (node.item === undefined && node.links === undefined) this.nodes.delete(node.key);
+    if (node.object === undefined && node.links === undefined) this.nodes.delete(node.key);
   }
 
   private connect(a: string, b: string): void {

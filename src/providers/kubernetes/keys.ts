@@ -89,7 +89,8 @@ export function parseKey(key: string): KubernetesCacheKey | undefined {
 }
 
 const PARSED = new Map<string, KubernetesCacheKey | undefined>();
-const MAX_PARSED = 500_000;
+// Bounded: the cache model keeps each key's type itself, so this serves reads, whose working set is small.
+const MAX_PARSED = 50_000;
 
 function parseKeyUncached(key: string): KubernetesCacheKey | undefined {
   const parts = codec.parse(key);
