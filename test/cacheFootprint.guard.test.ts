@@ -90,7 +90,7 @@ describe('cache footprint (regression guards on ratios, §1 and §4)', () => {
 
     const pods = manifests.filter((m) => m.kind === 'Pod');
     const sets = manifests.filter((m) => m.kind === 'ReplicaSet');
-    const changed = (m: KubernetesManifest, cycle: number): KubernetesManifest => ({ ...m, metadata: { ...m.metadata, annotations: { ...m.metadata?.annotations, 'guard/cycle': String(cycle) } } });
+    const changed = (m: KubernetesManifest, cycle: number): KubernetesManifest => ({ ...m, metadata: { ...m.metadata, annotations: { ...(m.metadata?.annotations ?? {}), 'guard/cycle': String(cycle) } } });
     let warm = 0;
     for (let c = 1; c <= 1000; c++) {
       if (c === 201) warm = liveHeap();
