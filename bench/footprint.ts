@@ -2,7 +2,7 @@
  * Cache footprint (issue "cache footprint and cold fill", docs/benchmarks.md §20): one account of
  * N objects (default 50,000 and 200,000) added through the account API. Per size and per build:
  * time to every object cached, peak RSS during the fill, and once the fill has settled (the
- * write-through done and the settle collection run: 20 s after the last object arrived) RSS, live
+ * write-through done and the settle collection run, or 60 s for a build without one) RSS, live
  * heap and external memory, with RSS per object over the same process's idle RSS (its same-run
  * baseline). With `BENCH_BEFORE_MAIN=/path/to/other/dist/main.js` the same scenario also runs
  * against that build in the same run, so a change is read as a ratio.
@@ -12,9 +12,9 @@
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
 import { addAccount, get, memoryOf, report, round, sleep, startServiceWith, waitWatching } from './lib.js';
 
-async function metric(url: string, name: string): Promise<number> {
+async function metric(url: string, name: string, unit = 1048576): Promise<number> {
   const text = (await get(`${url}/metrics`)).text;
-  return round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1048576);
+  return round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / unit);
 }
 
 async function run(n: number, build: string, main: string | undefined): Promise<void> {
@@ -33,7 +33,10 @@ async function run(n: number, build: string, main: string | undefined): Promise<
       await addAccount(service.url, 'big', sim.kubeconfigFor('sim-1'));
       await waitWatching(service.url, ['big'], 600_000, objects);
       const fillMs = performance.now() - t0;
-      await sleep(20_000);
+      // Settled: the write-through done and the settle collection run (builds without one: 60 s).
+      const settleStart = performance.now();
+      while (performance.now() - settleStart < 60_000 && !((await metric(service.url, 'clouddriver_heap_settle_collections', 1)) > 0)) await sleep(1000);
+      await sleep(2000);
       const settled = memoryOf(service.pid);
       report('footprint', {
         build,

@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { processHeapSettler } from '../core/memory/HeapSettler.js';
 
 /**
  * How often the event-loop delay histogram behind `nodejs_eventloop_lag_*` samples (prom-client's
@@ -56,6 +57,15 @@ export class Metrics {
     labelNames: ['method', 'route', 'status'],
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [this.registry],
+  });
+
+  readonly heapSettles = new Gauge({
+    name: 'clouddriver_heap_settle_collections',
+    help: 'Full garbage collections run after bulk cache loads went quiet (HeapSettler)',
+    registers: [this.registry],
+    collect() {
+      this.set(processHeapSettler.collections);
+    },
   });
 
   constructor() {
