@@ -83,7 +83,7 @@ describe('KubernetesAccountCache', () => {
     const key = KEY('replicaSet', 'ns0', rs?.metadata.name ?? '');
     const replicasInStore = async () => ((await cache.get('replicaSet', key))?.attributes.manifest as { spec: { replicas: number } } | undefined)?.spec.replicas;
     // The snapshot agent takes its result; the ReplicaSet then changes and is written through.
-    const snapshot = account.snapshot();
+    const snapshot = await account.snapshot();
     sim.cluster('sim-1').patch(rsType, 'ns0', rs?.metadata.name ?? '', 'application/merge-patch+json', JSON.stringify({ spec: { replicas: 42 } }));
     await waitFor(async () => {
       await account.flush();
@@ -102,7 +102,7 @@ describe('KubernetesAccountCache', () => {
     const rs = sim.cluster('sim-1').store.list('apps/replicasets', 'ns1')[0]?.metadata.name ?? '';
     const takeAndStore = async (): Promise<void> => {
       await account.flush();
-      const snapshot = account.snapshot();
+      const snapshot = await account.snapshot();
       // In flight: not up to date until the store confirms it.
       expect(account.snapshotUpToDate()).toBe(false);
       await cache.putCacheResult('acct/KubernetesCoreCachingAgent', [], snapshot);

@@ -278,7 +278,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         // Only the account's leader may write it whole: a follower's copy can lag the cluster.
         if (account.currentRole !== 'leader') throw new Error(`account ${credentials.name} is led by another instance`);
         takenAtMs = ctx.clock.now();
-        return account.snapshot();
+        return await account.snapshot();
       },
       resultWritten(written) {
         writtenTakenAtMs = takenAtMs;

@@ -618,6 +618,11 @@ export class KubernetesCacheModel {
     return this.itemsFor(this.nodes.keys());
   }
 
+  /** Every key the model holds (objects, linked logical items and owners), sorted: `itemsFor` them in slices to build `result()` piecemeal. */
+  allKeys(): string[] {
+    return [...this.nodes.keys()].sort();
+  }
+
   /**
    * Current items for the given keys, by cache type (keys no longer present are absent: the
    * caller evicts them). Logical items are included while anything links to them.
