@@ -43,11 +43,19 @@ export function changeMessages(account: string, keys: readonly string[], maxByte
   const out: string[] = [];
   let chunk: string[] = [];
   const encode = (k: readonly string[]): string => JSON.stringify({ a: account, k } satisfies CacheChangeMessage);
+  // A message's size is the empty message's plus each key's JSON and a comma between keys,
+  // counted as keys are added (re-encoding the chunk for every key was quadratic: ~1 s of CPU a
+  // minute under 1,000 changes/s).
+  const empty = Buffer.byteLength(encode([]));
+  let size = empty;
   for (const key of keys) {
-    if (Buffer.byteLength(encode([...chunk, key])) > maxBytes && chunk.length > 0) {
+    const bytes = Buffer.byteLength(JSON.stringify(key));
+    if (chunk.length > 0 && size + 1 + bytes > maxBytes) {
       out.push(encode(chunk));
       chunk = [];
+      size = empty;
     }
+    size += (chunk.length > 0 ? 1 : 0) + bytes;
     chunk.push(key);
     if (out.length >= MAX_MESSAGES_PER_WRITE) return [JSON.stringify({ a: account, reload: true } satisfies CacheChangeMessage)];
   }
