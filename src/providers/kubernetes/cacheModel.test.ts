@@ -271,3 +271,47 @@ function databasePodOwnerFirst(): KubernetesManifest {
   // the StatefulSet itself; named for readability in the ordering test above
   return docsNamespace().find((m) => m.kind === 'StatefulSet') ?? databasePod();
 }
+
+describe('changed keys (what the store needs rewritten)', () => {
+  const byKey = (r: CacheResult): Map<string, string> => new Map(Object.values(r.cacheResults).flatMap((list) => list.map((d): [string, string] => [d.id, JSON.stringify(d)])));
+  const annotated = (m: KubernetesManifest, value: string): KubernetesManifest => ({ ...m, metadata: { ...m.metadata, annotations: { ...(m.metadata?.annotations ?? {}), 'test/v': value } } });
+  const relabelled = (m: KubernetesManifest, app: string): KubernetesManifest => ({ ...m, metadata: { ...m.metadata, labels: { ...(m.metadata?.labels ?? {}), app } } });
+
+  it('names every key whose item differs after any upsert or remove, and only touched keys', () => {
+    // Variants of the docs namespace's objects: as is, annotated (items change, links do not),
+    // relabelled (selector links change), and removed.
+    const pool = docsNamespace();
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const model = new KubernetesCacheModel(ACCOUNT);
+    let previous = byKey(model.result());
+    for (let step = 0; step < 400; step++) {
+      const base = pool[random(pool.length)] as KubernetesManifest;
+      const op = random(4);
+      const touched = new Set<string>();
+      const changed = new Set<string>();
+      if (op === 0) model.remove(base, touched, changed);
+      else model.upsert(op === 1 ? base : op === 2 ? annotated(base, String(step)) : relabelled(base, random(2) === 0 ? 'docs-site' : 'elsewhere'), touched, changed);
+      const current = byKey(model.result());
+      for (const k of new Set([...previous.keys(), ...current.keys()])) {
+        if (previous.get(k) !== current.get(k)) expect(changed, `step ${step}: ${k} differs`).toContain(k);
+      }
+      for (const k of changed) expect(touched).toContain(k);
+      previous = current;
+    }
+  });
+
+  it('is just the pod when only a pod’s annotation changes, while its ReplicaSet and Service are still touched', () => {
+    const model = new KubernetesCacheModel(ACCOUNT);
+    for (const m of docsNamespace()) model.upsert(m);
+    const touched = new Set<string>();
+    const changed = new Set<string>();
+    model.upsert(annotated(runningPod(), 'x'), touched, changed);
+    expect([...changed]).toEqual([K.pod1]);
+    expect(touched).toContain(K.rs);
+    expect(touched).toContain(K.svc);
+  });
+});

@@ -503,11 +503,18 @@ export class KubernetesCacheModel {
     this.peers = new PeerIndex(account, (key) => this.canonical(key));
   }
 
-  /** Adds or replaces an object; an object that should not be cached is removed instead. */
-  upsert(m: KubernetesManifest, touched: Set<string> = new Set()): Set<string> {
-    if (!shouldCache(m, this.options)) return this.remove(m, touched);
+  /**
+   * Adds or replaces an object; an object that should not be cached is removed instead. `touched`
+   * gets every key whose item or views built on it may have changed (a ReplicaSet when one of its
+   * pods changes: its server group shows the pod); `changed`, when given, only the keys whose
+   * item itself did (the object, and neighbours that gained or lost a link to it): what the
+   * store needs rewritten.
+   */
+  upsert(m: KubernetesManifest, touched: Set<string> = new Set(), changed?: Set<string>): Set<string> {
+    if (!shouldCache(m, this.options)) return this.remove(m, touched, changed);
     this.changes++;
     const key = this.canonical(manifestKey(this.account, m));
+    const before = changed === undefined ? undefined : new Set(this.neighbours(key));
     this.detach(key, touched);
     this.peers.upsert(key, m);
     const node = this.node(key, kindOfManifest(m));
@@ -519,13 +526,16 @@ export class KubernetesCacheModel {
       this.touch(touched, a);
       this.touch(touched, b);
     }
+    if (changed !== undefined && before !== undefined) this.linksChanged(key, before, changed);
     return touched;
   }
 
-  /** Removes an object (by its kind, namespace and name). */
-  remove(m: KubernetesManifest, touched: Set<string> = new Set()): Set<string> {
+  /** Removes an object (by its kind, namespace and name); `touched` and `changed` as for `upsert`. */
+  remove(m: KubernetesManifest, touched: Set<string> = new Set(), changed?: Set<string>): Set<string> {
     this.changes++;
     const key = this.canonical(manifestKey(this.account, m));
+    const before = changed === undefined ? undefined : new Set(this.neighbours(key));
+    const had = this.nodes.get(key)?.object !== undefined;
     this.detach(key, touched);
     this.peers.remove(key);
     const node = this.nodes.get(key);
@@ -537,7 +547,19 @@ export class KubernetesCacheModel {
     }
     // Objects that still name this one as owner (or involved object) keep that link, as a rebuild would.
     for (const referrer of this.peers.referrersOf(key)) if (referrer !== key) this.connect(referrer, key);
+    if (changed !== undefined && before !== undefined) {
+      if (had) changed.add(key);
+      this.linksChanged(key, before, changed, false);
+    }
     return touched;
+  }
+
+  /** Adds to `changed` the key (unless told not to) and the neighbours that gained or lost a link to it since `before`. */
+  private linksChanged(key: string, before: ReadonlySet<string>, changed: Set<string>, self = true): void {
+    if (self) changed.add(key);
+    const after = this.neighbours(key);
+    for (const n of before) if (!after.has(n)) this.touch(changed, n);
+    for (const n of after) if (!before.has(n)) this.touch(changed, n);
   }
 
   /**

@@ -626,11 +626,12 @@ export class KubernetesAccountCache {
     let seen = this.listing.get(collection);
     if (seen === undefined) this.listing.set(collection, (seen = new Set()));
     const touched = new Set<string>();
+    const changed = new Set<string>();
     for (const o of objects) {
-      this.model.upsert(withKind(o, kind), touched);
+      this.model.upsert(withKind(o, kind), touched, changed);
       seen.add(this.keyOf(kind, o));
     }
-    this.apply(touched);
+    this.apply(touched, changed);
   }
 
   /** The (re)list is complete: objects of the collection it did not see are gone. */
@@ -651,13 +652,14 @@ export class KubernetesAccountCache {
     const set = this.collectionObjects.get(collection) ?? new Set<string>();
     this.collectionObjects.set(collection, set);
     const m = withKind(o, kind);
+    const changed = new Set<string>();
     if (type === 'DELETED') {
       set.delete(this.keyOf(kind, o));
-      this.apply(this.model.remove(m));
+      this.apply(this.model.remove(m, undefined, changed), changed);
     } else {
-      const touched = this.model.upsert(m);
+      const touched = this.model.upsert(m, undefined, changed);
       set.add(this.keyOf(kind, o));
-      this.apply(touched);
+      this.apply(touched, changed);
     }
   }
 
@@ -671,11 +673,17 @@ export class KubernetesAccountCache {
     return (this.listing.get(collection) ?? this.collectionObjects.get(collection))?.size ?? 0;
   }
 
-  private apply(touched: ReadonlySet<string>): void {
+  /**
+   * A change is in the model: readers drop views of the `touched` keys; the `changed` ones (items
+   * that differ: see `KubernetesCacheModel.upsert`; all touched ones when not told) are written
+   * through. A pod whose annotation changed is then one item to write, not also its ReplicaSet and
+   * Services, whose items are as they were.
+   */
+  private apply(touched: ReadonlySet<string>, changed: ReadonlySet<string> = touched): void {
     if (touched.size === 0) return;
     this.opts.onChange?.(touched);
     if (this.opts.writeEnabled === false || this.role !== 'leader') return;
-    for (const k of touched) {
+    for (const k of changed) {
       this.pending.add(k);
       this.touchedSinceSnapshot?.add(k);
     }
