@@ -114,6 +114,8 @@ export const kubernetesProviderSettings = z
     writeBatchMillis: z.number().int().positive().optional(),
     followerReads: z.enum(['memory', 'store']).optional(),
     storeReadCacheItems: z.number().int().nonnegative().optional(),
+    /** Accounts doing their first LIST at the same time (default 32). */
+    startConcurrency: z.number().int().positive().optional(),
   })
   .passthrough()
   .default({});
