@@ -91,6 +91,7 @@ async function builtinProviders(config: ServiceConfig): Promise<ProviderModule[]
       ...(k8s.writeBatchMillis === undefined ? {} : { flushIntervalMs: k8s.writeBatchMillis }),
       ...(k8s.followerReads === undefined ? {} : { followerReads: k8s.followerReads }),
       ...(k8s.storeReadCacheItems === undefined ? {} : { storeReadCacheItems: k8s.storeReadCacheItems }),
+      ...(k8s.startConcurrency === undefined ? {} : { startConcurrency: k8s.startConcurrency }),
     }) as unknown as ProviderModule,
     createDockerRegistryProvider(),
   ];
@@ -256,8 +257,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     {
       name: 'agents',
       check: async () => {
-        const all = scheduler.introspection();
-        return { status: 'UP', details: { scheduled: all.length, running: all.filter((a) => a.running).length, failing: all.filter((a) => a.lastError).length } };
+        return { status: 'UP', details: scheduler.counts() };
       },
     },
   ];
