@@ -12,7 +12,6 @@ import type { KubernetesKindProperties, KubernetesKindRegistry } from '../Kubern
 import { accountInfrastructurePattern, cacheTypeOfKey, infrastructureKey, parseKey } from '../keys.js';
 import type { KubernetesManifest } from '../model/KubernetesManifest.js';
 import { ResourceWatcher } from './ResourceWatcher.js';
-import type { WatcherState } from './ResourceWatcher.js';
 
 /** `following`: another instance watches the account; this one mirrors it from the cache store. */
 export type AccountCacheState = 'starting' | 'listing' | 'watching' | 'degraded' | 'unreachable' | 'following';
@@ -369,7 +368,7 @@ export class KubernetesAccountCache {
       this.touchedSinceSnapshot === undefined &&
       this.pending.size === 0 &&
       this.failedWrites === 0 &&
-      this.status().state === 'watching'
+      this.summary().state === 'watching'
     );
   }
 
@@ -525,28 +524,53 @@ export class KubernetesAccountCache {
   }
 
   status(): AccountCacheStatus {
-    if (this.role === 'follower') {
-      return { account: this.account, state: 'following', stale: false, objects: this.model.size, lastSyncMs: undefined, lastError: undefined, collections: {} };
+    const collections: AccountCacheStatus['collections'] = {};
+    for (const [id, w] of this.watchers) {
+      const s = w.current();
+      collections[id] = { phase: s.phase, objects: this.collectionSize(id), ...(s.lastError === undefined ? {} : { lastError: s.lastError }) };
     }
-    const states = [...this.watchers].map(([id, w]) => [id, w.current()] as [string, WatcherState]);
-    const synced = states.filter(([, s]) => s.lastSyncMs !== undefined).length;
-    const failing = states.filter(([, s]) => s.phase === 'backoff');
+    return { ...this.summary(), collections };
+  }
+
+  /**
+   * `status()` without the per-collection detail: what `/health` shows of every account, so it
+   * is computed in one pass over the watchers with nothing allocated per collection.
+   */
+  summary(): Omit<AccountCacheStatus, 'collections'> {
+    if (this.role === 'follower') {
+      return { account: this.account, state: 'following', stale: false, objects: this.model.size, lastSyncMs: undefined, lastError: undefined };
+    }
+    let synced = 0;
+    let failing = 0;
+    let listing = false;
+    let firstFailure: string | undefined;
+    let lastSyncMs: number | undefined;
+    for (const w of this.watchers.values()) {
+      const s = w.current();
+      if (s.lastSyncMs !== undefined) {
+        synced++;
+        lastSyncMs = lastSyncMs === undefined ? s.lastSyncMs : Math.max(lastSyncMs, s.lastSyncMs);
+      }
+      if (s.phase === 'backoff') {
+        if (failing === 0) firstFailure = s.lastError;
+        failing++;
+      }
+      if (s.phase === 'listing') listing = true;
+    }
+    const watched = this.watchers.size;
     let state: AccountCacheState;
-    if (this.probeError !== undefined || (states.length > 0 && failing.length === states.length)) state = 'unreachable';
-    else if (failing.length > 0) state = 'degraded';
-    else if (synced < states.length) state = states.some(([, s]) => s.phase === 'listing') ? 'listing' : 'starting';
+    if (this.probeError !== undefined || (watched > 0 && failing === watched)) state = 'unreachable';
+    else if (failing > 0) state = 'degraded';
+    else if (synced < watched) state = listing ? 'listing' : 'starting';
     else state = 'watching';
-    const lastSync = states.flatMap(([, s]) => (s.lastSyncMs === undefined ? [] : [s.lastSyncMs]));
-    const lastError = this.probeError ?? failing[0]?.[1].lastError;
     return {
       account: this.account,
       state,
       // Data is stale when there is some (listed once, or loaded from the store) but it is not being kept current.
       stale: (synced > 0 || this.hydrated > 0) && (state !== 'watching' || !this.synced),
       objects: this.model.size,
-      lastSyncMs: lastSync.length > 0 ? Math.max(...lastSync) : undefined,
-      lastError,
-      collections: Object.fromEntries(states.map(([id, s]) => [id, { phase: s.phase, objects: this.collectionSize(id), ...(s.lastError === undefined ? {} : { lastError: s.lastError }) }])),
+      lastSyncMs,
+      lastError: this.probeError ?? firstFailure,
     };
   }
 
@@ -559,7 +583,7 @@ export class KubernetesAccountCache {
   cachedObjects(kindName: string, namespace: string): KubernetesManifest[] | undefined {
     const kind = this.registry.get(kindName);
     const watched = this.watchers.has(kind.name) || this.watchers.has(`${kind.name}/${namespace}`);
-    if (!watched || this.opts.credentials.config.onlySpinnakerManaged || this.status().state !== 'watching') return undefined;
+    if (!watched || this.opts.credentials.config.onlySpinnakerManaged || this.summary().state !== 'watching') return undefined;
     const prefix = infrastructureKey(kind.name, this.account, kind.namespaced ? namespace : '', '');
     const out: KubernetesManifest[] = [];
     for (const key of this.model.keys()) {
