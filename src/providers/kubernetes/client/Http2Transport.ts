@@ -24,10 +24,14 @@ export interface Http2RequestOptions {
 /** Headers HTTP/2 forbids (connection-specific) and pseudo-headers the client sets itself. */
 const DROPPED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 
+/** How long a liveness PING may take before the connection is taken for dead. */
+const PING_TIMEOUT_MS = 10_000;
+
 /**
  * One multiplexed HTTP/2 connection to an API server (as client-go keeps): every list, get and
  * watch of an account is a stream on it, instead of a TCP+TLS connection each. Reconnects on
- * demand after the session closes, errors, or a request times out. When the server does not
+ * demand after the session closes or errors, or after a request timed out and the connection did
+ * not answer a PING either. When the server does not
  * negotiate `h2`, `request` resolves undefined and the caller falls back to HTTP/1.1 (retried
  * after a minute).
  */
@@ -35,6 +39,8 @@ export class Http2Transport {
   private session: ClientHttp2Session | undefined;
   private connecting: Promise<ClientHttp2Session | undefined> | undefined;
   private unsupportedUntil = 0;
+  /** Sessions whose liveness PING is in flight. */
+  private readonly checking = new WeakSet<ClientHttp2Session>();
 
   constructor(private readonly origin: string) {}
 
@@ -52,8 +58,10 @@ export class Http2Transport {
       const stream = session.request(headers, { endStream: opts.payload === undefined });
       const timer = setTimeout(() => {
         stream.close(http2.constants.NGHTTP2_CANCEL);
-        // A server that does not answer in time may have a dead connection: start afresh.
-        this.drop(session);
+        // A server that does not answer in time may have a dead connection, or may only be slow
+        // (busy, or this process busy): the connection is dropped only when it does not answer a
+        // PING either, so one slow request does not fail every list and watch on it.
+        this.dropUnlessAlive(session);
         reject(new Error(`no response within ${opts.timeoutMs} ms`));
       }, Math.max(0, deadline - Date.now()));
       const onAbort = (): void => {
@@ -79,6 +87,29 @@ export class Http2Transport {
   close(): void {
     this.session?.destroy();
     this.session = undefined;
+  }
+
+  /**
+   * PINGs the session; drops it when the answer does not come within `PING_TIMEOUT_MS` (or the
+   * PING cannot be sent). One check at a time per session.
+   */
+  private dropUnlessAlive(session: ClientHttp2Session): void {
+    if (session.destroyed || this.checking.has(session)) return;
+    this.checking.add(session);
+    const timer = setTimeout(() => {
+      this.checking.delete(session);
+      this.drop(session);
+    }, PING_TIMEOUT_MS).unref();
+    const sent = session.ping((err) => {
+      clearTimeout(timer);
+      this.checking.delete(session);
+      if (err !== null) this.drop(session);
+    });
+    if (!sent) {
+      clearTimeout(timer);
+      this.checking.delete(session);
+      this.drop(session);
+    }
   }
 
   private drop(session: ClientHttp2Session): void {
