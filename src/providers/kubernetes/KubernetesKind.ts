@@ -221,6 +221,9 @@ export interface KubernetesKindRegistry {
 }
 
 export function createKindRegistry(customResources: readonly CustomResourceConfig[] = []): KubernetesKindRegistry {
+  // Registries are immutable: every account without custom resources (most of them, and each
+  // asks twice: its credentials and its cache) shares one, instead of a map of every kind each.
+  if (customResources.length === 0 && builtInOnly !== undefined) return builtInOnly;
   const byLc = new Map<string, KubernetesKindProperties>();
   for (const k of BUILT_IN_KINDS) byLc.set(k.name.toLowerCase(), k);
   for (const cr of customResources) {
@@ -242,7 +245,7 @@ export function createKindRegistry(customResources: readonly CustomResourceConfi
     });
   }
   const all = [...byLc.values()];
-  return {
+  const registry: KubernetesKindRegistry = {
     get(kind) {
       const name = parseKindString(kind);
       const found = byLc.get(name.toLowerCase());
@@ -265,7 +268,12 @@ export function createKindRegistry(customResources: readonly CustomResourceConfi
     isRegistered: (kind) => byLc.has(parseKindString(kind).toLowerCase()),
     all: () => all,
   };
+  if (customResources.length === 0) builtInOnly = registry;
+  return registry;
 }
+
+/** The built-ins-only registry, once made (see `createKindRegistry`). */
+let builtInOnly: KubernetesKindRegistry | undefined;
 
 /** The registry with built-ins only. */
 export const DEFAULT_KIND_REGISTRY: KubernetesKindRegistry = createKindRegistry();
