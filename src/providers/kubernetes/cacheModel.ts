@@ -486,9 +486,10 @@ const CLUSTER_KEY_PREFIX = `${KUBERNETES_KEY_PREFIX}:logical:${CLUSTERS}:`;
  * `remove`, each returning the keys whose items changed (the object, the old and new
  * neighbours, logical keys), and read the full `result()` or `items(keys)` for just those.
  *
- * Memory: one node per key holds the item and the neighbour set, and every structure (the
- * relationship index, neighbour sets, touched sets, cache results) shares the node's key string,
- * so a ReplicaSet named by the ownerReferences of 10 pods is one string, not eleven.
+ * Memory: one node per key holds the object and the neighbour set (item attributes are made when
+ * read), and every structure (the relationship index, neighbour sets, touched sets, cache
+ * results) shares the node's key string, so a ReplicaSet named by the ownerReferences of 10 pods
+ * is one string, not eleven.
  */
 export class KubernetesCacheModel {
   private readonly peers: PeerIndex;
