@@ -5,7 +5,7 @@ describe('HeapSettler', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  const settler = (collect: () => void): HeapSettler => new HeapSettler({ minItems: 1000, quietMs: 3000, collect: () => collect });
+  const settler = (collect: () => void): HeapSettler => new HeapSettler({ minItems: 1000, quietMs: 3000, obtainCollector: () => collect });
 
   it('collects once, after loads of enough items have been quiet for the quiet time', () => {
     const collect = vi.fn();
@@ -36,7 +36,7 @@ describe('HeapSettler', () => {
   });
 
   it('does nothing when no collection can be had', () => {
-    const s = new HeapSettler({ minItems: 1, quietMs: 10, collect: () => undefined });
+    const s = new HeapSettler({ minItems: 1, quietMs: 10, obtainCollector: () => undefined });
     s.loadedItems(5);
     vi.advanceTimersByTime(10);
     expect(s.collections).toBe(0);

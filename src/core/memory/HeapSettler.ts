@@ -6,8 +6,8 @@ export interface HeapSettlerOptions {
   readonly minItems: number;
   /** How long loads must have been quiet before collecting. */
   readonly quietMs: number;
-  /** A full (major) collection; undefined when none can be had (the settler then does nothing). */
-  readonly collect: () => (() => void) | undefined;
+  /** Obtains the full (major) collection, once, when first needed; undefined when none can be had (the settler then does nothing). */
+  readonly obtainCollector: () => (() => void) | undefined;
 }
 
 /**
@@ -44,7 +44,7 @@ export class HeapSettler {
   private settle(): void {
     this.timer = undefined;
     this.loaded = 0;
-    if (this.gc === undefined) this.gc = this.opts.collect() ?? null;
+    if (this.gc === undefined) this.gc = this.opts.obtainCollector() ?? null;
     if (this.gc === null) return;
     this.runs++;
     this.gc();
@@ -69,4 +69,4 @@ export function majorGc(): (() => void) | undefined {
 }
 
 /** The process's settler: 20,000 items loaded, then 3 s without a load. */
-export const processHeapSettler = new HeapSettler({ minItems: 20_000, quietMs: 3_000, collect: majorGc });
+export const processHeapSettler = new HeapSettler({ minItems: 20_000, quietMs: 3_000, obtainCollector: majorGc });

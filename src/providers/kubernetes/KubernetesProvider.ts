@@ -1,7 +1,7 @@
-import { processHeapSettler } from '../../core/memory/HeapSettler.js';
 import { z } from 'zod';
 import type { ProviderCache } from '../../core/cache/Cache.js';
 import type { CachingAgent } from '../../core/agents/CachingAgent.js';
+import { processHeapSettler } from '../../core/memory/HeapSettler.js';
 import type { ArtifactDownloader } from '../../core/artifacts/ArtifactDownloader.js';
 import type { AccountOwnership, ReleaseReason } from '../../core/agents/AccountOwnership.js';
 import type { ChangeFeed } from '../../core/cache/ChangeFeed.js';

@@ -10,6 +10,7 @@ import {
   pathOf,
   stringAt,
   stringMapAt,
+  stringMapView,
   type KubernetesManifest,
 } from './model/KubernetesManifest.js';
 import { ANNOTATION, cachingProperties, deriveMoniker, type Moniker } from './moniker.js';
@@ -161,17 +162,6 @@ export function ingressBackendServices(ingress: KubernetesManifest): string[] {
   add(pathOf(ingress, 'spec', 'backend'));
   for (const rule of arrayAt(ingress, 'spec', 'rules')) for (const path of arrayAt(rule, 'http', 'paths')) add(pathOf(path, 'backend'));
   return [...names];
-}
-
-/**
- * The string map at `path`, read-only: the manifest's own object when every value is a string
- * (the usual case: a cached object keeps no copy of its labels), else a copy without the others.
- */
-function stringMapView(root: unknown, ...path: string[]): Readonly<Record<string, string>> {
-  const v = pathOf(root, ...path);
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return {};
-  for (const value of Object.values(v)) if (typeof value !== 'string') return stringMapAt(root, ...path);
-  return v as Readonly<Record<string, string>>;
 }
 
 /** Service selector (`spec.selector`); empty selects nothing. */
@@ -420,8 +410,9 @@ export function assembleCacheResult(items: Iterable<ResourceItem>, edges: Iterab
   const typeOf = (key: string): string => parseKey(key)?.group ?? 'unknown';
   const out: [string, CacheData][] = [];
   for (const key of new Set([...attributes.keys(), ...links.keys()])) {
-    const data = cacheData(key, typeOf(key), attributes.get(key), links.get(key), typeOf);
-    if (data !== undefined) out.push([typeOf(key), data]);
+    const type = typeOf(key);
+    const data = cacheData(key, type, attributes.get(key), links.get(key), typeOf);
+    if (data !== undefined) out.push([type, data]);
   }
   return groupByType(out);
 }

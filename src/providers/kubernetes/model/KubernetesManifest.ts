@@ -57,6 +57,17 @@ export function stringMapAt(root: unknown, ...path: string[]): Record<string, st
   return out;
 }
 
+/**
+ * The string map at `path`, read-only: the manifest's own object when every value is a string
+ * (the usual case: a cached object keeps no copy of its labels), else `stringMapAt`'s copy.
+ */
+export function stringMapView(root: unknown, ...path: string[]): Readonly<Record<string, string>> {
+  const v = pathOf(root, ...path);
+  if (!isObject(v)) return {};
+  for (const value of Object.values(v)) if (typeof value !== 'string') return stringMapAt(root, ...path);
+  return v as Readonly<Record<string, string>>;
+}
+
 export const manifestName = (m: KubernetesManifest): string => stringAt(m, 'metadata', 'name') ?? '';
 /** Cluster-scoped objects have namespace `""` (as in Clouddriver keys). */
 export const manifestNamespace = (m: KubernetesManifest): string => stringAt(m, 'metadata', 'namespace') ?? '';
