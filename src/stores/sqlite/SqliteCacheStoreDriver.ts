@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Clock } from '../../core/Clock.js';
 import { applyRelationshipFilter, type CacheData, type RelationshipFilter } from '../../core/cache/CacheData.js';
 import type { CacheStore, CacheStoreDriver, StoredItem } from '../../core/cache/CacheStore.js';
@@ -44,19 +44,17 @@ class SqliteCacheStore implements CacheStore {
     private readonly clock: Clock,
   ) {
     this.s = {
-      selectAttrs: db.prepare<[string, string, string], { attributes: string; expires_at: number | null }>(
-        'SELECT attributes, expires_at FROM cache_items WHERE namespace = ? AND type = ? AND id = ?',
-      ),
+      // An existing row equal to the new one is left untouched (no page written), in the same
+      // statement: no read before each write.
       upsertItem: db.prepare(
         `INSERT INTO cache_items (namespace, type, id, attributes, expires_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (namespace, type, id) DO UPDATE SET attributes = excluded.attributes, expires_at = excluded.expires_at`,
-      ),
-      selectRel: db.prepare<[string, string, string, string], { relationships: string }>(
-        'SELECT relationships FROM cache_relationships WHERE namespace = ? AND type = ? AND id = ? AND agent = ?',
+         ON CONFLICT (namespace, type, id) DO UPDATE SET attributes = excluded.attributes, expires_at = excluded.expires_at
+         WHERE cache_items.attributes IS NOT excluded.attributes OR cache_items.expires_at IS NOT excluded.expires_at`,
       ),
       upsertRel: db.prepare(
         `INSERT INTO cache_relationships (namespace, type, id, agent, relationships) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (namespace, type, id, agent) DO UPDATE SET relationships = excluded.relationships`,
+         ON CONFLICT (namespace, type, id, agent) DO UPDATE SET relationships = excluded.relationships
+         WHERE cache_relationships.relationships IS NOT excluded.relationships`,
       ),
       deleteItem: db.prepare('DELETE FROM cache_items WHERE namespace = ? AND type = ? AND id = ?'),
       deleteRels: db.prepare('DELETE FROM cache_relationships WHERE namespace = ? AND type = ? AND id = ?'),
@@ -94,18 +92,13 @@ class SqliteCacheStore implements CacheStore {
         const attributes = JSON.stringify(item.attributes);
         const expiresAt = item.expiresAt ?? null;
         const rels = JSON.stringify(item.relationships);
-        // Skip unchanged items by digest, without reading the row back when this process wrote it.
+        // Skip items this process last wrote the same (by digest); the statements themselves
+        // leave a stored row that is already equal alone (written by an earlier process).
         const seen = written.get(type, item.id);
         const attrDigest = digest(`${expiresAt ?? ''}|${attributes}`);
         const relDigest = digest(rels);
-        if (seen?.attributes !== attrDigest) {
-          const prev = seen !== undefined ? undefined : s.selectAttrs.get(ns, type, item.id);
-          if (!prev || prev.attributes !== attributes || prev.expires_at !== expiresAt) s.upsertItem.run(ns, type, item.id, attributes, expiresAt);
-        }
-        const seenRels = seen === undefined ? undefined : relationshipsDigest(seen, agent);
-        if (seenRels !== relDigest) {
-          if (seenRels !== undefined || s.selectRel.get(ns, type, item.id, agent)?.relationships !== rels) s.upsertRel.run(ns, type, item.id, agent, rels);
-        }
+        if (seen?.attributes !== attrDigest) s.upsertItem.run(ns, type, item.id, attributes, expiresAt);
+        if (seen === undefined || relationshipsDigest(seen, agent) !== relDigest) s.upsertRel.run(ns, type, item.id, agent, rels);
         committed.push([item.id, attrDigest, relDigest]);
       }
     })();
@@ -193,7 +186,7 @@ class SqliteCacheStore implements CacheStore {
 
 /** SHA-1 as a 20-character one-byte string: the smallest form a digest kept per cached item can take. */
 function digest(text: string): string {
-  return createHash('sha1').update(text).digest().toString('latin1');
+  return hash('sha1', text, 'binary'); // 20 one-byte characters
 }
 
 /** What this process last wrote of one item: the attributes digest and, per writing agent, the relationships digest. */

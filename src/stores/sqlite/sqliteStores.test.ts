@@ -106,4 +106,24 @@ describe('SQLite file', () => {
     reopened.close();
     await cleanup().catch(() => undefined);
   });
+
+  it('leaves rows another process wrote alone when they are equal, and rewrites only what differs', async () => {
+    const { db, cleanup } = tempDb();
+    const clock = new ManualClock(0);
+    const items = [
+      { id: 'a', attributes: { v: 1 }, relationships: { r: ['x'] } },
+      { id: 'b', attributes: { v: 2 }, relationships: { r: ['y'] } },
+    ];
+    await new SqliteCacheStoreDriver({ db, clock }).open('k8s').put('pods', 'agent', items);
+    // A new driver has no digests of what is stored, like a restarted process.
+    const again = new SqliteCacheStoreDriver({ db, clock }).open('k8s');
+    const changes = () => (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const before = changes();
+    await again.put('pods', 'agent', items);
+    expect(changes() - before).toBe(0);
+    await again.put('pods', 'agent', [items[0]!, { id: 'b', attributes: { v: 3 }, relationships: { r: ['y', 'z'] } }]);
+    expect(changes() - before).toBe(2); // b's item row and its relationship row
+    expect(await again.get('pods', ['b'])).toEqual([{ id: 'b', attributes: { v: 3 }, relationships: { r: ['y', 'z'] } }]);
+    await cleanup();
+  });
 });
