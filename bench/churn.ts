@@ -1,134 +1,21 @@
 /**
- * Sustained churn: `rate` object changes per second (pod annotations) across one account of
- * ~50,000 objects for `seconds`, while a probe ReplicaSet's replicas change every second.
- * Measures the probe's freshness in the read API (`/applications/{app}/serverGroups`) during
- * churn against the same probe before churn (same-run baseline), the service's RSS, heap and
- * event-loop lag over the run, and how far the cache store's copy lags the cluster (a marker
- * pod's annotation, read back through the console's cache-item API, which reads the store).
+ * Sustained churn (docs/benchmarks.md §19): 1,000 object changes per second across one account
+ * of ~50,000 objects for 5 minutes; see `churnScenario.ts` for what is measured.
  *
  *   npm run bench:churn [-- rate seconds deployments]
  */
-import { startKubeSim } from '../src/testing/kubeSim/index.js';
-import { get, getJson, memoryOf, percentile, report, round, sleep, startServiceWith, until, waitWatching } from './lib.js';
+import { measureChurn } from './churnScenario.js';
+import { report } from './lib.js';
 
-const rate = Number(process.argv[2] ?? '1000');
-const seconds = Number(process.argv[3] ?? '300');
-const deployments = Number(process.argv[4] ?? '385');
-const APP = 'app0';
-
-const sim = await startKubeSim({ tls: true, controllers: false, bookmarkIntervalMs: 5000 });
-sim.seed('sim-1', { namespaces: 10, deployments, podsPerDeployment: 10, applications: 50 });
-const cluster = sim.cluster('sim-1');
-const objects = ['apps/deployments', 'apps/replicasets', '/pods', '/services'].reduce((n, gr) => n + cluster.store.count(gr), 0);
-const podType = cluster.type('', 'v1', 'pods');
-const rsType = cluster.type('apps', 'v1', 'replicasets');
-const pods = cluster.store.list('/pods');
-const probe = cluster.store.list('apps/replicasets').find((rs) => rs.metadata.annotations?.['moniker.spinnaker.io/application'] === APP);
-if (probe === undefined) throw new Error(`no replica set of ${APP}`);
-const probeName = probe.metadata.name ?? '';
-const probeNs = probe.metadata.namespace ?? '';
-const marker = pods[0];
-if (marker === undefined) throw new Error('no pods');
-const markerKey = `kubernetes.v2:infrastructure:pod:churn:${marker.metadata.namespace ?? ''}:${marker.metadata.name ?? ''}`;
-
-const service = await startServiceWith({ kubernetes: { accounts: [{ name: 'churn', kubeconfigContents: sim.kubeconfigFor('sim-1') }] } });
-/** One scrape of /metrics (which also resets the event-loop lag histogram): the values asked for. */
-const scrape = async (...names: string[]): Promise<number[]> => {
-  const text = (await get(`${service.url}/metrics`)).text;
-  return names.map((name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN));
-};
-
-let replicas = 1000;
-/** Changes the probe ReplicaSet and waits until the read API shows it; resolves the ms. */
-async function probeOnce(): Promise<number> {
-  replicas++;
-  const want = replicas;
-  const t0 = performance.now();
-  cluster.patch(rsType, probeNs, probeName, 'application/merge-patch+json', JSON.stringify({ spec: { replicas: want } }));
-  await until(async () => {
-    const groups = await getJson<{ name: string; capacity: { desired: number } }[]>(`${service.url}/applications/${APP}/serverGroups`);
-    return groups.some((g) => g.name === `replicaSet ${probeName}` && g.capacity.desired === want);
-  }, 30_000, 2);
-  return performance.now() - t0;
-}
-
-/** Marks the marker pod and waits until the store's copy has the mark; resolves the ms. */
-async function storeLagOnce(mark: string): Promise<number> {
-  const t0 = performance.now();
-  cluster.patch(podType, marker?.metadata.namespace, marker?.metadata.name ?? '', 'application/merge-patch+json', JSON.stringify({ metadata: { annotations: { 'bench/marker': mark } } }));
-  await until(async () => (await get(`${service.url}/console/api/cache/kubernetes/pod/item?id=${encodeURIComponent(markerKey)}`)).text.includes(mark), 120_000, 20);
-  return performance.now() - t0;
-}
-
-try {
-  await waitWatching(service.url, ['churn'], 600_000, objects);
-  await sleep(15_000); // the first write-through and snapshot
-  const baseline: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    baseline.push(await probeOnce());
-    await sleep(200);
-  }
-  const baselineStoreLag = await storeLagOnce('baseline');
-  const [startHeap = NaN] = await scrape('nodejs_heap_size_used_bytes'); // also resets the lag histogram
-  const start = { ...memoryOf(service.pid), heapMb: round(startHeap / 1048576) };
-
-  // Churn: every 10 ms, rate/100 pods get a new annotation value.
-  let changes = 0;
-  let running = true;
-  const perTick = Math.max(1, Math.round(rate / 100));
-  const churnStart = performance.now();
-  const churn = (async () => {
-    let tick = 0;
-    while (running) {
-      for (let i = 0; i < perTick; i++) {
-        const p = pods[(tick * perTick + i) % pods.length];
-        if (p !== undefined) cluster.patch(podType, p.metadata.namespace, p.metadata.name ?? '', 'application/merge-patch+json', JSON.stringify({ metadata: { annotations: { 'bench/churn': String(tick) } } }));
-        changes++;
-      }
-      tick++;
-      const due = churnStart + tick * 10;
-      await sleep(Math.max(0, due - performance.now()));
-    }
-  })();
-  const fresh: number[] = [];
-  const samples: { atS: number; rssMb: number; heapMb: number; lagMaxMs: number; lagP99Ms: number; storeLagMs: number }[] = [];
-  let nextSample = performance.now() + 10_000;
-  while (performance.now() - churnStart < seconds * 1000) {
-    fresh.push(await probeOnce());
-    if (performance.now() >= nextSample) {
-      nextSample += 10_000;
-      const [heap = NaN, lagP99 = NaN, lagMax = NaN] = await scrape('nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_max_seconds');
-      samples.push({
-        atS: round((performance.now() - churnStart) / 1000),
-        rssMb: memoryOf(service.pid).rssMb,
-        heapMb: round(heap / 1048576),
-        lagP99Ms: round(lagP99 * 1000),
-        lagMaxMs: round(lagMax * 1000),
-        storeLagMs: round(await storeLagOnce(`s${samples.length}`)),
-      });
-    }
-    await sleep(Math.max(0, 1000 - (fresh[fresh.length - 1] ?? 0)));
-  }
-  running = false;
-  await churn;
-  const achievedRate = changes / ((performance.now() - churnStart) / 1000);
-  const drainMs = await storeLagOnce('after');
-  const firstHalf = samples.slice(0, Math.ceil(samples.length / 2));
-  const secondHalf = samples.slice(Math.ceil(samples.length / 2));
-  const avg = (xs: typeof samples, f: (s: (typeof samples)[number]) => number) => round(xs.reduce((n, s) => n + f(s), 0) / Math.max(1, xs.length));
-  report('churn', {
-    objects,
-    targetRate: rate,
-    achievedRate: round(achievedRate),
-    seconds,
-    freshness: { p50Ms: round(percentile(fresh, 50)), p99Ms: round(percentile(fresh, 99)), maxMs: round(Math.max(...fresh)), probes: fresh.length },
-    baselineFreshness: { p50Ms: round(percentile(baseline, 50)), p99Ms: round(percentile(baseline, 99)) },
-    storeLag: { baselineMs: round(baselineStoreLag), p50Ms: round(percentile(samples.map((s) => s.storeLagMs), 50)), maxMs: round(Math.max(...samples.map((s) => s.storeLagMs))), afterChurnMs: round(drainMs) },
-    memory: { startRssMb: start.rssMb, startHeapMb: start.heapMb, firstHalfAvgRssMb: avg(firstHalf, (s) => s.rssMb), secondHalfAvgRssMb: avg(secondHalf, (s) => s.rssMb), firstHalfAvgHeapMb: avg(firstHalf, (s) => s.heapMb), secondHalfAvgHeapMb: avg(secondHalf, (s) => s.heapMb) },
-    eventLoopLag: { firstHalfAvgP99Ms: avg(firstHalf, (s) => s.lagP99Ms), secondHalfAvgP99Ms: avg(secondHalf, (s) => s.lagP99Ms), maxMs: Math.max(...samples.map((s) => s.lagMaxMs)) },
-    samples,
-  });
-} finally {
-  await service.stop();
-  await sim.stop();
-}
+report(
+  'churn',
+  await measureChurn({
+    rate: Number(process.argv[2] ?? '1000'),
+    seconds: Number(process.argv[3] ?? '300'),
+    deployments: Number(process.argv[4] ?? '385'),
+    baselineProbes: 30,
+    probeIntervalMs: 1000,
+    sampleSeconds: 10,
+    settleSeconds: 15,
+  }),
+);
