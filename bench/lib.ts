@@ -3,6 +3,7 @@
  * (`npm start` with a generated config), HTTP timing helpers, percentiles, process RSS, and a
  * results line per scenario (JSON on stdout, appended to bench/results/).
  */
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -80,7 +81,11 @@ export interface RunningService {
 export async function startServiceWith(config: Record<string, unknown>, nodeOptions = env.BENCH_SERVICE_NODE_OPTIONS): Promise<RunningService> {
   const dir = mkdtempSync(join(tmpdir(), 'cd-bench-'));
   const file = join(dir, 'clouddriver.yml');
-  writeFileSync(file, toYaml({ storage: { sqlite: { path: join(dir, 'cd.db') } }, logging: { level: 'warn' }, account: { storage: { enabled: true, allow: { servers: ['*'] } } }, ...config }));
+  // Accounts added through the API are sealed at rest, as an operator would run it: their kubeconfigs hold tokens.
+  const keyFile = join(dir, 'account-storage.key');
+  writeFileSync(keyFile, randomBytes(32).toString('base64'));
+  const storage = { enabled: true, allow: { servers: ['*'] }, encryption: { keyFile } };
+  writeFileSync(file, toYaml({ storage: { sqlite: { path: join(dir, 'cd.db') } }, logging: { level: 'warn' }, account: { storage }, ...config }));
   const process = await startService({
     args: ['--config', file],
     ...(nodeOptions === undefined ? {} : { env: { NODE_OPTIONS: nodeOptions } }),

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import type { CacheResult } from '../src/core/cache/CacheData.js';
 import { DefaultProviderCache } from '../src/core/cache/DefaultProviderCache.js';
 import { systemClock } from '../src/core/Clock.js';
 import { silentLogger } from '../src/core/Logger.js';
@@ -30,6 +31,8 @@ describe('KubernetesAccountCache', () => {
   let account: KubernetesAccountCache;
   let cache: DefaultProviderCache;
   let writes = 0;
+  /** While set, write-through writes fail (as a store that is down would). */
+  let failWrites = false;
 
   beforeAll(async () => {
     sim = await startKubeSim({ tls: true, controllers: false, cluster: { historyLimit: 20 }, bookmarkIntervalMs: 200 });
@@ -38,7 +41,10 @@ describe('KubernetesAccountCache', () => {
     const engine = new DefaultProviderCache('kubernetes', new InMemoryCacheStoreDriver({ clock: systemClock }).open('kubernetes'), systemClock);
     cache = new Proxy(engine, {
       get(target, prop, receiver) {
-        if (prop === 'addCacheResult') writes++;
+        if (prop === 'addCacheResult') {
+          writes++;
+          if (failWrites) return () => Promise.reject(new Error('store down'));
+        }
         return Reflect.get(target, prop, receiver) as unknown;
       },
     });
@@ -82,8 +88,8 @@ describe('KubernetesAccountCache', () => {
     const rs = sim.cluster('sim-1').store.list('apps/replicasets', 'ns0')[0];
     const key = KEY('replicaSet', 'ns0', rs?.metadata.name ?? '');
     const replicasInStore = async () => ((await cache.get('replicaSet', key))?.attributes.manifest as { spec: { replicas: number } } | undefined)?.spec.replicas;
-    // The snapshot agent takes its result; the ReplicaSet then changes and is written through.
-    const snapshot = await account.snapshot();
+    // The snapshot agent takes its (full) result; the ReplicaSet then changes and is written through.
+    const snapshot = await account.snapshot({ full: true });
     sim.cluster('sim-1').patch(rsType, 'ns0', rs?.metadata.name ?? '', 'application/merge-patch+json', JSON.stringify({ spec: { replicas: 42 } }));
     await waitFor(async () => {
       await account.flush();
@@ -95,6 +101,50 @@ describe('KubernetesAccountCache', () => {
     account.snapshotWritten();
     await account.flush();
     expect(await replicasInStore()).toBe(42);
+  });
+
+  it('snapshots only items the store has not confirmed (and the expiring logical ones), vouching for the rest', async () => {
+    const cluster = sim.cluster('sim-1');
+    const rs = cluster.store.list('apps/replicasets', 'ns1')[1]?.metadata.name ?? '';
+    await account.flush();
+    const quiet = await account.snapshot();
+    // Everything was written through: only applications and clusters (stored with a TTL) are rewritten.
+    expect(Object.keys(quiet.cacheResults).sort()).toEqual(['applications', 'clusters']);
+    expect(quiet.unchanged?.pod).toHaveLength([...account.model.keysOfKinds(new Set(['pod']))].length);
+    account.snapshotWritten();
+    // A change the write-through could not store is in the next snapshot.
+    failWrites = true;
+    cluster.patch(cluster.type('apps', 'v1', 'replicasets'), 'ns1', rs, 'application/merge-patch+json', JSON.stringify({ metadata: { labels: { partial: 'yes' } } }));
+    await waitFor(() => expect(account.model.manifest(KEY('replicaSet', 'ns1', rs))?.metadata?.labels).toMatchObject({ partial: 'yes' }));
+    await account.flush();
+    const partial = await account.snapshot();
+    failWrites = false;
+    expect(partial.cacheResults.replicaSet?.map((i) => i.id)).toEqual([KEY('replicaSet', 'ns1', rs)]);
+    expect(partial.unchanged?.replicaSet).not.toContain(KEY('replicaSet', 'ns1', rs));
+    // Written authoritatively, it keeps every vouched-for item: the store holds what a full rebuild would.
+    const full = account.model.result();
+    const types = [...new Set([...Object.keys(full.cacheResults), ...Object.keys(partial.unchanged ?? {})])];
+    await cache.putCacheResult('acct/KubernetesCoreCachingAgent', types, partial);
+    account.snapshotWritten();
+    for (const [type, items] of Object.entries(full.cacheResults)) expect((await cache.getIdentifiers(type)).sort(), type).toEqual(items.map((i) => i.id).sort());
+    expect((await cache.get('replicaSet', KEY('replicaSet', 'ns1', rs)))?.attributes).toEqual(account.model.item(KEY('replicaSet', 'ns1', rs))?.attributes);
+  });
+
+  it('in a new term as leader snapshots every item once, then vouches for what that snapshot stored', async () => {
+    await account.follow({ flush: true });
+    account.lead();
+    expect(await account.waitForInitialSync(10_000)).toBe(true);
+    await account.flush();
+    // The relist changed nothing, so nothing was written through: this term has confirmed nothing.
+    const first = await account.snapshot();
+    const count = (r: CacheResult): number => Object.values(r.cacheResults).reduce((n, items) => n + items.length, 0);
+    expect(count(first)).toBe(count(account.model.result()));
+    expect(Object.keys(first.unchanged ?? {})).toEqual([]);
+    await cache.putCacheResult('acct/KubernetesCoreCachingAgent', [], first);
+    account.snapshotWritten();
+    const next = await account.snapshot();
+    expect(Object.keys(next.cacheResults).sort()).toEqual(['applications', 'clusters']);
+    account.snapshotWritten();
   });
 
   it('says a snapshot would change nothing only while the model is as the last stored snapshot left it', async () => {

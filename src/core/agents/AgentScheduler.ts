@@ -350,7 +350,7 @@ async function withPatternEvictions(agent: CachingAgent, result: CacheResult, ca
   for (const type of authoritativeTypes(agent)) {
     const glob = patterns[type];
     if (!glob) continue;
-    const loaded = new Set((result.cacheResults[type] ?? []).map((i) => i.id));
+    const loaded = new Set([...(result.cacheResults[type] ?? []).map((i) => i.id), ...(result.unchanged?.[type] ?? [])]);
     const matcher = globToRegExp(glob);
     const missing = (await cache.filterIdentifiers(type, glob)).filter((id) => matcher.test(id) && !loaded.has(id));
     if (missing.length > 0) evictions[type] = [...(evictions[type] ?? []), ...missing];

@@ -20,6 +20,14 @@ export interface CacheResult {
   readonly evictions?: Readonly<Record<string, readonly string[]>>;
   /** A partial result adds items and never evicts implicitly. */
   readonly partialResult?: boolean;
+  /**
+   * Ids, by type, the agent still provides whose stored items are already current (it wrote
+   * them itself since, and they have not changed): an authoritative write keeps them, as if they
+   * were in `cacheResults`, without rewriting them. Not in Clouddriver's `CacheResult`: it lets
+   * an agent whose incremental writes keep the store current confirm its items without
+   * serializing each one again.
+   */
+  readonly unchanged?: Readonly<Record<string, readonly string[]>>;
   /** Free-form details shown at `GET /cache/introspection`. */
   readonly introspectionDetails?: Readonly<Record<string, unknown>>;
 }

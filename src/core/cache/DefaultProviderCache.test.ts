@@ -45,6 +45,20 @@ describe('DefaultProviderCache', () => {
     expect(await ids('pods')).toEqual([]);
   });
 
+  it('keeps the unchanged ids of an authoritative write without rewriting them, and evicts them once no longer provided', async () => {
+    await cache.putCacheResult('a1', ['pods'], { cacheResults: { pods: [cacheData('p1', { v: 1 }), cacheData('p2', { v: 1 })] } });
+    // The incremental write the agent vouches for (its own, not authoritative).
+    await cache.addCacheResult('a1', [], { cacheResults: { pods: [cacheData('p3', { v: 1 })] } });
+    const stats = await cache.putCacheResult('a1', ['pods'], { cacheResults: { pods: [cacheData('p1', { v: 2 })] }, unchanged: { pods: ['p3'] } });
+    expect(stats).toEqual({ additions: 1, evictions: 1 });
+    expect(await ids('pods')).toEqual(['p1', 'p3']);
+    expect((await cache.get('pods', 'p1'))?.attributes).toEqual({ v: 2 });
+    expect((await cache.get('pods', 'p3'))?.attributes).toEqual({ v: 1 });
+    // p3 is now among the agent's authoritative ids: a result without it evicts it.
+    await cache.putCacheResult('a1', ['pods'], { cacheResults: {}, unchanged: { pods: ['p1'] } });
+    expect(await ids('pods')).toEqual(['p1']);
+  });
+
   it('never evicts informative types implicitly', async () => {
     await cache.putCacheResult('a1', [], { cacheResults: { apps: [cacheData('app1', {})] } });
     await cache.putCacheResult('a1', [], { cacheResults: { apps: [] } });

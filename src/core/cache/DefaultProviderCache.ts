@@ -82,13 +82,16 @@ export class DefaultProviderCache implements ProviderCache {
   ): Promise<WriteStats> {
     const authoritative = new Set(authoritativeTypes);
     const evictions = result.evictions ?? {};
-    const types = new Set([...Object.keys(result.cacheResults), ...authoritative, ...Object.keys(evictions)]);
+    const unchanged = result.unchanged ?? {};
+    const types = new Set([...Object.keys(result.cacheResults), ...Object.keys(unchanged), ...authoritative, ...Object.keys(evictions)]);
     let additions = 0;
     let evicted = 0;
     for (const type of types) {
       if (type.includes(':')) throw new Error(`cache type may not contain ':' (${type})`);
       const items = result.cacheResults[type] ?? [];
+      // Kept by this write: the items written, and those the agent vouches are stored as they are.
       const written = new Set(items.map((i) => i.id));
+      for (const id of unchanged[type] ?? []) written.add(id);
       // Large results go in chunks, yielding between them, so one big write never stalls the process.
       for (let i = 0; i < items.length; i += WRITE_CHUNK) {
         if (i > 0) await new Promise((r) => setImmediate(r));

@@ -13,7 +13,7 @@ import { kubernetesDefinitionProblems } from './account/submittedDefinition.js';
 import type { KubernetesAccountConfig } from './account/KubernetesAccountConfig.js';
 import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccountCache.js';
 import { loadKubernetesClientLibrary } from './client/KubeClient.js';
-import { APPLICATIONS, CLUSTERS, accountClusterPattern, accountInfrastructurePattern } from './keys.js';
+import { APPLICATIONS, CLUSTERS, LOGICAL_TTL_SECONDS, accountClusterPattern, accountInfrastructurePattern } from './keys.js';
 import { KubernetesReadService } from './read/KubernetesReadService.js';
 import { modelReads } from './read/KubernetesReads.js';
 import { KubernetesStoreReads } from './read/KubernetesStoreReads.js';
@@ -91,20 +91,32 @@ async function evictAccountQuietly(cache: ProviderCache, account: KubernetesAcco
 /** Default period of the full-snapshot agent that reconciles the cache store with the watch state. */
 const SNAPSHOT_INTERVAL_SECONDS = 300;
 /**
- * A snapshot with nothing to change is skipped, but the last written one is never older than
- * this when a run starts (30 minutes: six default intervals).
+ * A snapshot with nothing to change is skipped while the last written one is younger than this:
+ * half the logical items' TTL, since every snapshot rewrites them and their stored copies must
+ * not expire in between.
  */
+export const SNAPSHOT_SKIP_MAX_AGE_MS = (LOGICAL_TTL_SECONDS * 1000) / 2;
+/** Every item is written again (a full snapshot) at least this often: 30 minutes, six default intervals. */
 export const FULL_SNAPSHOT_MAX_AGE_MS = 30 * 60_000;
 /** Default bound of the store-read item cache (`kubernetes.storeReadCacheItems`). */
 const STORE_READ_CACHE_ITEMS = 20_000;
 
 /**
  * Whether the snapshot run starting at `nowMs` may be skipped: a snapshot has been written, it
- * was taken less than `FULL_SNAPSHOT_MAX_AGE_MS` ago, and the account says the store already
+ * was taken less than `SNAPSHOT_SKIP_MAX_AGE_MS` ago, and the account says the store already
  * holds what a new one would write (`snapshotUpToDate`).
  */
 export function snapshotMaySkip(writtenTakenAtMs: number | undefined, nowMs: number, account: Pick<KubernetesAccountCache, 'snapshotUpToDate'>): boolean {
-  return writtenTakenAtMs !== undefined && nowMs - writtenTakenAtMs < FULL_SNAPSHOT_MAX_AGE_MS && account.snapshotUpToDate();
+  return writtenTakenAtMs !== undefined && nowMs - writtenTakenAtMs < SNAPSHOT_SKIP_MAX_AGE_MS && account.snapshotUpToDate();
+}
+
+/**
+ * Whether the snapshot run starting at `nowMs` writes every item (`full`) rather than only those
+ * not confirmed in the store: when the last full one, or before any the first one written, was
+ * taken `FULL_SNAPSHOT_MAX_AGE_MS` ago or more.
+ */
+export function snapshotIsFull(cycleStartMs: number | undefined, nowMs: number): boolean {
+  return cycleStartMs !== undefined && nowMs - cycleStartMs >= FULL_SNAPSHOT_MAX_AGE_MS;
 }
 
 /** Provider-wide settings read from the `kubernetes` config section (besides `accounts`). */
@@ -260,18 +272,23 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
   let artifacts: ArtifactDownloader | undefined;
 
   /**
-   * The account's `{account}/KubernetesCoreCachingAgent`: every interval it writes the whole
-   * model authoritatively, which evicts what the incremental writes missed and puts back what
-   * the store lost. A run is skipped (`unchanged`) while the account cache says the store already
-   * holds the model as the last snapshot and the write-through left it (`snapshotUpToDate`), but
-   * never when the last written snapshot was taken `FULL_SNAPSHOT_MAX_AGE_MS` ago or more: a
-   * store that lost data without this instance writing (a flushed Redis, a restored database)
-   * is repaired within that bound plus one interval.
+   * The account's `{account}/KubernetesCoreCachingAgent`: every interval it writes the model
+   * authoritatively, which evicts what the incremental writes missed. Items the write-through
+   * has confirmed in the store during this leadership term are vouched for as `unchanged`
+   * instead of being serialized again (see `KubernetesAccountCache.snapshot`); every
+   * `FULL_SNAPSHOT_MAX_AGE_MS` a full snapshot writes them all, which puts back what the store
+   * lost without this instance writing (a flushed Redis, a restored database). A run is skipped
+   * (`unchanged`) while the account cache says the store already holds the model as the last
+   * snapshot and the write-through left it (`snapshotUpToDate`) and that snapshot is younger
+   * than `SNAPSHOT_SKIP_MAX_AGE_MS`.
    */
   const snapshotAgent = (account: KubernetesAccountCache, credentials: KubernetesCredentials, agentType: string): CachingAgent => {
     /** Scheduler-clock time the snapshot in flight, and the last one written, were taken. */
     let takenAtMs: number | undefined;
     let writtenTakenAtMs: number | undefined;
+    /** Whether the snapshot in flight is full; when the last full one (before any, the first) was taken. */
+    let takenFull = false;
+    let cycleStartMs: number | undefined;
     return {
       agentType,
       providerName: KUBERNETES,
@@ -288,10 +305,12 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         // Only the account's leader may write it whole: a follower's copy can lag the cluster.
         if (account.currentRole !== 'leader') throw new Error(`account ${credentials.name} is led by another instance`);
         takenAtMs = ctx.clock.now();
-        return await account.snapshot();
+        takenFull = snapshotIsFull(cycleStartMs, takenAtMs);
+        return await account.snapshot({ full: takenFull });
       },
       resultWritten(written) {
         writtenTakenAtMs = takenAtMs;
+        if (takenFull || cycleStartMs === undefined) cycleStartMs = takenAtMs;
         account.snapshotWritten();
         // Followers re-read only what the feed announces: objects the snapshot evicted (missed
         // deletions) would stay on them.
@@ -308,7 +327,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       check: async () => ({
         status: 'UP',
         details: Object.fromEntries([...caches].map(([name, c]) => {
-          const s = c.status();
+          const s = c.summary();
           return [name, { state: s.state, stale: s.stale, objects: s.objects, ...(s.lastError === undefined ? {} : { lastError: s.lastError }) }];
         })),
       }),

@@ -304,6 +304,27 @@ describe('changed keys (what the store needs rewritten)', () => {
     }
   });
 
+  it('is nothing when the version the model holds arrives again (a relist), except for a Secret', () => {
+    const versioned = (m: KubernetesManifest, v: string): KubernetesManifest => ({ ...m, metadata: { ...m.metadata, resourceVersion: v } });
+    const model = new KubernetesCacheModel(ACCOUNT);
+    const objects = docsNamespace().map((m, i) => versioned(m, String(100 + i)));
+    for (const m of objects) model.upsert(m);
+    const count = model.changeCount;
+    for (const m of objects) {
+      const touched = new Set<string>();
+      const changed = new Set<string>();
+      model.upsert(structuredClone(m), touched, changed);
+      // A Secret copy loaded from the store has no data: the listed one replaces it.
+      expect([...changed], m.metadata?.name).toEqual(m.kind === 'Secret' ? [model.canonical(infrastructureKey('secret', ACCOUNT, NS, m.metadata?.name ?? ''))] : []);
+    }
+    // Only the Secret's upsert, and the removals of what is not cached, may have changed the model.
+    expect(model.changeCount - count).toBe(objects.filter((m) => m.kind === 'Secret' || !shouldCache(m)).length);
+    // A new version is a change, whatever it holds.
+    const changed = new Set<string>();
+    model.upsert(versioned(runningPod(), '999'), new Set(), changed);
+    expect([...changed]).toEqual([K.pod1]);
+  });
+
   it('is just the pod when only a pod’s annotation changes, while its ReplicaSet and Service are still touched', () => {
     const model = new KubernetesCacheModel(ACCOUNT);
     for (const m of docsNamespace()) model.upsert(m);

@@ -92,6 +92,15 @@ export function sanitizeManifest(m: KubernetesManifest): KubernetesManifest {
   return { ...rest, metadata: { ...rest.metadata, annotations: kept } };
 }
 
+/**
+ * Whether `next` is the version of the object `held` already is: the API server gives every
+ * change a new `resourceVersion`. Not for Secrets: a copy loaded from the store lacks their data.
+ */
+function sameVersion(held: KubernetesManifest | undefined, next: KubernetesManifest): boolean {
+  const version = next.metadata?.resourceVersion;
+  return held !== undefined && typeof version === 'string' && version !== '' && held.metadata?.resourceVersion === version && kindOfManifest(next) !== 'secret';
+}
+
 /** The item for one object (attributes only; relationships come from edges); `key` when the caller has it. */
 export function resourceItem(account: string, m: KubernetesManifest, key = manifestKey(account, m)): ResourceItem {
   const kind = kindOfManifest(m);
@@ -500,12 +509,14 @@ export class KubernetesCacheModel {
    * gets every key whose item or views built on it may have changed (a ReplicaSet when one of its
    * pods changes: its server group shows the pod); `changed`, when given, only the keys whose
    * item itself did (the object, and neighbours that gained or lost a link to it): what the
-   * store needs rewritten.
+   * store needs rewritten. The version the model holds again (same `resourceVersion`: a relist,
+   * a store reload) changes nothing and touches nothing.
    */
   upsert(m: KubernetesManifest, touched: Set<string> = new Set(), changed?: Set<string>): Set<string> {
     if (!shouldCache(m, this.options)) return this.remove(m, touched, changed);
-    this.changes++;
     const key = this.canonical(manifestKey(this.account, m));
+    if (sameVersion(this.peers.get(key), m)) return touched;
+    this.changes++;
     const before = changed === undefined ? undefined : new Set(this.neighbours(key));
     this.detach(key, touched);
     this.peers.upsert(key, m);
@@ -635,6 +646,23 @@ export class KubernetesCacheModel {
   /** Every key the model holds (objects, linked logical items and owners), sorted: `itemsFor` them in slices to build `result()` piecemeal. */
   allKeys(): string[] {
     return [...this.nodes.keys()].sort();
+  }
+
+  /**
+   * What a snapshot of these keys holds, without building an item: the keys with an item, by
+   * cache type, split into those with a TTL (logical items, whose stored copy expires unless
+   * rewritten) and the rest.
+   */
+  itemKeys(keys: Iterable<string>): { readonly expiring: string[]; readonly lasting: Record<string, string[]> } {
+    const expiring: string[] = [];
+    const lasting: Record<string, string[]> = {};
+    for (const key of keys) {
+      const node = this.nodes.get(key);
+      if (node === undefined) continue;
+      if (node.type === APPLICATIONS || node.type === CLUSTERS) expiring.push(key);
+      else if (node.object !== undefined) (lasting[node.type] ??= []).push(key);
+    }
+    return { expiring, lasting };
   }
 
   /**

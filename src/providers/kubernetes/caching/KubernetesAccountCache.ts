@@ -40,7 +40,10 @@ export interface AccountCacheOptions {
   readonly writeEnabled?: boolean;
   /** Changes are batched for this long before being written to the cache store. */
   readonly flushIntervalMs?: number;
-  /** How often the API server is probed (`/version`); a failing probe marks the account unreachable. */
+  /**
+   * How often the API server is probed (`/version`, with the account's request timeout); a failing
+   * probe marks the account unreachable.
+   */
   readonly probeIntervalMs?: number;
   /** Watch streams without a byte for this long are restarted. */
   readonly idleTimeoutMs?: number;
@@ -117,10 +120,18 @@ export class KubernetesAccountCache {
    * again once it has.
    */
   private touchedSinceSnapshot: Set<string> | undefined;
+  /**
+   * Keys whose current item this instance has not confirmed in the store during its current
+   * term as leader: changed since their last successful write-through, or loaded before it began
+   * leading. Empty once the write-through has caught up; a snapshot writes these (see `snapshot`).
+   */
+  private readonly unconfirmed = new Set<string>();
   /** Counts role switches, so a follower update begun under one role is not applied under another. */
   private roleChanges = 0;
   /** Model change count and role term when the snapshot in flight was taken. */
   private snapshotTaken: SnapshotMark | undefined;
+  /** The keys whose items the snapshot in flight writes. */
+  private snapshotKeys: readonly string[] = [];
   /** The same, for the last snapshot the store confirmed (`snapshotWritten`). */
   private snapshotStored: SnapshotMark | undefined;
 
@@ -201,6 +212,9 @@ export class KubernetesAccountCache {
     if (this.stopped || this.role === 'leader') return;
     this.role = 'leader';
     this.roleChanges++;
+    // What the store holds of the model is unknown to a new term: nothing is confirmed yet.
+    this.unconfirmed.clear();
+    for (const k of this.model.allKeys()) this.unconfirmed.add(k);
     clearTimeout(this.mirrorRetryTimer);
     this.synced = false;
     if (this.opts.mirrorStore === false && !this.hydrating) {
@@ -225,6 +239,7 @@ export class KubernetesAccountCache {
     if (this.role === 'follower') return;
     this.role = 'follower';
     this.roleChanges++;
+    this.unconfirmed.clear();
     clearTimeout(this.probeTimer);
     for (const t of this.discoveryTimers.splice(0)) clearTimeout(t);
     const watchers = [...this.watchers.values()];
@@ -319,31 +334,54 @@ export class KubernetesAccountCache {
   }
 
   /**
-   * The full result for the snapshot agent; call `snapshotWritten()` once the store has it.
+   * The result for the snapshot agent; call `snapshotWritten()` once the store has it. With
+   * `full`, every item. Otherwise the items this leader has not confirmed written since it began
+   * leading (`unconfirmed`, and anything pending) plus the logical items, whose stored copies
+   * expire unless rewritten; every other item is listed as `unchanged` (kept by the authoritative
+   * write without being serialized again). The snapshot agent asks for a full one now and then,
+   * for what the store itself may have lost.
+   *
    * Built a slice of keys at a time, yielding between slices, so a snapshot of a big account
    * never stops the event loop for long (50k objects in one go took ~1 s). Objects that change
    * while it is built are among the keys written again once it is stored, so the store ends
    * with their latest state whichever state the snapshot caught.
    */
-  async snapshot(): Promise<CacheResult> {
+  async snapshot(opts: { full?: boolean } = {}): Promise<CacheResult> {
     this.touchedSinceSnapshot = new Set();
     this.snapshotTaken = { changes: this.model.changeCount, term: this.roleChanges };
-    const keys = this.model.allKeys();
+    let keys = this.model.allKeys();
+    const unchanged: Record<string, string[]> = {};
+    if (opts.full !== true) {
+      const { expiring, lasting } = this.model.itemKeys(keys);
+      keys = expiring;
+      for (const [type, ids] of Object.entries(lasting)) {
+        for (const k of ids) {
+          if (this.unconfirmed.has(k) || this.pending.has(k)) keys.push(k);
+          else (unchanged[type] ??= []).push(k);
+        }
+      }
+      keys.sort();
+    }
+    this.snapshotKeys = keys;
     const cacheResults: Record<string, CacheData[]> = {};
     for (let i = 0; i < keys.length; i += SNAPSHOT_SLICE) {
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
       // Keys are in order and each slice's items too, so appending keeps every type's list in order.
       for (const [type, items] of Object.entries(this.model.itemsFor(keys.slice(i, i + SNAPSHOT_SLICE)).cacheResults)) (cacheResults[type] ??= []).push(...items);
     }
-    return { cacheResults: Object.fromEntries(Object.entries(cacheResults).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+    return { cacheResults: Object.fromEntries(Object.entries(cacheResults).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), ...(opts.full === true ? {} : { unchanged }) };
   }
 
   /** The snapshot is in the store: what changed since it was taken is written (and announced) again. */
   snapshotWritten(): void {
-    this.snapshotStored = this.snapshotTaken;
+    const taken = this.snapshotTaken;
+    this.snapshotStored = taken;
     this.snapshotTaken = undefined;
     const changed = this.touchedSinceSnapshot;
     this.touchedSinceSnapshot = undefined;
+    // What it wrote is confirmed, unless it changed since (then it is written again below).
+    if (taken?.term === this.roleChanges) for (const k of this.snapshotKeys) if (changed?.has(k) !== true && !this.pending.has(k)) this.unconfirmed.delete(k);
+    this.snapshotKeys = [];
     if (changed === undefined || changed.size === 0 || this.role !== 'leader') return;
     for (const k of changed) this.pending.add(k);
     this.scheduleFlush();
@@ -408,6 +446,7 @@ export class KubernetesAccountCache {
       for (const { key, manifest } of objects) {
         if (this.model.manifest(key) !== undefined) continue;
         this.model.upsert(manifest, touched);
+        this.unconfirmed.add(this.model.canonical(key));
         const ns = manifest.metadata?.namespace;
         const collection = namespaced && kind.namespaced && ns !== undefined ? `${kind.name}/${ns}` : kind.name;
         const set = this.collectionObjects.get(collection) ?? new Set<string>();
@@ -709,6 +748,7 @@ export class KubernetesAccountCache {
     if (this.opts.writeEnabled === false || this.role !== 'leader') return;
     for (const k of changed) {
       this.pending.add(k);
+      this.unconfirmed.add(k);
       this.touchedSinceSnapshot?.add(k);
     }
     // While the first LIST of every collection is running, the store write waits: reads are
@@ -767,6 +807,8 @@ export class KubernetesAccountCache {
         await this.opts.cache.addCacheResult(this.opts.agentType, [], { cacheResults: result.cacheResults, evictions });
         this.opts.published?.(slice);
         this.failedWrites = 0;
+        // Stored as the model has them, unless changed again since (then pending once more).
+        for (const k of slice) if (!this.pending.has(k)) this.unconfirmed.delete(k);
       } catch (e) {
         // Written again later (after a back-off), so followers are told and nothing waits for the snapshot.
         this.failedWrites++;
@@ -783,7 +825,9 @@ export class KubernetesAccountCache {
     if (this.stopped || this.role !== 'leader') return;
     const interval = this.opts.probeIntervalMs ?? 10_000;
     this.opts.credentials.client
-      .request('GET', '/version', { timeoutMs: Math.min(interval, 10_000) })
+      // Waits as long as any request to this account may (kubectlRequestTimeoutSeconds), not the
+      // probe interval: a busy machine's slow answer is not an unreachable cluster.
+      .request('GET', '/version')
       .then(() => {
         this.probeError = undefined;
       })
