@@ -89,7 +89,7 @@ export async function startServiceWith(config: Record<string, unknown>, nodeOpti
   const process = await startService({
     args: ['--config', file],
     ...(nodeOptions === undefined ? {} : { env: { NODE_OPTIONS: nodeOptions } }),
-    // A wrapper that starts a profiler, then imports dist/main.js (see docs/benchmarks.md, "Profiling").
+    // Another entry point: a profiler wrapper or another build (docs/benchmarks.md, "Profiling").
     ...(env.BENCH_SERVICE_MAIN === undefined ? {} : { main: env.BENCH_SERVICE_MAIN }),
   });
   const pid = await waitForPid(process);

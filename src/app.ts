@@ -92,6 +92,7 @@ async function builtinProviders(config: ServiceConfig): Promise<ProviderModule[]
       ...(k8s.followerReads === undefined ? {} : { followerReads: k8s.followerReads }),
       ...(k8s.storeReadCacheItems === undefined ? {} : { storeReadCacheItems: k8s.storeReadCacheItems }),
       ...(k8s.startConcurrency === undefined ? {} : { startConcurrency: k8s.startConcurrency }),
+      ...(k8s.fullSnapshotMinutes === undefined ? {} : { fullSnapshotMaxAgeMs: k8s.fullSnapshotMinutes * 60_000 }),
     }) as unknown as ProviderModule,
     createDockerRegistryProvider(),
   ];

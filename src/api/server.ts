@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError, type FastifyRequest } from 'fastify';
 import { pino, type Logger as PinoLogger } from 'pino';
+import { processForeground, type ForegroundActivity } from '../core/ForegroundActivity.js';
 import { InputError, ServiceError, ValidationError } from '../core/errors.js';
 import type { Metrics } from '../observability/Metrics.js';
 import { errorBody, statusOf } from './errorBody.js';
@@ -89,6 +90,8 @@ export interface ServerOptions {
   readonly logger: PinoLogger;
   readonly metrics: Metrics;
   readonly bodyLimitBytes: number;
+  /** Told of every request's start and end (default: the process's), so bulk background work steps aside. */
+  readonly foreground?: ForegroundActivity;
 }
 
 /**
@@ -138,7 +141,23 @@ export function createServer(opts: ServerOptions): FastifyInstance {
     });
   }
 
+  const foreground = opts.foreground ?? processForeground;
+  const ended = new WeakSet<FastifyRequest>();
+  const endOnce = (request: FastifyRequest): void => {
+    if (ended.has(request)) return;
+    ended.add(request);
+    foreground.end();
+  };
+  app.addHook('onRequest', (_request, _reply, done) => {
+    foreground.begin();
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    endOnce(request);
+    done();
+  });
   app.addHook('onResponse', (request, reply, done) => {
+    endOnce(request);
     opts.metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProviderCache } from '../../core/cache/Cache.js';
 import type { CachingAgent } from '../../core/agents/CachingAgent.js';
+import { processForeground } from '../../core/ForegroundActivity.js';
 import { processHeapSettler } from '../../core/memory/HeapSettler.js';
 import type { ArtifactDownloader } from '../../core/artifacts/ArtifactDownloader.js';
 import type { AccountOwnership, ReleaseReason } from '../../core/agents/AccountOwnership.js';
@@ -96,7 +97,10 @@ const SNAPSHOT_INTERVAL_SECONDS = 300;
  * not expire in between.
  */
 export const SNAPSHOT_SKIP_MAX_AGE_MS = (LOGICAL_TTL_SECONDS * 1000) / 2;
-/** Every item is written again (a full snapshot) at least this often: 30 minutes, six default intervals. */
+/**
+ * Every item is written again (a full snapshot) at least this often by default: 30 minutes, six
+ * default intervals (`kubernetes.fullSnapshotMinutes`).
+ */
 export const FULL_SNAPSHOT_MAX_AGE_MS = 30 * 60_000;
 /** Default bound of the store-read item cache (`kubernetes.storeReadCacheItems`). */
 const STORE_READ_CACHE_ITEMS = 20_000;
@@ -113,10 +117,10 @@ export function snapshotMaySkip(writtenTakenAtMs: number | undefined, nowMs: num
 /**
  * Whether the snapshot run starting at `nowMs` writes every item (`full`) rather than only those
  * not confirmed in the store: when the last full one, or before any the first one written, was
- * taken `FULL_SNAPSHOT_MAX_AGE_MS` ago or more.
+ * taken `maxAgeMs` ago or more.
  */
-export function snapshotIsFull(cycleStartMs: number | undefined, nowMs: number): boolean {
-  return cycleStartMs !== undefined && nowMs - cycleStartMs >= FULL_SNAPSHOT_MAX_AGE_MS;
+export function snapshotIsFull(cycleStartMs: number | undefined, nowMs: number, maxAgeMs = FULL_SNAPSHOT_MAX_AGE_MS): boolean {
+  return cycleStartMs !== undefined && nowMs - cycleStartMs >= maxAgeMs;
 }
 
 /** Provider-wide settings read from the `kubernetes` config section (besides `accounts`). */
@@ -128,6 +132,8 @@ export const kubernetesProviderSettings = z
     storeReadCacheItems: z.number().int().nonnegative().optional(),
     /** Accounts doing their first LIST at the same time (default 32). */
     startConcurrency: z.number().int().positive().optional(),
+    /** Longest time between two snapshots that write every item (default 30). */
+    fullSnapshotMinutes: z.number().positive().optional(),
   })
   .passthrough()
   .default({});
@@ -139,6 +145,11 @@ export interface KubernetesProviderOptions {
   readonly probeIntervalMs?: number;
   /** Accounts doing their first LIST at the same time (the rest wait their turn). */
   readonly startConcurrency?: number;
+  /**
+   * Longest time between two snapshots that write every item (default `FULL_SNAPSHOT_MAX_AGE_MS`):
+   * the bound on repairing data the cache store lost without this instance writing.
+   */
+  readonly fullSnapshotMaxAgeMs?: number;
   /** `caching.writeEnabled`: when false, this instance only reads the cache store (never writes it). */
   readonly writeEnabled?: boolean;
   /**
@@ -276,7 +287,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
    * authoritatively, which evicts what the incremental writes missed. Items the write-through
    * has confirmed in the store during this leadership term are vouched for as `unchanged`
    * instead of being serialized again (see `KubernetesAccountCache.snapshot`); every
-   * `FULL_SNAPSHOT_MAX_AGE_MS` a full snapshot writes them all, which puts back what the store
+   * `fullSnapshotMaxAgeMs` a full snapshot writes them all, which puts back what the store
    * lost without this instance writing (a flushed Redis, a restored database). A run is skipped
    * (`unchanged`) while the account cache says the store already holds the model as the last
    * snapshot and the write-through left it (`snapshotUpToDate`) and that snapshot is younger
@@ -305,7 +316,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         // Only the account's leader may write it whole: a follower's copy can lag the cluster.
         if (account.currentRole !== 'leader') throw new Error(`account ${credentials.name} is led by another instance`);
         takenAtMs = ctx.clock.now();
-        takenFull = snapshotIsFull(cycleStartMs, takenAtMs);
+        takenFull = snapshotIsFull(cycleStartMs, takenAtMs, options.fullSnapshotMaxAgeMs);
         return await account.snapshot({ full: takenFull });
       },
       resultWritten(written) {
@@ -421,6 +432,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs }),
         onChange: (keys) => read.invalidate(credentials.name, keys),
         bulkLoaded: (items) => processHeapSettler.loadedItems(items),
+        foreground: processForeground,
       });
       caches.set(credentials.name, account);
       account.start();

@@ -25,5 +25,8 @@ describe('snapshotIsFull', () => {
     expect(snapshotIsFull(0, FULL_SNAPSHOT_MAX_AGE_MS - 1)).toBe(false);
     // A store that lost data is repaired at the latest by the run after the bound.
     expect(snapshotIsFull(0, FULL_SNAPSHOT_MAX_AGE_MS)).toBe(true);
+    // kubernetes.fullSnapshotMinutes sets the bound.
+    expect(snapshotIsFull(0, 59_999, 60_000)).toBe(false);
+    expect(snapshotIsFull(0, 60_000, 60_000)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import type { ProviderCache } from '../../../core/cache/Cache.js';
 import type { CacheData, CacheResult } from '../../../core/cache/CacheData.js';
 import type { Logger } from '../../../core/Logger.js';
+import type { ForegroundActivity } from '../../../core/ForegroundActivity.js';
 import type { KubernetesCredentials } from '../account/KubernetesCredentials.js';
 import { KubernetesCacheModel } from '../cacheModel.js';
 import type { CachingOptions } from '../cacheModel.js';
@@ -40,6 +41,8 @@ export interface AccountCacheOptions {
   readonly writeEnabled?: boolean;
   /** Changes are batched for this long before being written to the cache store. */
   readonly flushIntervalMs?: number;
+  /** Requests being served: a bulk write-through steps aside for them between batches. */
+  readonly foreground?: Pick<ForegroundActivity, 'quiet'>;
   /**
    * How often the API server is probed (`/version`, with the account's request timeout); a failing
    * probe marks the account unreachable.
@@ -689,7 +692,9 @@ export class KubernetesAccountCache {
     let seen = this.listing.get(collection);
     if (seen === undefined) this.listing.set(collection, (seen = new Set()));
     const touched = new Set<string>();
-    const changed = new Set<string>();
+    // Until the first sync nothing is written and every touched key will be: the finer set of
+    // changed items (two neighbour sets per object) is not worth building then.
+    const changed = this.synced ? new Set<string>() : undefined;
     for (const o of objects) {
       this.model.upsert(withKind(o, kind), touched, changed);
       seen.add(this.keyOf(kind, o));
@@ -793,6 +798,9 @@ export class KubernetesAccountCache {
       // The store copy is not on the read path: between batches, give the event loop at least
       // as long as the last batch took, so reads and watch events keep flowing during a big write.
       if (i > 0) await new Promise((r) => setTimeout(r, this.stopped ? 0 : Math.min(lastBatchMs, 250)));
+      // A bulk write (after a first LIST) also waits, up to 250 ms a batch, while requests are
+      // being served: a batch holds the loop for tens of ms, and reads matter more than the copy.
+      if (keys.length > BATCH && !this.stopped) await this.opts.foreground?.quiet(250);
       const started = performance.now();
       const slice = keys.slice(i, i + BATCH);
       const result = this.model.itemsFor(slice);
