@@ -111,7 +111,7 @@ async function waitForPid(service: ServiceProcess): Promise<number> {
   throw new Error('could not find the service pid');
 }
 
-/** The deepest descendant of `pid` whose command line runs the service (dist/main.js, or src/main.ts under tsx). */
+/** The deepest descendant of `pid` whose command line runs the service (dist/main.js, src/main.ts under tsx, or `BENCH_SERVICE_MAIN`). */
 function findNodeDescendant(pid: number): number | undefined {
   const children = (p: number): number[] => {
     try {
@@ -126,7 +126,8 @@ function findNodeDescendant(pid: number): number | undefined {
     const p = queue.shift() ?? 0;
     try {
       const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-      if ((cmd.includes('dist/main.js') || cmd.includes('src/main.ts')) && !cmd.includes('npm')) best = p;
+      const main = env.BENCH_SERVICE_MAIN;
+      if ((cmd.includes('dist/main.js') || cmd.includes('src/main.ts') || (main !== undefined && cmd.includes(main))) && !cmd.includes('npm')) best = p;
     } catch {
       // gone
     }
