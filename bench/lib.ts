@@ -92,7 +92,10 @@ export async function startServiceWith(config: Record<string, unknown>, nodeOpti
     // Another entry point: a profiler wrapper or another build (docs/benchmarks.md, "Profiling").
     ...(env.BENCH_SERVICE_MAIN === undefined ? {} : { main: env.BENCH_SERVICE_MAIN }),
   });
-  const pid = await waitForPid(process);
+  const pid = await waitForPid(process).catch(async (e: unknown) => {
+    await process.stop(); // not left running behind a failed bench
+    throw e;
+  });
   return { url: process.url, pid, process, stop: async () => void (await process.stop()) };
 }
 
