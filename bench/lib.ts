@@ -124,12 +124,12 @@ function findNodeDescendant(pid: number): number | undefined {
     }
   };
   const queue = [pid];
+  const main = env.BENCH_SERVICE_MAIN;
   let best: number | undefined;
   while (queue.length > 0) {
     const p = queue.shift() ?? 0;
     try {
       const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-      const main = env.BENCH_SERVICE_MAIN;
       if ((cmd.includes('dist/main.js') || cmd.includes('src/main.ts') || (main !== undefined && cmd.includes(main))) && !cmd.includes('npm')) best = p;
     } catch {
       // gone

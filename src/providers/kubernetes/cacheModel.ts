@@ -649,20 +649,13 @@ export class KubernetesCacheModel {
   }
 
   /**
-   * What a snapshot of these keys holds, without building an item: the keys with an item, by
-   * cache type, split into those with a TTL (logical items, whose stored copy expires unless
-   * rewritten) and the rest.
+   * The cache type of the key's item, without building it: its object's kind, or the logical
+   * type (applications, clusters); undefined for a key with no item (an owner that is not cached).
    */
-  itemKeys(keys: Iterable<string>): { readonly expiring: string[]; readonly lasting: Record<string, string[]> } {
-    const expiring: string[] = [];
-    const lasting: Record<string, string[]> = {};
-    for (const key of keys) {
-      const node = this.nodes.get(key);
-      if (node === undefined) continue;
-      if (node.type === APPLICATIONS || node.type === CLUSTERS) expiring.push(key);
-      else if (node.object !== undefined) (lasting[node.type] ??= []).push(key);
-    }
-    return { expiring, lasting };
+  itemTypeOf(key: string): string | undefined {
+    const node = this.nodes.get(key);
+    if (node === undefined) return undefined;
+    return node.object !== undefined || node.type === APPLICATIONS || node.type === CLUSTERS ? node.type : undefined;
   }
 
   /**

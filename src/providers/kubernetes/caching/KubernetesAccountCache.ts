@@ -10,7 +10,7 @@ import { KubeApiError } from '../client/KubeClient.js';
 import { assertSameObject } from '../coordinates.js';
 import { UI_DEFAULT_KINDS, apiVersionOfKind, createKindRegistry, parseKindString, resourcePath } from '../KubernetesKind.js';
 import type { KubernetesKindProperties, KubernetesKindRegistry } from '../KubernetesKind.js';
-import { accountInfrastructurePattern, cacheTypeOfKey, infrastructureKey, parseKey } from '../keys.js';
+import { APPLICATIONS, CLUSTERS, accountInfrastructurePattern, cacheTypeOfKey, infrastructureKey, parseKey } from '../keys.js';
 import type { KubernetesManifest } from '../model/KubernetesManifest.js';
 import { ResourceWatcher } from './ResourceWatcher.js';
 
@@ -217,7 +217,7 @@ export class KubernetesAccountCache {
     this.roleChanges++;
     // What the store holds of the model is unknown to a new term: nothing is confirmed yet.
     this.unconfirmed.clear();
-    for (const k of this.model.allKeys()) this.unconfirmed.add(k);
+    for (const k of this.model.keys()) this.unconfirmed.add(k);
     clearTimeout(this.mirrorRetryTimer);
     this.synced = false;
     if (this.opts.mirrorStore === false && !this.hydrating) {
@@ -352,18 +352,14 @@ export class KubernetesAccountCache {
   async snapshot(opts: { full?: boolean } = {}): Promise<CacheResult> {
     this.touchedSinceSnapshot = new Set();
     this.snapshotTaken = { changes: this.model.changeCount, term: this.roleChanges };
-    let keys = this.model.allKeys();
+    const keys: string[] = [];
     const unchanged: Record<string, string[]> = {};
-    if (opts.full !== true) {
-      const { expiring, lasting } = this.model.itemKeys(keys);
-      keys = expiring;
-      for (const [type, ids] of Object.entries(lasting)) {
-        for (const k of ids) {
-          if (this.unconfirmed.has(k) || this.pending.has(k)) keys.push(k);
-          else (unchanged[type] ??= []).push(k);
-        }
-      }
-      keys.sort();
+    for (const k of this.model.allKeys()) {
+      const type = this.model.itemTypeOf(k);
+      if (type === undefined) continue;
+      // Logical items are stored with a TTL: rewritten by every snapshot.
+      if (opts.full === true || type === APPLICATIONS || type === CLUSTERS || this.unconfirmed.has(k) || this.pending.has(k)) keys.push(k);
+      else (unchanged[type] ??= []).push(k);
     }
     this.snapshotKeys = keys;
     const cacheResults: Record<string, CacheData[]> = {};
