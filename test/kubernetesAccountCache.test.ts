@@ -389,4 +389,35 @@ describe('KubernetesAccountCache on a read-only instance', () => {
       await sim.stop();
     }
   });
+
+  it('gives its /version probe the account’s request timeout, not the probe interval: a slow cluster is not unreachable', async () => {
+    const sim = await startKubeSim({ tls: true, controllers: false });
+    sim.seed('sim-1', { deployments: 1, podsPerDeployment: 1 });
+    const cache = new DefaultProviderCache('kubernetes', new InMemoryCacheStoreDriver({ clock: systemClock }).open('kubernetes'), systemClock);
+    const accountWith = (name: string, kubectlRequestTimeoutSeconds: number): KubernetesAccountCache =>
+      new KubernetesAccountCache({
+        credentials: new KubernetesCredentials(kubernetesAccountSchema.parse({ name, kubeconfigContents: sim.kubeconfig, kinds: ['deployment'], kubectlRequestTimeoutSeconds })),
+        cache,
+        logger: silentLogger,
+        agentType: `${name}/KubernetesCoreCachingAgent`,
+        probeIntervalMs: 100,
+      });
+    const patient = accountWith('patient', 5);
+    const hasty = accountWith('hasty', 1);
+    try {
+      for (const a of [patient, hasty]) a.start();
+      expect(await patient.waitForInitialSync(10_000)).toBe(true);
+      expect(await hasty.waitForInitialSync(10_000)).toBe(true);
+      // Every answer now takes 1.5 s: ten probe intervals, within one account's request timeout and past the other's.
+      sim.setFaults('sim-1', { latencyMs: 1500 });
+      await waitFor(() => expect(hasty.status().state).toBe('unreachable'), 10_000, 20);
+      // Probing every 100 ms, the patient account's probe would have failed long before.
+      expect(patient.status().state).toBe('watching');
+    } finally {
+      sim.setFaults('sim-1', {});
+      await patient.stop();
+      await hasty.stop();
+      await sim.stop();
+    }
+  });
 });
