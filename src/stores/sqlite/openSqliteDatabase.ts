@@ -8,7 +8,7 @@ export type SqliteDatabase = Database.Database;
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit a
  * shipped migration: append a new one.
  */
-const MIGRATIONS: readonly string[] = [
+export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE cache_items (
     namespace TEXT NOT NULL,
@@ -94,6 +94,45 @@ const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // The cache tables become rowid tables with a unique index on their key. In a WITHOUT ROWID
+  // table a row lives in the key's B-tree, whose cells hold ~1 KB inline (4 KB pages): a cached
+  // manifest (1-3 KB), a big relationship list or an agent's id list spilled into overflow pages
+  // on every write and made each B-tree split copy large cells. Measured on 100k items of 1.5 KB
+  // in transactions of 100: inserts 2.1x and unchanged rewrites 3.3x less CPU.
+  `
+  CREATE TABLE cache_items_rowid (
+    namespace TEXT NOT NULL,
+    type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    expires_at INTEGER
+  );
+  INSERT INTO cache_items_rowid SELECT namespace, type, id, attributes, expires_at FROM cache_items;
+  DROP TABLE cache_items;
+  ALTER TABLE cache_items_rowid RENAME TO cache_items;
+  CREATE UNIQUE INDEX cache_items_key ON cache_items (namespace, type, id);
+  CREATE TABLE cache_relationships_rowid (
+    namespace TEXT NOT NULL,
+    type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    relationships TEXT NOT NULL
+  );
+  INSERT INTO cache_relationships_rowid SELECT namespace, type, id, agent, relationships FROM cache_relationships;
+  DROP TABLE cache_relationships;
+  ALTER TABLE cache_relationships_rowid RENAME TO cache_relationships;
+  CREATE UNIQUE INDEX cache_relationships_key ON cache_relationships (namespace, type, id, agent);
+  CREATE TABLE cache_agent_ids_rowid (
+    namespace TEXT NOT NULL,
+    type TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    ids TEXT NOT NULL
+  );
+  INSERT INTO cache_agent_ids_rowid SELECT namespace, type, agent, ids FROM cache_agent_ids;
+  DROP TABLE cache_agent_ids;
+  ALTER TABLE cache_agent_ids_rowid RENAME TO cache_agent_ids;
+  CREATE UNIQUE INDEX cache_agent_ids_key ON cache_agent_ids (namespace, type, agent);
+  `,
 ];
 
 /** Opens (creating the file and its directory) a SQLite database in WAL mode, migrated to the latest schema. */
@@ -107,9 +146,9 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
-  for (let i = version; i < MIGRATIONS.length; i++) {
+  for (let i = version; i < SQLITE_MIGRATIONS.length; i++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[i] ?? '');
+      db.exec(SQLITE_MIGRATIONS[i] ?? '');
       db.pragma(`user_version = ${i + 1}`);
     })();
   }

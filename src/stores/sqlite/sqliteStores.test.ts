@@ -9,7 +9,8 @@ import { describeReplicaRegistryContract } from '../../testing/contracts/replica
 import { SqliteReplicaRegistry } from './SqliteReplicaRegistry.js';
 import { describeTaskRepositoryContract } from '../../testing/contracts/taskRepositoryContract.js';
 import { ManualClock } from '../../testing/ManualClock.js';
-import { openSqliteDatabase } from './openSqliteDatabase.js';
+import Database from 'better-sqlite3';
+import { openSqliteDatabase, SQLITE_MIGRATIONS } from './openSqliteDatabase.js';
 import { SqliteAccountDefinitionStore } from './SqliteAccountDefinitionStore.js';
 import { SqliteCacheStoreDriver } from './SqliteCacheStoreDriver.js';
 import { SqliteLeaseStore } from './SqliteLeaseStore.js';
@@ -125,5 +126,32 @@ describe('SQLite file', () => {
     expect(changes() - before).toBe(2); // b's item row and its relationship row
     expect(await again.get('pods', ['b'])).toEqual([{ id: 'b', attributes: { v: 3 }, relationships: { r: ['y', 'z'] } }]);
     await cleanup();
+  });
+
+  it('moves cache rows of a store made before the rowid tables into them, keys still unique', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sqlite-migrate-'));
+    const path = join(dir, 'old.db');
+    const old = new Database(path);
+    for (const migration of SQLITE_MIGRATIONS.slice(0, 4)) old.exec(migration);
+    old.pragma('user_version = 4');
+    old.prepare('INSERT INTO cache_items VALUES (?, ?, ?, ?, ?)').run('k8s', 'pods', 'p', '{"a":1}', null);
+    old.prepare('INSERT INTO cache_relationships VALUES (?, ?, ?, ?, ?)').run('k8s', 'pods', 'p', 'agent', '{"r":["x"]}');
+    old.prepare('INSERT INTO cache_agent_ids VALUES (?, ?, ?, ?)').run('k8s', 'pods', 'agent', '["p"]');
+    old.close();
+
+    const db = openSqliteDatabase(path);
+    const tables = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name LIKE 'cache_%'`).all() as { sql: string }[];
+    expect(tables).toHaveLength(3);
+    for (const t of tables) expect(t.sql).not.toMatch(/WITHOUT ROWID/i);
+    const store = new SqliteCacheStoreDriver({ db, clock: new ManualClock(0) }).open('k8s');
+    expect(await store.get('pods', ['p'])).toEqual([{ id: 'p', attributes: { a: 1 }, relationships: { r: ['x'] } }]);
+    expect(await store.agentIds('pods', 'agent')).toEqual(['p']);
+    await store.put('pods', 'agent', [{ id: 'p', attributes: { a: 2 }, relationships: { r: ['y'] } }]);
+    await store.setAgentIds('pods', 'agent', ['p', 'q']);
+    expect(await store.get('pods', ['p'])).toEqual([{ id: 'p', attributes: { a: 2 }, relationships: { r: ['y'] } }]);
+    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect([count('cache_items'), count('cache_relationships'), count('cache_agent_ids')]).toEqual([1, 1, 1]);
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
