@@ -24,6 +24,16 @@ export interface Http2RequestOptions {
 /** Headers HTTP/2 forbids (connection-specific) and pseudo-headers the client sets itself. */
 const DROPPED = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 
+/**
+ * Flow-control windows, as client-go's HTTP/2 transport sets them (golang.org/x/net/http2
+ * `transportDefaultStreamFlow` 4 MiB per stream, a 1 GiB connection window; here 64 MiB): with
+ * HTTP/2's default 64 KiB a LIST page of a few MB crosses in many round trips, each waiting for
+ * this process's event loop to send a WINDOW_UPDATE, so the next page could not arrive while the
+ * current one was being processed.
+ */
+const STREAM_WINDOW_BYTES = 4 * 1024 * 1024;
+const SESSION_WINDOW_BYTES = 64 * 1024 * 1024;
+
 /** How long a liveness PING may take before the connection is taken for dead. */
 const PING_TIMEOUT_MS = 10_000;
 
@@ -121,7 +131,7 @@ export class Http2Transport {
     if (this.session !== undefined && !this.session.closed && !this.session.destroyed) return Promise.resolve(this.session);
     this.connecting ??= new Promise<ClientHttp2Session | undefined>((resolve) => {
       let timedOut = false;
-      const session = http2.connect(this.origin, { ...tls, ALPNProtocols: ['h2'] });
+      const session = http2.connect(this.origin, { ...tls, ALPNProtocols: ['h2'], settings: { initialWindowSize: STREAM_WINDOW_BYTES } });
       const timer = setTimeout(() => {
         // Not a protocol problem: the server is not answering. No fallback (it would wait again).
         session.destroy(new Error(`no connection to ${this.origin} within ${timeoutMs} ms`));
@@ -131,6 +141,7 @@ export class Http2Transport {
       session.once('connect', () => {
         clearTimeout(timer);
         session.unref(); // an idle connection does not keep the process alive
+        session.setLocalWindowSize(SESSION_WINDOW_BYTES);
         this.session = session;
         resolve(session);
       });
