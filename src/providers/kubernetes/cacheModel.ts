@@ -638,6 +638,12 @@ export class KubernetesCacheModel {
     return read;
   }
 
+  /** An object's id and attributes, without building its relationships (`CacheModelReader.resource`). */
+  resource(key: string): { readonly id: string; readonly attributes: Readonly<Record<string, unknown>> } | undefined {
+    const node = this.nodes.get(key);
+    return node?.object === undefined ? undefined : { id: node.key, attributes: resourceItem(this.account, node.object, node.key).attributes };
+  }
+
   /** The full result: every item and its relationships. */
   result(): CacheResult {
     return this.itemsFor(this.nodes.keys());

@@ -3,6 +3,7 @@ import type { KubernetesCredentials } from '../account/KubernetesCredentials.js'
 import type { APPLICATIONS, CLUSTERS } from '../keys.js';
 import type { KubernetesKindRegistry } from '../KubernetesKind.js';
 import type { KubernetesManifest } from '../model/KubernetesManifest.js';
+import type { CachedItem } from '../readModels.js';
 
 /**
  * What the read service reads of one account's cache: items as a cache read returns them
@@ -13,6 +14,11 @@ import type { KubernetesManifest } from '../model/KubernetesManifest.js';
 export interface CacheModelReader {
   /** One item; for `applications:{app}`, its relationships within this account only. */
   item(key: string): CacheData | undefined;
+  /**
+   * An object's id and attributes without its relationships: what a view of the object alone
+   * reads (a server group's pods), without grouping and sorting each pod's links.
+   */
+  resource(key: string): CachedItem | undefined;
   /** Keys linked to `key`, both directions. */
   neighbours(key: string): ReadonlySet<string>;
   /** The manifest of an infrastructure key. */

@@ -103,7 +103,7 @@ export class KubernetesReadService {
     return this.cached(cache.account, key, () => {
       const item = cache.model.item(key);
       if (item === undefined) return undefined;
-      const pods = (item.relationships.pod ?? []).flatMap((k) => cache.model.item(k) ?? []);
+      const pods = (item.relationships.pod ?? []).flatMap((k) => cache.model.resource(k) ?? []);
       return serverGroupModel({
         serverGroup: item,
         instances: pods,

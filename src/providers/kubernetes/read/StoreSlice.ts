@@ -36,6 +36,10 @@ export class StoreSlice implements CacheModelReader {
     private readonly found: StoreReadsSoFar,
   ) {}
 
+  resource(key: string): CacheData | undefined {
+    return this.item(key);
+  }
+
   item(key: string): CacheData | undefined {
     const stored = this.found.item(key);
     if (stored === undefined) this.missingItems.add(key);
