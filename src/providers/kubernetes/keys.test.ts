@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applicationKey, cacheTypeOfKey, clusterKey, infrastructureKey, manifestKey, parseKey } from './keys.js';
+import { accountOfInfrastructureKey, applicationKey, cacheTypeOfKey, clusterKey, infrastructureKey, manifestKey, parseKey } from './keys.js';
 import { deployment } from './model/fixtures.js';
 
 describe('kubernetes.v2 keys', () => {
@@ -28,6 +28,15 @@ describe('kubernetes.v2 keys', () => {
     expect(parseKey(clusterKey('k8s', 'docs', 'deployment docs-site'))).toEqual({
       type: 'clusters', group: 'clusters', account: 'k8s', application: 'docs', name: 'deployment docs-site',
     });
+  });
+
+  it('reads the account of an infrastructure key as parseKey does', () => {
+    for (const account of ['prod', 'arn:aws:eks:us-east-1:1:cluster/x', 'a;b']) {
+      const key = infrastructureKey('pod', account, 'ns', 'p-1');
+      expect(accountOfInfrastructureKey(key)).toBe((parseKey(key) as { account: string }).account);
+    }
+    expect(accountOfInfrastructureKey(applicationKey('app'))).toBeUndefined();
+    expect(accountOfInfrastructureKey('kubernetes.v2:infrastructure:pod')).toBeUndefined();
   });
 
   it('normalises the kind of a parsed key', () => {

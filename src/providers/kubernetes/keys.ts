@@ -72,6 +72,21 @@ export function clusterKey(account: string, application: string, cluster: string
   return codec.build('logical', CLUSTERS, account, application, cluster);
 }
 
+const INFRASTRUCTURE_HEAD = `${KUBERNETES_KEY_PREFIX}:infrastructure:`;
+
+/**
+ * The account of an infrastructure key (what `parseKey(key).account` gives for a well-formed
+ * one) without splitting the whole key: views read it for every pod they list.
+ */
+export function accountOfInfrastructureKey(key: string): string | undefined {
+  if (!key.startsWith(INFRASTRUCTURE_HEAD)) return undefined;
+  const kindEnd = key.indexOf(':', INFRASTRUCTURE_HEAD.length);
+  const accountEnd = kindEnd < 0 ? -1 : key.indexOf(':', kindEnd + 1);
+  if (accountEnd < 0) return undefined;
+  const account = key.slice(kindEnd + 1, accountEnd);
+  return account.includes(';') ? account.replaceAll(';', ':') : account;
+}
+
 /**
  * Parses a key into its typed form; undefined for other providers' keys, the deprecated
  * `artifact` keys, and malformed keys (wrong part count, unknown logical group).

@@ -1,5 +1,5 @@
 import { DEFAULT_KIND_REGISTRY, parseKindString, type KubernetesKindRegistry, type SpinnakerKind } from './KubernetesKind.js';
-import { APPLICATIONS, CLUSTERS, parseKey } from './keys.js';
+import { APPLICATIONS, CLUSTERS, accountOfInfrastructureKey, parseKey } from './keys.js';
 import { healthStateOf, podHealth, type HealthEntry, type HealthState } from './manifestStatus.js';
 import {
   arrayAt,
@@ -235,10 +235,7 @@ const monikerOf = (item: CachedItem): Moniker => {
   return isObject(m) ? (m as Moniker) : {};
 };
 
-const accountOf = (item: CachedItem): string => {
-  const k = parseKey(item.id);
-  return k?.type === 'infrastructure' ? k.account : '';
-};
+const accountOf = (item: CachedItem): string => accountOfInfrastructureKey(item.id) ?? '';
 
 const byName = <T extends { readonly name: string }>(list: T[]): T[] => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
