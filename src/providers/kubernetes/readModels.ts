@@ -17,7 +17,7 @@ import {
 import { parseFriggaName, trafficLoadBalancers, type Moniker } from './moniker.js';
 
 /**
- * Read-API JSON built from cached Kubernetes items (spec core §6, providers §1.10), field for
+ * Read-API JSON built from cached Kubernetes items, field for
  * field as Clouddriver's `caching/view/model/Kubernetes*` classes serialise with Jackson's
  * NON_NULL inclusion: absent values are left out rather than written as null. Sets are written as
  * arrays sorted by name so equal caches give equal bytes.

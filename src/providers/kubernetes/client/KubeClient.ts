@@ -137,6 +137,10 @@ export class KubeClient {
       // Ask for the next page before processing this one, so the server's work overlaps ours.
       const next = cont === undefined ? undefined : fetchPage(cont);
       next?.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
+      // The request leaves only once its promise chain has run (auth options, the connection)
+      // and the connection has written it: one turn of the event loop. Processing the page
+      // first would hold it back until the page was done, leaving the server idle meanwhile.
+      if (next !== undefined) await new Promise((resolve) => setImmediate(resolve));
       if (opts.onPage !== undefined) opts.onPage(page.items);
       else for (const item of page.items) items.push(item);
       if (next === undefined) return { metadata: { ...(page.metadata.resourceVersion ? { resourceVersion: page.metadata.resourceVersion } : {}) }, items };

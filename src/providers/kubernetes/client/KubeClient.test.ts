@@ -1,0 +1,76 @@
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPki } from '../../../testing/kubeSim/tls.js';
+import { KubeClient, loadKubernetesClientLibrary } from './KubeClient.js';
+
+/**
+ * A bare HTTP/2 API server on a thread of its own (the network boundary), answering a paged pod
+ * LIST and recording when each page's request arrived, while this thread is busy processing the
+ * page before it.
+ */
+const SERVER = `
+const http2 = require('node:http2');
+const { parentPort, workerData } = require('node:worker_threads');
+const arrivals = [];
+const server = http2.createSecureServer({ cert: workerData.cert, key: workerData.key });
+server.on('stream', (stream, headers) => {
+  const url = new URL(headers[':path'], 'https://x');
+  if (url.pathname === '/arrivals') {
+    stream.respond({ ':status': 200, 'content-type': 'application/json' });
+    return stream.end(JSON.stringify(arrivals));
+  }
+  const page = Number(url.searchParams.get('continue') || '0');
+  arrivals[page] = Date.now();
+  const items = [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p-' + page, namespace: 'ns', resourceVersion: String(page + 1) } }];
+  const body = JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '9', continue: page < workerData.pages - 1 ? String(page + 1) : '' }, items });
+  stream.respond({ ':status': 200, 'content-type': 'application/json' });
+  stream.end(body);
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+`;
+
+const PAGES = 4;
+const PROCESSING_MS = 150;
+
+describe('KubeClient.listAll', () => {
+  const pki = createPki();
+  let worker: Worker;
+  let port = 0;
+
+  beforeAll(async () => {
+    await loadKubernetesClientLibrary();
+    worker = new Worker(SERVER, { eval: true, workerData: { cert: pki.serverCert, key: pki.serverKey, pages: PAGES } });
+    port = await new Promise<number>((resolve) => worker.once('message', resolve));
+  });
+
+  afterAll(() => worker.terminate());
+
+  it('has the next page requested before it processes the current one, so the server works meanwhile', async () => {
+    const kubeconfig = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(pki.caCert).toString('base64') } }],
+      users: [{ name: 'u', user: { token: 't' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    });
+    const client = new KubeClient({ kubeconfigContents: kubeconfig, requestTimeoutMs: 10_000 });
+    try {
+      const processed: { start: number; end: number }[] = [];
+      await client.listAll('/api/v1/pods', {}, {
+        pageSize: 1,
+        onPage: () => {
+          const start = Date.now();
+          while (Date.now() - start < PROCESSING_MS); // this thread busy with the page
+          processed.push({ start, end: Date.now() });
+        },
+      });
+      expect(processed).toHaveLength(PAGES);
+      const arrivals = await client.request<number[]>('GET', '/arrivals');
+      // Page n+1 reached the server while page n was still being processed here.
+      for (let n = 0; n < PAGES - 1; n++) expect(arrivals[n + 1]).toBeLessThan(processed[n]!.end);
+    } finally {
+      client.close();
+    }
+  });
+});
