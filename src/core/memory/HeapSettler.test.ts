@@ -5,7 +5,7 @@ describe('HeapSettler', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  const settler = (collect: () => void): HeapSettler => new HeapSettler({ minItems: 1000, quietMs: 3000, obtainCollector: () => collect });
+  const settler = (collect: () => void): HeapSettler => new HeapSettler({ minItems: 1000, quietMs: 3000, trimAfterMs: 10_000, obtainCollector: () => collect });
 
   it('collects once, after loads of enough items have been quiet for the quiet time', () => {
     const collect = vi.fn();
@@ -25,18 +25,49 @@ describe('HeapSettler', () => {
     const collect = vi.fn();
     const s = settler(collect);
     s.loadedItems(999);
-    vi.advanceTimersByTime(10_000);
+    vi.advanceTimersByTime(20_000);
     expect(collect).not.toHaveBeenCalled();
     s.loadedItems(1);
     vi.advanceTimersByTime(3000);
     expect(collect).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(10_000); // the trim
+    expect(collect).toHaveBeenCalledTimes(2);
     s.loadedItems(999);
-    vi.advanceTimersByTime(10_000);
+    vi.advanceTimersByTime(60_000);
+    expect(collect).toHaveBeenCalledTimes(2);
+  });
+
+  it('trims with a second collection once nothing has been loaded for the trim time after the first', () => {
+    const collect = vi.fn();
+    const s = settler(collect);
+    s.loadedItems(5000);
+    vi.advanceTimersByTime(3000);
     expect(collect).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(6000);
+    s.loadedItems(10); // a small load: not quiet yet, the trim waits its full time again
+    vi.advanceTimersByTime(9999);
+    expect(collect).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1);
+    expect(collect).toHaveBeenCalledTimes(2);
+    expect(s.collections).toBe(2);
+    vi.advanceTimersByTime(60_000);
+    expect(collect).toHaveBeenCalledTimes(2); // once per settled load, not periodic
+  });
+
+  it('a big load before the trim settles again, and trims after that settling', () => {
+    const collect = vi.fn();
+    const s = settler(collect);
+    s.loadedItems(5000);
+    vi.advanceTimersByTime(3000);
+    s.loadedItems(5000);
+    vi.advanceTimersByTime(3000);
+    expect(collect).toHaveBeenCalledTimes(2);
+    vi.advanceTimersByTime(10_000);
+    expect(collect).toHaveBeenCalledTimes(3);
   });
 
   it('does nothing when no collection can be had', () => {
-    const s = new HeapSettler({ minItems: 1, quietMs: 10, obtainCollector: () => undefined });
+    const s = new HeapSettler({ minItems: 1, quietMs: 10, trimAfterMs: 10, obtainCollector: () => undefined });
     s.loadedItems(5);
     vi.advanceTimersByTime(10);
     expect(s.collections).toBe(0);
