@@ -30,7 +30,7 @@ server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port
 `;
 
 const PAGES = 4;
-const PROCESSING_MS = 150;
+const PROCESSING_MS = 300;
 
 describe('KubeClient.listAll', () => {
   const pki = createPki();
