@@ -249,6 +249,13 @@ describe('Deck compatibility (Kubernetes application)', () => {
       );
     });
 
+    it('a server group summary is the same listed for its application as asked for by id (search health counts)', async () => {
+      const fromApplication = (await get<Json[]>(`/applications/${APP}/serverGroups`)).find((sg) => sg.account === 'k8s' && sg.name === replicaSet);
+      const byId = await get<Json[]>(`/serverGroups?ids=${encodeURIComponent(`k8s:${NS}:${replicaSet}`)}`);
+      expect(fromApplication).toBeDefined();
+      expect(byId).toEqual([fromApplication]);
+    });
+
     it('server group managers match their server groups the way KubernetesV2ServerGroupTransformer does', async () => {
       const managers = (await get<Json[]>(`/applications/${APP}/serverGroupManagers`)).filter((m) => m.account === 'k8s');
       expect(managers).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { DEFAULT_KIND_REGISTRY, parseKindString, type KubernetesKindRegistry, type SpinnakerKind } from './KubernetesKind.js';
+import { DEFAULT_KIND_REGISTRY, kindOfManifest, parseKindString, type KubernetesKindRegistry, type SpinnakerKind } from './KubernetesKind.js';
 import { APPLICATIONS, CLUSTERS, accountOfInfrastructureKey, parseKey } from './keys.js';
 import { healthStateOf, podHealth, type HealthEntry, type HealthState } from './manifestStatus.js';
 import {
@@ -387,7 +387,11 @@ export function instanceCounts(instances: readonly { readonly healthState: Healt
  * uses the moniker's); `application` is Frigga's parse of the full name, which for
  * `"kind name"` is absent, as in Clouddriver.
  */
-export function serverGroupSummary(sg: ServerGroupView, cluster: string | undefined = sg.moniker.cluster): ServerGroupSummaryView {
+export function serverGroupSummary(
+  sg: ServerGroupView,
+  cluster: string | undefined = sg.moniker.cluster,
+  instances: InstanceSummaryView[] = sg.instances.map(instanceSummary),
+): ServerGroupSummaryView {
   return withoutUndefined<ServerGroupSummaryView>({
     name: sg.name,
     account: sg.account,
@@ -401,19 +405,29 @@ export function serverGroupSummary(sg: ServerGroupView, cluster: string | undefi
     buildInfo: sg.buildInfo,
     createdTime: sg.createdTime,
     capacity: sg.capacity,
-    instances: sg.instances.map((i) => ({
-      id: i.name,
-      name: i.humanReadableName,
-      health: i.health.map((h) => ({ type: h.type, state: h.state })),
-      healthState: i.healthState,
-      availabilityZone: i.zone,
-    })),
+    instances,
     loadBalancers: sg.loadBalancers,
     securityGroups: sg.securityGroups,
-    instanceCounts: sg.instanceCounts,
+    instanceCounts: instanceCounts(instances),
     labels: Object.keys(sg.labels).length > 0 ? sg.labels : undefined,
     serverGroupManagers: sg.serverGroupManagers,
   });
+}
+
+/** An instance as a server group summary lists it. */
+export function instanceSummary(i: InstanceView): InstanceSummaryView {
+  return { id: i.name, name: i.humanReadableName, health: i.health.map((h) => ({ type: h.type, state: h.state })), healthState: i.healthState, availabilityZone: i.zone };
+}
+
+/**
+ * The same summary straight from a pod's manifest, equal to `instanceSummary(instanceModel(pod))`
+ * without the full view's labels, moniker and times: a server group summary (Deck's first call
+ * for an application) lists every pod this way.
+ */
+export function podInstanceSummary(pod: KubernetesManifest): InstanceSummaryView {
+  const health = podHealth(pod);
+  const name = `${kindOfManifest(pod)} ${manifestName(pod)}`;
+  return { id: manifestUid(pod) ?? name, name, health: health.map((h) => ({ type: h.type, state: h.state })), healthState: healthStateOf(health), availabilityZone: manifestNamespace(pod) };
 }
 
 /** A server group as listed under a load balancer; instance health is the entries merged. */

@@ -14,10 +14,12 @@ import {
   securityGroupModel,
   serverGroupManagerModel,
   serverGroupModel,
+  podInstanceSummary,
   serverGroupSummary,
 } from '../readModels.js';
 import type {
   ApplicationView,
+  CachedItem,
   ClusterView,
   InstanceView,
   KubernetesResourceView,
@@ -103,20 +105,33 @@ export class KubernetesReadService {
     return this.cached(cache.account, key, () => {
       const item = cache.model.item(key);
       if (item === undefined) return undefined;
-      const pods = (item.relationships.pod ?? []).flatMap((k) => cache.model.resource(k) ?? []);
-      return serverGroupModel({
-        serverGroup: item,
-        instances: pods,
-        loadBalancerKeys: relatedKeys(item, 'loadBalancers', cache.registry),
-        serverGroupManagerKeys: relatedKeys(item, 'serverGroupManagers', cache.registry),
-      });
+      return this.serverGroupOf(cache, item, (item.relationships.pod ?? []).flatMap((k) => cache.model.resource(k) ?? []));
     });
   }
 
+  /**
+   * Summaries list each pod by id, name and health only: they are made from the pods' manifests
+   * (`podInstanceSummary`), without the full view's instances, and without keeping a full view.
+   */
   private summaryAt(cache: AccountReadSource, key: string): ServerGroupSummaryView | undefined {
     return this.cached(cache.account, `summary|${key}`, () => {
-      const sg = this.serverGroupAt(cache, key);
-      return sg === undefined ? undefined : serverGroupSummary(sg);
+      const item = cache.model.item(key);
+      const sg = item === undefined ? undefined : this.serverGroupOf(cache, item, []);
+      if (item === undefined || sg === undefined) return undefined;
+      const instances = (item.relationships.pod ?? []).flatMap((k) => {
+        const pod = cache.model.manifest(k);
+        return pod === undefined ? [] : [podInstanceSummary(pod)];
+      });
+      return serverGroupSummary(sg, undefined, instances.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    });
+  }
+
+  private serverGroupOf(cache: AccountReadSource, item: CacheData, pods: readonly CachedItem[]): ServerGroupView | undefined {
+    return serverGroupModel({
+      serverGroup: item,
+      instances: pods,
+      loadBalancerKeys: relatedKeys(item, 'loadBalancers', cache.registry),
+      serverGroupManagerKeys: relatedKeys(item, 'serverGroupManagers', cache.registry),
     });
   }
 
