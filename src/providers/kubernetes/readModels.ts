@@ -294,27 +294,32 @@ export function instanceModel(item: CachedItem): InstanceView | undefined {
 /**
  * Docker images of a workload: `image` of every container and init container under any
  * `spec.template.spec` (so CronJob job templates count), containers first, without duplicates.
+ * The manifest's `metadata` (whose managedFields can outweigh the rest) and `status` never hold a
+ * pod template and are not searched.
  */
 export function dockerImages(m: KubernetesManifest): string[] {
   const images = new Set<string>();
+  const templateImages = (node: Record<string, unknown>): void => {
+    const podSpec = pathOf(node, 'spec', 'template', 'spec');
+    if (!isObject(podSpec)) return;
+    for (const field of ['containers', 'initContainers']) {
+      for (const c of arrayAt(podSpec, field)) {
+        const image = stringAt(c, 'image');
+        if (image !== undefined) images.add(image);
+      }
+    }
+  };
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const x of node) visit(x);
       return;
     }
     if (!isObject(node)) return;
-    const podSpec = pathOf(node, 'spec', 'template', 'spec');
-    if (isObject(podSpec)) {
-      for (const field of ['containers', 'initContainers']) {
-        for (const c of arrayAt(podSpec, field)) {
-          const image = stringAt(c, 'image');
-          if (image !== undefined) images.add(image);
-        }
-      }
-    }
+    templateImages(node);
     for (const v of Object.values(node)) visit(v);
   };
-  visit(m);
+  templateImages(m);
+  for (const [k, v] of Object.entries(m)) if (k !== 'metadata' && k !== 'status') visit(v);
   return [...images];
 }
 
