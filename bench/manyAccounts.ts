@@ -1,7 +1,8 @@
 /**
  * Scenario 5, many accounts: N accounts (default 1,000) of ~100 objects each, all in the config
  * file. Measures process start to `/health` UP, and to every account watching with all of its
- * objects. Same-run baseline: the same service start with no accounts.
+ * objects, and the read latency of the first cached account while the rest fill. Same-run
+ * baselines: the same service start with no accounts; the same reads once the fill is done.
  *
  * The simulator runs in a child process of its own (bench/simProcess.ts), so the service's
  * figures are not the simulator's; `BENCH_SIM_IN_PROCESS=1` runs it inside the bench process as
@@ -14,7 +15,7 @@ import { loadavg } from 'node:os';
 import { env } from 'node:process';
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
 import { ensureBuilt } from '../test/helpers/serviceProcess.js';
-import { cpuSecondsOf, getJson, memoryOf, report, round, startServiceWith, until } from './lib.js';
+import { cpuSecondsOf, getJson, memoryOf, percentile, report, round, sleep, startServiceWith, until } from './lib.js';
 import type { HealthBody } from './lib.js';
 import { startSimProcess } from './simProcess.js';
 
@@ -51,6 +52,31 @@ const service = await startServiceWith({
   kubernetes: { probeIntervalSeconds: 30, ...(env.BENCH_START_CONCURRENCY === undefined ? {} : { startConcurrency: Number(env.BENCH_START_CONCURRENCY) }), accounts: names.map((name) => ({ name, kubeconfigContents: sim.kubeconfigFor(name) })) },
 });
 const healthUpMs = await until(async () => (await getJson<HealthBody>(`${service.url}/health`)).status === 'UP', 60_000).then(() => performance.now() - t1);
+
+/**
+ * Reads of a healthy account while the rest fill: once the first account is cached, one of its
+ * clusters (the generator's first deployment) is read every 200 ms, as Deck's cluster pane and
+ * Orca's server group lookups do, until every account is cached; then as many reads again with
+ * the fill done, the same-run baseline.
+ */
+const healthy = names[0] ?? '';
+const clusterUrl = `${service.url}/applications/app0/clusters/${healthy}/${encodeURIComponent('deployment app0-d0x0')}/kubernetes`;
+const readMs = async (): Promise<number> => {
+  const r0 = performance.now();
+  const res = await fetch(clusterUrl);
+  const body = (await res.json()) as { serverGroups?: unknown[] };
+  if (res.status !== 200 || body.serverGroups?.length !== 1) throw new Error(`cluster read answered ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
+  return performance.now() - r0;
+};
+await until(async () => (await getJson<HealthBody>(`${service.url}/health`)).components.kubernetes?.details[healthy]?.objects === perAccount, 120_000, 100);
+let filling = true;
+const duringFill: number[] = [];
+const sampling = (async () => {
+  while (filling) {
+    duringFill.push(await readMs());
+    await sleep(200);
+  }
+})();
 let watching = 0;
 /** Accounts cached at each 30 s mark, for runs that do not finish. */
 const progress: Record<string, number> = {};
@@ -70,6 +96,13 @@ const allCachedMs = await until(async () => {
 });
 const serviceCpuS = cpuSecondsOf(service.pid);
 const simCpuS = cpuSecondsOf(sim.pid) - simCpu0;
+filling = false;
+await sampling;
+const afterFill: number[] = [];
+for (let i = 0; i < Math.min(duringFill.length, 100); i++) {
+  afterFill.push(await readMs());
+  await sleep(50);
+}
 clearInterval(sampleLoad);
 loads.push(loadavg()[0] ?? 0);
 const mem = memoryOf(service.pid);
@@ -89,6 +122,10 @@ report('manyAccounts', {
   rssMb: mem.rssMb,
   peakRssMb: mem.peakRssMb,
   simulatorRssMb: memoryOf(sim.pid).rssMb,
+  healthyAccountReads: {
+    duringFill: { count: duringFill.length, p50Ms: round(percentile(duringFill, 50)), p99Ms: round(percentile(duringFill, 99)), maxMs: round(Math.max(...duringFill)) },
+    afterFill: { count: afterFill.length, p50Ms: round(percentile(afterFill, 50)), p99Ms: round(percentile(afterFill, 99)), maxMs: round(Math.max(...afterFill)) },
+  },
   loadAvg1mMean: round(loads.reduce((a, b) => a + b, 0) / loads.length, 2),
   loadAvg1mMax: round(Math.max(...loads), 2),
 });
