@@ -17,10 +17,10 @@ import {
 import { parseFriggaName, trafficLoadBalancers, type Moniker } from './moniker.js';
 
 /**
- * Read-API JSON built from cached Kubernetes items, field for
- * field as Clouddriver's `caching/view/model/Kubernetes*` classes serialise with Jackson's
- * NON_NULL inclusion: absent values are left out rather than written as null. Sets are written as
- * arrays sorted by name so equal caches give equal bytes.
+ * Read-API JSON built from cached Kubernetes items, field for field as Clouddriver's
+ * `caching/view/model/Kubernetes*` classes serialise with Jackson's NON_NULL inclusion: absent
+ * values are left out rather than written as null. Sets are written as arrays sorted by name so
+ * equal caches give equal bytes.
  *
  * Inputs are cache items as stored by `cacheModel` (attributes `manifest` and `moniker`; the
  * account comes from the key). Every builder returns undefined for an item without a manifest.
