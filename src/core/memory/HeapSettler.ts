@@ -71,7 +71,7 @@ export class HeapSettler {
   }
 
   private collect(): void {
-    if (typeof this.gc !== 'function') return;
+    if (!this.gc) return;
     this.runs++;
     this.gc();
   }

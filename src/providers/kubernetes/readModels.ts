@@ -237,7 +237,8 @@ const monikerOf = (item: CachedItem): Moniker => {
 
 const accountOf = (item: CachedItem): string => accountOfInfrastructureKey(item.id) ?? '';
 
-const byName = <T extends { readonly name: string }>(list: T[]): T[] => list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+const inOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byName = <T extends { readonly name: string }>(list: T[]): T[] => list.sort((a, b) => inOrder(a.name, b.name));
 
 function withoutUndefined<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
@@ -376,7 +377,7 @@ export function serverGroupModel(input: ServerGroupInput): ServerGroupView | und
         const p = parseKey(k);
         return p?.type === 'infrastructure' ? [{ name: p.name, location: p.namespace, account: p.account }] : [];
       })
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      .sort((a, b) => inOrder(a.name, b.name)),
     buildInfo,
     imagesSummary: { summaries: [{ serverGroupName: base.displayName, buildInfo: { images } }] },
   });
@@ -419,9 +420,11 @@ export function serverGroupSummary(
   });
 }
 
+const healthSummary = (health: readonly HealthEntry[]): InstanceSummaryView['health'] => health.map((h) => ({ type: h.type, state: h.state }));
+
 /** An instance as a server group summary lists it. */
 export function instanceSummary(i: InstanceView): InstanceSummaryView {
-  return { id: i.name, name: i.humanReadableName, health: i.health.map((h) => ({ type: h.type, state: h.state })), healthState: i.healthState, availabilityZone: i.zone };
+  return { id: i.name, name: i.humanReadableName, health: healthSummary(i.health), healthState: i.healthState, availabilityZone: i.zone };
 }
 
 /**
@@ -432,7 +435,12 @@ export function instanceSummary(i: InstanceView): InstanceSummaryView {
 export function podInstanceSummary(pod: KubernetesManifest): InstanceSummaryView {
   const health = podHealth(pod);
   const name = `${kindOfManifest(pod)} ${manifestName(pod)}`;
-  return { id: manifestUid(pod) ?? name, name, health: health.map((h) => ({ type: h.type, state: h.state })), healthState: healthStateOf(health), availabilityZone: manifestNamespace(pod) };
+  return { id: manifestUid(pod) ?? name, name, health: healthSummary(health), healthState: healthStateOf(health), availabilityZone: manifestNamespace(pod) };
+}
+
+/** A server group's pods as its summary lists them, in the full view's instance order (by id, the full view's name). */
+export function podInstanceSummaries(pods: readonly KubernetesManifest[]): InstanceSummaryView[] {
+  return pods.map(podInstanceSummary).sort((a, b) => inOrder(a.id, b.id));
 }
 
 /** A server group as listed under a load balancer; instance health is the entries merged. */

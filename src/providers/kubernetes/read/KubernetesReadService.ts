@@ -1,6 +1,7 @@
 import type { CacheData } from '../../../core/cache/CacheData.js';
 import type { ClusterRef, TargetCoordinate } from '../../../core/read/ReadContributor.js';
 import type { AccountReadSource } from './CacheModelReader.js';
+import type { KubernetesManifest } from '../model/KubernetesManifest.js';
 import type { KubernetesKindProperties, SpinnakerKind } from '../KubernetesKind.js';
 import { APPLICATIONS, CLUSTERS, applicationKey, clusterKey, infrastructureKey, parseKey, type InfrastructureKey } from '../keys.js';
 import {
@@ -14,7 +15,7 @@ import {
   securityGroupModel,
   serverGroupManagerModel,
   serverGroupModel,
-  podInstanceSummary,
+  podInstanceSummaries,
   serverGroupSummary,
 } from '../readModels.js';
 import type {
@@ -111,18 +112,15 @@ export class KubernetesReadService {
 
   /**
    * Summaries list each pod by id, name and health only: they are made from the pods' manifests
-   * (`podInstanceSummary`), without the full view's instances, and without keeping a full view.
+   * (`podInstanceSummaries`), without the full view's instances, and without keeping a full view.
    */
   private summaryAt(cache: AccountReadSource, key: string): ServerGroupSummaryView | undefined {
     return this.cached(cache.account, `summary|${key}`, () => {
       const item = cache.model.item(key);
       const sg = item === undefined ? undefined : this.serverGroupOf(cache, item, []);
       if (item === undefined || sg === undefined) return undefined;
-      const instances = (item.relationships.pod ?? []).flatMap((k) => {
-        const pod = cache.model.manifest(k);
-        return pod === undefined ? [] : [podInstanceSummary(pod)];
-      });
-      return serverGroupSummary(sg, undefined, instances.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+      const pods = (item.relationships.pod ?? []).map((k) => cache.model.manifest(k)).filter((pod): pod is KubernetesManifest => pod !== undefined);
+      return serverGroupSummary(sg, undefined, podInstanceSummaries(pods));
     });
   }
 
