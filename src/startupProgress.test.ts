@@ -1,24 +1,31 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AgentIntrospection } from './core/agents/AgentScheduler.js';
+import type { AgentSyncRecord } from './core/agents/AgentScheduler.js';
 import type { CachingAgent } from './core/agents/CachingAgent.js';
 import { reportStartupProgress, syncProgress } from './startupProgress.js';
 import type { StartupProgressSource } from './startupProgress.js';
 
-function agent(account: string, provider = 'kubernetes'): CachingAgent {
-  return { agentType: `${provider}/${account}/snapshot`, providerName: provider, accountName: account, providedDataTypes: [], loadData: () => Promise.resolve({ cacheResults: {} }) };
+/** An agent of the account; with `live`, one that reports its state (as a Kubernetes account's does). */
+function agent(account: string, provider = 'kubernetes', live?: () => { state: string; objects: number }): CachingAgent {
+  return {
+    agentType: `${provider}/${account}/snapshot`,
+    providerName: provider,
+    accountName: account,
+    providedDataTypes: [],
+    loadData: () => Promise.resolve({ cacheResults: {} }),
+    ...(live === undefined ? {} : { syncState: live }),
+  };
 }
 
-function stats(a: CachingAgent, over: Partial<AgentIntrospection>): AgentIntrospection {
-  return { id: a.agentType, provider: a.providerName, totalAdditions: 0, totalEvictions: 0, details: {}, lastError: null, lastExecutionStartMs: null, lastExecutionDurationMs: null, runs: 0, failures: 0, running: false, ...over };
+function record(a: CachingAgent, runs = 0, failures = 0): AgentSyncRecord {
+  return { agent: a, runs, failures };
 }
 
 /** A scheduler stand-in whose accounts move from `starting` to `watching` as the test says. */
 function accounts(n: number): StartupProgressSource & { set(i: number, state: string): void } {
-  const agents = Array.from({ length: n }, (_, i) => agent(`acct-${i}`));
-  const states = agents.map(() => 'starting');
+  const states = Array.from({ length: n }, () => 'starting');
+  const agents = states.map((_, i) => agent(`acct-${i}`, 'kubernetes', () => ({ state: states[i] ?? '', objects: states[i] === 'watching' ? 10 : 0 })));
   return {
-    agents: () => agents,
-    introspection: () => agents.map((a, i) => stats(a, { details: { state: states[i], objects: states[i] === 'watching' ? 10 : 0 } })),
+    syncRecords: () => agents.map((a) => record(a)),
     set: (i, state) => void (states[i] = state),
   };
 }
@@ -27,11 +34,10 @@ afterEach(() => void vi.useRealTimers());
 
 describe('syncProgress', () => {
   it('counts an account synced only when every agent of it is', () => {
-    const k = agent('a');
+    const k = agent('a', 'kubernetes', () => ({ state: 'watching', objects: 5 }));
     const d = agent('a', 'dockerRegistry');
     const source = (dockerRuns: number, dockerFailures: number): StartupProgressSource => ({
-      agents: () => [k, d],
-      introspection: () => [stats(k, { details: { state: 'watching', objects: 5 } }), stats(d, { runs: dockerRuns, failures: dockerFailures })],
+      syncRecords: () => [record(k), record(d, dockerRuns, dockerFailures)],
     });
     expect(syncProgress(source(0, 0))).toEqual({ total: 2, synced: 1, syncing: 1, failing: 0, following: 0, objects: 5 });
     expect(syncProgress(source(1, 1))).toEqual({ total: 2, synced: 1, syncing: 0, failing: 1, following: 0, objects: 5 });
@@ -39,11 +45,8 @@ describe('syncProgress', () => {
   });
 
   it('reads unreachable and degraded accounts as failing, following ones apart', () => {
-    const [a, b, c] = [agent('a'), agent('b'), agent('c')];
-    const p = syncProgress({
-      agents: () => [a, b, c],
-      introspection: () => [stats(a, { details: { state: 'unreachable' } }), stats(b, { details: { state: 'following' } }), stats(c, { details: { state: 'listing' } })],
-    });
+    const [a, b, c] = (['unreachable', 'following', 'listing'] as const).map((state, i) => agent(`${i}`, 'kubernetes', () => ({ state, objects: 0 })));
+    const p = syncProgress({ syncRecords: () => [a, b, c].map((x) => record(x!)) });
     expect(p).toMatchObject({ total: 3, synced: 0, failing: 1, following: 1, syncing: 1 });
   });
 });
@@ -92,7 +95,7 @@ describe('reportStartupProgress', () => {
   it('logs nothing when there are no accounts', () => {
     vi.useFakeTimers();
     const lines: string[] = [];
-    reportStartupProgress({ source: { agents: () => [], introspection: () => [] }, logger: { info: (_o, msg) => lines.push(msg) } });
+    reportStartupProgress({ source: { syncRecords: () => [] }, logger: { info: (_o, msg) => lines.push(msg) } });
     vi.advanceTimersByTime(60_000);
     expect(lines).toEqual([]);
   });

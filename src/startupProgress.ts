@@ -1,10 +1,8 @@
-import type { AgentIntrospection } from './core/agents/AgentScheduler.js';
-import type { CachingAgent } from './core/agents/CachingAgent.js';
+import type { AgentSyncRecord } from './core/agents/AgentScheduler.js';
 
-/** What the reporter reads: the scheduler's agents and their introspection (same order). */
+/** What the reporter reads: the scheduler's agents with their run counts. */
 export interface StartupProgressSource {
-  agents(): CachingAgent[];
-  introspection(): AgentIntrospection[];
+  syncRecords(): AgentSyncRecord[];
 }
 
 export interface StartupProgressLogger {
@@ -28,31 +26,28 @@ export interface SyncProgress {
   readonly objects: number;
 }
 
-/** States an account cache reports in its agents' introspection (Kubernetes: `details.state`). */
+/** States an account cache reports (Kubernetes: `syncState().state`, as in its introspection details). */
 const FAILING_STATES = new Set(['unreachable', 'degraded']);
 /** When one account has several agents: the least advanced state is the account's. */
 const ORDER: readonly AccountSyncState[] = ['syncing', 'following', 'failing', 'synced'];
 
-function agentState(agent: AgentIntrospection): AccountSyncState {
-  const state = agent.details.state;
-  if (typeof state === 'string') return state === 'watching' ? 'synced' : state === 'following' ? 'following' : FAILING_STATES.has(state) ? 'failing' : 'syncing';
+function agentState(record: AgentSyncRecord, state: string | undefined): AccountSyncState {
+  if (state !== undefined) return state === 'watching' ? 'synced' : state === 'following' ? 'following' : FAILING_STATES.has(state) ? 'failing' : 'syncing';
   // A polling agent has synced once a run succeeded.
-  if (agent.runs > agent.failures) return 'synced';
-  return agent.failures > 0 ? 'failing' : 'syncing';
+  if (record.runs > record.failures) return 'synced';
+  return record.failures > 0 ? 'failing' : 'syncing';
 }
 
 /** Per-account sync state across all scheduled agents: an account is synced when all its agents are. */
 export function syncProgress(source: StartupProgressSource): SyncProgress {
-  const agents = source.agents();
-  const stats = new Map(source.introspection().map((s) => [s.id, s]));
   const accounts = new Map<string, { state: AccountSyncState; objects: number }>();
-  for (const agent of agents) {
+  for (const record of source.syncRecords()) {
+    const { agent } = record;
     if (agent.accountName === undefined) continue;
-    const s = stats.get(agent.agentType);
-    if (s === undefined) continue;
+    const live = agent.syncState?.();
     const key = `${agent.providerName}/${agent.accountName}`;
-    const state = agentState(s);
-    const objects = typeof s.details.objects === 'number' ? s.details.objects : 0;
+    const state = agentState(record, live?.state);
+    const objects = live?.objects ?? 0;
     const prev = accounts.get(key);
     const merged = prev === undefined || ORDER.indexOf(state) < ORDER.indexOf(prev.state) ? state : prev.state;
     accounts.set(key, { state: merged, objects: (prev?.objects ?? 0) + objects });

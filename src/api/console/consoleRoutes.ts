@@ -120,8 +120,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
     const agents = deps.scheduler.runRecords().filter((r) => r.accountName === undefined || access.account(r.accountName));
     // The start-up progress the log reports (`accounts syncing: n/m`), over the accounts the caller may read.
     const mine = (a: { accountName?: string | undefined }): boolean => a.accountName !== undefined && access.account(a.accountName);
-    const visibleAgents = new Set(deps.scheduler.agents().filter(mine).map((a) => a.agentType));
-    const firstSync = syncProgress({ agents: () => deps.scheduler.agents().filter(mine), introspection: () => deps.scheduler.introspection().filter((i) => visibleAgents.has(i.id)) });
+    const firstSync = syncProgress({ syncRecords: () => deps.scheduler.syncRecords().filter((r) => mine(r.agent)) });
     return {
       instance: deps.instanceId,
       nowMs: deps.clock.now(),

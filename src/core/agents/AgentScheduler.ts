@@ -2,7 +2,7 @@ import type { Clock } from '../Clock.js';
 import type { Logger } from '../Logger.js';
 import type { ProviderCache, WriteStats } from '../cache/Cache.js';
 import type { CacheResult } from '../cache/CacheData.js';
-import { globToRegExp } from '../cache/glob.js';
+import { globMatcher } from '../cache/glob.js';
 import { authoritativeTypes, type CachingAgent } from './CachingAgent.js';
 import type { LeaseStore } from './LeaseStore.js';
 
@@ -56,6 +56,13 @@ export interface AgentIntrospection {
   runs: number;
   failures: number;
   running: boolean;
+}
+
+/** What start-up progress reads of one agent (see `syncProgress`): no introspection is built. */
+export interface AgentSyncRecord {
+  readonly agent: CachingAgent;
+  readonly runs: number;
+  readonly failures: number;
 }
 
 /**
@@ -148,6 +155,10 @@ export class AgentScheduler {
       details: { ...e.stats.details, ...(e.agent.introspectionDetails?.() ?? {}) },
       running: e.run !== undefined,
     }));
+  }
+
+  syncRecords(): AgentSyncRecord[] {
+    return [...this.entries.values()].map((e) => ({ agent: e.agent, runs: e.stats.runs, failures: e.stats.failures }));
   }
 
   /**
@@ -351,8 +362,8 @@ async function withPatternEvictions(agent: CachingAgent, result: CacheResult, ca
     const glob = patterns[type];
     if (!glob) continue;
     const loaded = new Set([...(result.cacheResults[type] ?? []).map((i) => i.id), ...(result.unchanged?.[type] ?? [])]);
-    const matcher = globToRegExp(glob);
-    const missing = (await cache.filterIdentifiers(type, glob)).filter((id) => matcher.test(id) && !loaded.has(id));
+    const matches = globMatcher(glob);
+    const missing = (await cache.filterIdentifiers(type, glob)).filter((id) => matches(id) && !loaded.has(id));
     if (missing.length > 0) evictions[type] = [...(evictions[type] ?? []), ...missing];
   }
   return { ...result, evictions };

@@ -54,6 +54,13 @@ export interface CachingAgent {
   resultWritten?(written: WriteStats): void;
   /** Live state shown in `/cache/introspection` `details` (e.g. a watch's health). */
   introspectionDetails?(): Record<string, unknown>;
+  /**
+   * The `state` and `objects` of `introspectionDetails()` alone, for the start-up progress and
+   * the console's first-sync figures, which ask every agent every few seconds while thousands of
+   * accounts start (the full details of a Kubernetes account list each of its collections).
+   * Absent: the agent has synced once a run succeeded.
+   */
+  syncState?(): { readonly state: string; readonly objects: number };
 }
 
 export function authoritativeTypes(agent: CachingAgent): string[] {

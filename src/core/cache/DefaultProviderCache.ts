@@ -88,6 +88,11 @@ export class DefaultProviderCache implements ProviderCache {
     let evicted = 0;
     for (const type of types) {
       if (type.includes(':')) throw new Error(`cache type may not contain ':' (${type})`);
+      // One type per event-loop turn. The SQLite store works synchronously (and any store answers
+      // at once when it has nothing to write), so without this the writes of a hundred agents
+      // due together ran as one task of seconds (thousands of accounts, each snapshot agent
+      // writing some twenty types) with requests waiting behind it.
+      await new Promise((r) => setImmediate(r));
       const items = result.cacheResults[type] ?? [];
       // Kept by this write: the items written, and those the agent vouches are stored as they are.
       const written = new Set(items.map((i) => i.id));
@@ -106,7 +111,8 @@ export class DefaultProviderCache implements ProviderCache {
         const kept = new Set(cleanup ? written : [...previous, ...written]);
         if (cleanup) for (const id of previous) if (!written.has(id)) toEvict.add(id);
         for (const id of evictions[type] ?? []) kept.delete(id);
-        await this.store.setAgentIds(type, agentType, [...kept]);
+        // None before and none now: nothing to record (a snapshot agent's first run has a dozen such types).
+        if (previous.length > 0 || kept.size > 0) await this.store.setAgentIds(type, agentType, [...kept]);
       }
       for (const id of evictions[type] ?? []) toEvict.add(id);
       if (toEvict.size > 0) {

@@ -21,6 +21,18 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`${out}$`, 's');
 }
 
+/**
+ * The glob as a predicate. A glob whose only metacharacter is a final `*` (every account and
+ * kind pattern of the providers) is a prefix test, with no regular expression built per call.
+ */
+export function globMatcher(glob: string): (id: string) => boolean {
+  const prefix = globLiteralPrefix(glob);
+  if (prefix.length === glob.length) return (id) => id === glob;
+  if (prefix.length === glob.length - 1 && glob.endsWith('*')) return (id) => id.startsWith(prefix);
+  const re = globToRegExp(glob);
+  return (id) => re.test(id);
+}
+
 /** The literal text before the first glob metacharacter (lets stores narrow a scan by prefix). */
 export function globLiteralPrefix(glob: string): string {
   const m = /[*?[]/.exec(glob);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globLiteral, globToRegExp } from './glob.js';
+import { globLiteral, globMatcher, globToRegExp } from './glob.js';
 import { decodeKey, encodeKey, keyCodec } from './keys.js';
 
 describe('key codec', () => {
@@ -23,6 +23,14 @@ describe('globToRegExp', () => {
     expect(globToRegExp('[ab]x').test('bx')).toBe(true);
     expect(globToRegExp('a.b(c)+').test('a.b(c)+')).toBe(true);
     expect(globToRegExp('a.b').test('axb')).toBe(false);
+  });
+});
+
+describe('globMatcher', () => {
+  it('answers as the regular expression does, prefix globs and literal ones included', () => {
+    const globs = ['pods:acct:*', 'pods:acct:ns:p1', 'a*c', 'a?c*', '[ab]x*', 'x*y*', '*', '', `${globLiteral('a*')}:*`];
+    const ids = ['pods:acct:ns:p1', 'pods:acct:', 'pods:acct', 'pods:acct2:x', 'abbc', 'abcd', 'bx9', 'x1y2', '', 'a*:z', 'ab:z'];
+    for (const glob of globs) for (const id of ids) expect(globMatcher(glob)(id), `${glob} ${id}`).toBe(globToRegExp(glob).test(id));
   });
 });
 

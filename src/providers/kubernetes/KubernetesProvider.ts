@@ -328,6 +328,10 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
         if (written.evictions > 0) announceReload(credentials.name);
       },
       introspectionDetails: () => ({ ...account.status() }),
+      syncState: () => {
+        const { state, objects } = account.summary();
+        return { state, objects };
+      },
     };
   };
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/Clock.js';
 import { applyRelationshipFilter, type CacheData, type RelationshipFilter } from '../../core/cache/CacheData.js';
 import type { CacheStore, CacheStoreDriver, StoredItem } from '../../core/cache/CacheStore.js';
-import { globToRegExp } from '../../core/cache/glob.js';
+import { globMatcher } from '../../core/cache/glob.js';
 
 interface MemItem {
   attributes: Readonly<Record<string, unknown>>;
@@ -85,8 +85,8 @@ class InMemoryCacheStore implements CacheStore {
   }
 
   async filterIdentifiers(type: string, glob: string): Promise<string[]> {
-    const re = globToRegExp(glob);
-    return this.liveIds(type).filter((id) => re.test(id));
+    const matches = globMatcher(glob);
+    return this.liveIds(type).filter(matches);
   }
 
   async existingIdentifiers(type: string, ids: readonly string[]): Promise<string[]> {

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../../core/Clock.js';
 import { applyRelationshipFilter, type CacheData, type RelationshipFilter } from '../../core/cache/CacheData.js';
 import type { CacheStore, CacheStoreDriver, StoredItem } from '../../core/cache/CacheStore.js';
-import { globLiteralPrefix, globToRegExp } from '../../core/cache/glob.js';
+import { globLiteralPrefix, globMatcher } from '../../core/cache/glob.js';
 import { escapeRedisGlob, execPipeline } from './openRedis.js';
 
 /** Items per merge batch and keys per multi-key command (Clouddriver's RedisCacheOptions defaults). */
@@ -219,9 +219,9 @@ class RedisCacheStore implements CacheStore {
   }
 
   async filterIdentifiers(type: string, glob: string): Promise<string[]> {
-    const re = globToRegExp(glob);
+    const matches = globMatcher(glob);
     const ids = await this.scanMembers(type, `${escapeRedisGlob(globLiteralPrefix(glob))}*`);
-    return this.live(type, ids.filter((id) => re.test(id)));
+    return this.live(type, ids.filter(matches));
   }
 
   async existingIdentifiers(type: string, ids: readonly string[]): Promise<string[]> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/Clock.js';
 import { applyRelationshipFilter, type CacheData, type RelationshipFilter } from '../../core/cache/CacheData.js';
 import type { CacheStore, CacheStoreDriver, StoredItem } from '../../core/cache/CacheStore.js';
-import { globLiteralPrefix, globToRegExp } from '../../core/cache/glob.js';
+import { globLiteralPrefix, globMatcher } from '../../core/cache/glob.js';
 import { withRetries, type SqlClient, type SqlExecutor } from './SqlClient.js';
 import { agentColumnValue, SqlNames } from './SqlNames.js';
 
@@ -278,10 +278,10 @@ class SqlCacheStore implements CacheStore {
   }
 
   async filterIdentifiers(type: string, glob: string): Promise<string[]> {
-    const re = globToRegExp(glob);
+    const matches = globMatcher(glob);
     const prefix = globLiteralPrefix(glob);
     const ids = await this.liveIds(type, prefix === '' ? '' : ' AND id LIKE ?', prefix === '' ? [] : [`${prefix.replace(/[\\%_]/g, '\\$&')}%`]);
-    return ids.filter((id) => re.test(id));
+    return ids.filter(matches);
   }
 
   async existingIdentifiers(type: string, ids: readonly string[]): Promise<string[]> {

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { Clock } from '../../core/Clock.js';
 import { applyRelationshipFilter, type CacheData, type RelationshipFilter } from '../../core/cache/CacheData.js';
 import type { CacheStore, CacheStoreDriver, StoredItem } from '../../core/cache/CacheStore.js';
-import { globLiteralPrefix, globToRegExp } from '../../core/cache/glob.js';
+import { globLiteralPrefix, globMatcher } from '../../core/cache/glob.js';
 import type { SqliteDatabase } from './openSqliteDatabase.js';
 
 /** Rows per `IN (...)` lookup; well under SQLite's variable limit. */
@@ -36,13 +36,14 @@ interface ItemRow {
 
 class SqliteCacheStore implements CacheStore {
   private readonly s;
-  private readonly written = new WrittenDigests();
+  private readonly memory: ConnectionMemory;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly ns: string,
     private readonly clock: Clock,
   ) {
+    this.memory = ConnectionMemory.of(db);
     this.s = {
       // An existing row equal to the new one is left untouched (no page written), in the same
       // statement: no read before each write.
@@ -84,8 +85,14 @@ class SqliteCacheStore implements CacheStore {
     };
   }
 
+  /** What this process last wrote to the namespace (forgotten when another connection has written the database). */
+  private get written(): NamespaceMemory {
+    return this.memory.of(this.ns);
+  }
+
   async put(type: string, agent: string, items: readonly StoredItem[]): Promise<void> {
-    const { s, ns, written } = this;
+    const { s, ns } = this;
+    const { items: written } = this.written;
     const committed: [string, string, string][] = [];
     this.db.transaction(() => {
       for (const item of items) {
@@ -113,7 +120,8 @@ class SqliteCacheStore implements CacheStore {
         s.deleteRels.run(ns, type, id);
       }
     })();
-    for (const id of ids) this.written.forget(type, id);
+    const { items: written } = this.written;
+    for (const id of ids) written.forget(type, id);
   }
 
   async get(type: string, ids: readonly string[], filter?: RelationshipFilter): Promise<CacheData[]> {
@@ -157,13 +165,13 @@ class SqliteCacheStore implements CacheStore {
   }
 
   async filterIdentifiers(type: string, glob: string): Promise<string[]> {
-    const re = globToRegExp(glob);
+    const matches = globMatcher(glob);
     const prefix = globLiteralPrefix(glob);
     const now = this.clock.now();
     const rows = prefix
       ? this.s.prefixIds.all(this.ns, type, prefix, `${prefix}\u{10FFFF}`, now)
       : this.s.allIds.all(this.ns, type, now);
-    return rows.map((r) => r.id).filter((id) => re.test(id));
+    return rows.map((r) => r.id).filter(matches);
   }
 
   async existingIdentifiers(type: string, ids: readonly string[]): Promise<string[]> {
@@ -171,12 +179,25 @@ class SqliteCacheStore implements CacheStore {
   }
 
   async agentIds(type: string, agent: string): Promise<string[]> {
+    const { agentIds } = this.written;
+    const known = agentIds.get(type, agent);
+    if (known !== undefined) return [...known.ids];
     const row = this.s.agentIds.get(this.ns, type, agent);
     return row ? (JSON.parse(row.ids) as string[]) : [];
   }
 
+  /**
+   * An agent's ids usually come back as they were (a snapshot agent writes some twenty types
+   * every run, most of them empty or unchanged): a write equal to the one this process last made
+   * is skipped, and the ids are kept for `agentIds`.
+   */
   async setAgentIds(type: string, agent: string, ids: readonly string[]): Promise<void> {
-    this.s.setAgentIds.run(this.ns, type, agent, JSON.stringify(ids));
+    const { agentIds } = this.written;
+    const json = JSON.stringify(ids);
+    const idsDigest = digest(json);
+    if (agentIds.get(type, agent)?.digest === idsDigest) return;
+    this.s.setAgentIds.run(this.ns, type, agent, json);
+    agentIds.set(type, agent, { digest: idsDigest, ids });
   }
 
   async types(): Promise<string[]> {
@@ -187,6 +208,72 @@ class SqliteCacheStore implements CacheStore {
 /** SHA-1 as a 20-character one-byte string: the smallest form a digest kept per cached item can take. */
 function digest(text: string): string {
   return hash('sha1', text, 'binary'); // 20 one-byte characters
+}
+
+/**
+ * What this process last wrote through one connection, per namespace: the stores opened on the
+ * connection share it (two stores of one namespace see each other's writes), and it is forgotten
+ * once another connection (another process on the same file) has committed anything, which
+ * SQLite tells through `PRAGMA data_version`. That pragma costs ~5 µs (a snapshot agent's write
+ * makes some fifty store calls), so it is read at most once per event-loop turn: another
+ * process's commit is noticed from the next turn on. (Another process can commit between any
+ * two statements of this one anyway: the memory is about skipping work, not about isolation.)
+ */
+class ConnectionMemory {
+  private static readonly byConnection = new WeakMap<SqliteDatabase, ConnectionMemory>();
+  private readonly version;
+  private seen: unknown;
+  private checkedThisTurn = false;
+  private readonly namespaces = new Map<string, NamespaceMemory>();
+
+  static of(db: SqliteDatabase): ConnectionMemory {
+    let memory = ConnectionMemory.byConnection.get(db);
+    if (memory === undefined) ConnectionMemory.byConnection.set(db, (memory = new ConnectionMemory(db)));
+    return memory;
+  }
+
+  private constructor(db: SqliteDatabase) {
+    this.version = db.prepare('PRAGMA data_version').pluck();
+    this.seen = this.version.get();
+  }
+
+  of(ns: string): NamespaceMemory {
+    if (!this.checkedThisTurn) {
+      this.checkedThisTurn = true;
+      setImmediate(() => {
+        this.checkedThisTurn = false;
+      });
+      const version = this.version.get();
+      if (version !== this.seen) {
+        this.seen = version;
+        this.namespaces.clear();
+      }
+    }
+    let memory = this.namespaces.get(ns);
+    if (memory === undefined) this.namespaces.set(ns, (memory = { items: new WrittenDigests(), agentIds: new TypeAgentMap() }));
+    return memory;
+  }
+}
+
+interface NamespaceMemory {
+  readonly items: WrittenDigests;
+  /** The ids each agent last wrote per type, with the digest of their JSON. */
+  readonly agentIds: TypeAgentMap<{ readonly digest: string; readonly ids: readonly string[] }>;
+}
+
+/** Values by type then agent (the caller's strings are kept as keys: no key is built per call). */
+class TypeAgentMap<V> {
+  private readonly byType = new Map<string, Map<string, V>>();
+
+  get(type: string, agent: string): V | undefined {
+    return this.byType.get(type)?.get(agent);
+  }
+
+  set(type: string, agent: string, value: V): void {
+    let agents = this.byType.get(type);
+    if (agents === undefined) this.byType.set(type, (agents = new Map()));
+    agents.set(agent, value);
+  }
 }
 
 /** What this process last wrote of one item: the attributes digest and, per writing agent, the relationships digest. */

@@ -109,22 +109,64 @@ describe('SQLite file', () => {
   });
 
   it('leaves rows another process wrote alone when they are equal, and rewrites only what differs', async () => {
-    const { db, cleanup } = tempDb();
+    const { db, path, cleanup } = tempDb();
     const clock = new ManualClock(0);
     const items = [
       { id: 'a', attributes: { v: 1 }, relationships: { r: ['x'] } },
       { id: 'b', attributes: { v: 2 }, relationships: { r: ['y'] } },
     ];
     await new SqliteCacheStoreDriver({ db, clock }).open('k8s').put('pods', 'agent', items);
-    // A new driver has no digests of what is stored, like a restarted process.
-    const again = new SqliteCacheStoreDriver({ db, clock }).open('k8s');
-    const changes = () => (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    // Another connection has no digests of what is stored, like a restarted process.
+    const second = openSqliteDatabase(path);
+    const again = new SqliteCacheStoreDriver({ db: second, clock }).open('k8s');
+    const changes = () => (second.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
     const before = changes();
     await again.put('pods', 'agent', items);
     expect(changes() - before).toBe(0);
     await again.put('pods', 'agent', [items[0]!, { id: 'b', attributes: { v: 3 }, relationships: { r: ['y', 'z'] } }]);
     expect(changes() - before).toBe(2); // b's item row and its relationship row
     expect(await again.get('pods', ['b'])).toEqual([{ id: 'b', attributes: { v: 3 }, relationships: { r: ['y', 'z'] } }]);
+    second.close();
+    await cleanup();
+  });
+
+  it('skips writing an agent’s ids equal to the ones it last wrote, across the stores of one connection', async () => {
+    const { db, cleanup } = tempDb();
+    const clock = new ManualClock(0);
+    const one = new SqliteCacheStoreDriver({ db, clock }).open('k8s');
+    const two = new SqliteCacheStoreDriver({ db, clock }).open('k8s');
+    const changes = () => (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const before = changes();
+    await one.setAgentIds('pods', 'agent', ['a']);
+    await one.setAgentIds('pods', 'agent', ['a']);
+    expect(changes() - before).toBe(1);
+    await two.setAgentIds('pods', 'agent', ['b']);
+    expect(await one.agentIds('pods', 'agent')).toEqual(['b']);
+    await one.setAgentIds('pods', 'agent', ['a']);
+    expect(await two.agentIds('pods', 'agent')).toEqual(['a']);
+    expect(changes() - before).toBe(3);
+    await cleanup();
+  });
+
+  it('forgets what it wrote once another connection has written: its next equal write is not skipped', async () => {
+    const { db, path, cleanup } = tempDb();
+    const clock = new ManualClock(0);
+    const mine = new SqliteCacheStoreDriver({ db, clock }).open('k8s');
+    await mine.put('pods', 'agent', [{ id: 'a', attributes: { v: 1 }, relationships: {} }]);
+    await mine.setAgentIds('pods', 'agent', ['a']);
+    const other = openSqliteDatabase(path);
+    const theirs = new SqliteCacheStoreDriver({ db: other, clock }).open('k8s');
+    await theirs.put('pods', 'agent', [{ id: 'a', attributes: { v: 2 }, relationships: {} }]);
+    await theirs.setAgentIds('pods', 'agent', ['b']);
+    // Noticed from the next event-loop turn on.
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(await mine.agentIds('pods', 'agent')).toEqual(['b']);
+    await mine.put('pods', 'agent', [{ id: 'a', attributes: { v: 1 }, relationships: {} }]);
+    await mine.setAgentIds('pods', 'agent', ['a']);
+    expect(await theirs.get('pods', ['a'])).toEqual([{ id: 'a', attributes: { v: 1 }, relationships: {} }]);
+    expect(await theirs.agentIds('pods', 'agent')).toEqual(['a']);
+    other.close();
     await cleanup();
   });
 
