@@ -420,4 +420,33 @@ describe('KubernetesAccountCache on a read-only instance', () => {
       await sim.stop();
     }
   });
+
+  it('sends no /version probe while the server answers its other requests within the interval, and probes once they stop', async () => {
+    const sim = await startKubeSim({ tls: true, controllers: false });
+    sim.seed('sim-1', { deployments: 1, podsPerDeployment: 1 });
+    const credentials = new KubernetesCredentials(kubernetesAccountSchema.parse({ name: 'busy', kubeconfigContents: sim.kubeconfig, kinds: ['deployment'] }));
+    const cache = new DefaultProviderCache('kubernetes', new InMemoryCacheStoreDriver({ clock: systemClock }).open('kubernetes'), systemClock);
+    const account = new KubernetesAccountCache({ credentials, cache, logger: silentLogger, agentType: 'busy/KubernetesCoreCachingAgent', probeIntervalMs: 100 });
+    const probes = (): number => sim.requestCount('sim-1', 'GET /version');
+    try {
+      account.start();
+      expect(await account.waitForInitialSync(10_000)).toBe(true);
+      // Probes run every ~100 ms while nothing else is asked of the server.
+      const idle = probes();
+      await waitFor(() => expect(probes()).toBeGreaterThanOrEqual(idle + 3), 5_000, 10);
+      // Twenty other requests answered 25 ms apart (half a second, five probe intervals): at most
+      // the probe already on its way when they began is sent.
+      const busy = probes();
+      for (let i = 0; i < 20; i++) {
+        await credentials.client.request('GET', '/api');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(probes() - busy).toBeLessThanOrEqual(1);
+      await waitFor(() => expect(probes()).toBeGreaterThanOrEqual(busy + 3), 5_000, 10);
+      expect(account.status().state).toBe('watching');
+    } finally {
+      await account.stop();
+      await sim.stop();
+    }
+  });
 });

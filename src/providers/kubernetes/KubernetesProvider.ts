@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProviderCache } from '../../core/cache/Cache.js';
 import type { CachingAgent } from '../../core/agents/CachingAgent.js';
+import { EventLoopLag } from '../../core/EventLoopLag.js';
 import { processForeground } from '../../core/ForegroundActivity.js';
 import { processHeapSettler } from '../../core/memory/HeapSettler.js';
 import type { ArtifactDownloader } from '../../core/artifacts/ArtifactDownloader.js';
@@ -12,6 +13,7 @@ import { KubernetesCredentials } from './account/KubernetesCredentials.js';
 import { kubernetesAccountSchema } from './account/KubernetesAccountConfig.js';
 import { kubernetesDefinitionProblems } from './account/submittedDefinition.js';
 import type { KubernetesAccountConfig } from './account/KubernetesAccountConfig.js';
+import { AccountStartQueue } from './caching/AccountStartQueue.js';
 import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccountCache.js';
 import { loadKubernetesClientLibrary } from './client/KubeClient.js';
 import { APPLICATIONS, CLUSTERS, LOGICAL_TTL_SECONDS, accountClusterPattern, accountInfrastructurePattern } from './keys.js';
@@ -130,7 +132,7 @@ export const kubernetesProviderSettings = z
     writeBatchMillis: z.number().int().positive().optional(),
     followerReads: z.enum(['memory', 'store']).optional(),
     storeReadCacheItems: z.number().int().nonnegative().optional(),
-    /** Accounts doing their first LIST at the same time (default 32). */
+    /** Accounts doing their first LIST at the same time, at most (default 32; fewer while the event loop runs late). */
     startConcurrency: z.number().int().positive().optional(),
     /** Longest time between two snapshots that write every item (default 30). */
     fullSnapshotMinutes: z.number().positive().optional(),
@@ -143,7 +145,7 @@ export interface KubernetesProviderOptions {
   readonly flushIntervalMs?: number;
   /** API server probe period (a failing probe marks the account unreachable). */
   readonly probeIntervalMs?: number;
-  /** Accounts doing their first LIST at the same time (the rest wait their turn). */
+  /** Accounts doing their first LIST at the same time, at most (the rest wait their turn; see `AccountStartQueue`). */
   readonly startConcurrency?: number;
   /**
    * Longest time between two snapshots that write every item (default `FULL_SNAPSHOT_MAX_AGE_MS`):
@@ -164,40 +166,6 @@ export interface KubernetesProviderOptions {
 }
 
 /**
- * Makes account caches leaders a few at a time, so thousands of accounts neither stall the process
- * (the service answers `/health` at once) nor hammer their API servers together; an account
- * that cannot finish its first LIST within `turnMs` yields its turn and keeps retrying alone.
- */
-class StartQueue {
-  private readonly waiting: KubernetesAccountCache[] = [];
-  private running = 0;
-
-  constructor(
-    private readonly concurrency: number,
-    private readonly stillWanted: (account: KubernetesAccountCache) => boolean,
-    private readonly turnMs = 30_000,
-  ) {}
-
-  enqueue(account: KubernetesAccountCache): void {
-    this.waiting.push(account);
-    setImmediate(() => this.next());
-  }
-
-  private next(): void {
-    while (this.running < this.concurrency && this.waiting.length > 0) {
-      const account = this.waiting.shift();
-      if (account === undefined || !this.stillWanted(account)) continue;
-      this.running++;
-      account.lead();
-      void account.waitForInitialSync(this.turnMs).finally(() => {
-        this.running--;
-        this.next();
-      });
-    }
-  }
-}
-
-/**
  * The Kubernetes provider: accounts from `kubernetes.accounts[]` or the account API, one
  * watch-based account cache per account (the read API answers from it), and per account one
  * scheduled agent, `{account}/KubernetesCoreCachingAgent`, that writes the full model to the
@@ -205,7 +173,13 @@ class StartQueue {
  */
 export function createKubernetesProvider(options: KubernetesProviderOptions = {}): ProviderModule<KubernetesAccountConfig, KubernetesCredentials> {
   const caches = new Map<string, KubernetesAccountCache>();
-  const starter = new StartQueue(options.startConcurrency ?? 32, (a) => caches.get(a.account) === a && (ownership?.owns(a.account) ?? true));
+  const lag = new EventLoopLag();
+  const starter = new AccountStartQueue<KubernetesAccountCache>({
+    concurrency: options.startConcurrency ?? 32,
+    stillWanted: (a) => caches.get(a.account) === a && (ownership?.owns(a.account) ?? true),
+    lagMs: () => lag.recentMs(),
+    onBusy: (busy) => (busy ? lag.start() : lag.stop()),
+  });
   const read = new KubernetesReadService(() => caches);
   const storeMode = options.followerReads === 'store';
   /** With `followerReads: store`: items read from the store, invalidated by the change feed. */

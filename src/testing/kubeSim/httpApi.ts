@@ -36,6 +36,8 @@ export interface SimEndpoint {
   /** Common name a client certificate must carry. */
   readonly certCommonName: string;
   faults: Faults;
+  /** Requests received, by method and path (no query): what tests count. */
+  readonly requests: Map<string, number>;
 }
 
 export interface HttpApiOptions {
@@ -77,6 +79,8 @@ export class HttpApi {
     }
     const ep = this.endpoints.get(name);
     if (ep === undefined) return this.send(res, 404, failureStatus(404, 'NotFound', `no such cluster: ${name}`));
+    const counted = `${req.method ?? 'GET'} /${segments.join('/')}`;
+    ep.requests.set(counted, (ep.requests.get(counted) ?? 0) + 1);
     const faults = ep.faults;
     if (faults.blackHole === true) {
       this.open.add(res);

@@ -57,6 +57,8 @@ export interface KubeSim {
   serverUrl(name: string): string;
   cluster(name: string): SimCluster;
   setFaults(name: string, faults: Faults): void;
+  /** Requests a cluster has received for one method and path (no query), e.g. `GET /version`. */
+  requestCount(name: string, methodAndPath: string): number;
   seed(name: string, spec: SeedSpec): { objects: number; resourceVersion: number };
   stop(): Promise<void>;
 }
@@ -70,7 +72,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
   for (const name of names) {
     const cluster = new SimCluster(name, options.cluster);
     if (options.controllers !== false) controllers.set(name, new Controllers(cluster, timing));
-    endpoints.set(name, { cluster, token: `sim-token-${name}`, certCommonName: CLIENT_CERT_CN, faults: faultsSchema.parse(options.faults?.[name] ?? {}) });
+    endpoints.set(name, { cluster, token: `sim-token-${name}`, certCommonName: CLIENT_CERT_CN, faults: faultsSchema.parse(options.faults?.[name] ?? {}), requests: new Map() });
   }
   const endpoint = (name: string): SimEndpoint => {
     const ep = endpoints.get(name);
@@ -132,6 +134,7 @@ export async function startKubeSim(options: KubeSimOptions = {}): Promise<KubeSi
     setFaults: (name, faults) => {
       endpoint(name).faults = faultsSchema.parse(faults);
     },
+    requestCount: (name, methodAndPath) => endpoint(name).requests.get(methodAndPath) ?? 0,
     seed,
     stop: async () => {
       for (const c of controllers.values()) c.stop();

@@ -825,10 +825,25 @@ export class KubernetesAccountCache {
     if (keys.length >= BATCH) this.opts.bulkLoaded?.(keys.length);
   }
 
+  /**
+   * Asks the API server for `/version` every `probeIntervalMs`, unless it answered a request
+   * within the interval anyway (a list, a watch opened, a get): that answer is what the probe
+   * would have learnt, and thousands of accounts starting need not add a request each. The interval
+   * varies by ±10 % so accounts started together do not probe together. A failed probe marks the
+   * account unreachable until the server answers again.
+   */
   private probe(): void {
     if (this.stopped || this.role !== 'leader') return;
     const interval = this.opts.probeIntervalMs ?? 10_000;
-    this.opts.credentials.client
+    const next = (): void => {
+      if (!this.stopped && this.role === 'leader') this.probeTimer = setTimeout(() => this.probe(), interval * (0.9 + 0.2 * Math.random()));
+    };
+    const client = this.opts.credentials.client;
+    if (performance.now() - client.answeredAtMs < interval) {
+      this.probeError = undefined;
+      return next();
+    }
+    client
       // Waits as long as any request to this account may (kubectlRequestTimeoutSeconds), not the
       // probe interval: a busy machine's slow answer is not an unreachable cluster.
       .request('GET', '/version')
@@ -838,9 +853,7 @@ export class KubernetesAccountCache {
       .catch((e: unknown) => {
         this.probeError = e instanceof Error ? e.message : String(e);
       })
-      .finally(() => {
-        if (!this.stopped && this.role === 'leader') this.probeTimer = setTimeout(() => this.probe(), interval);
-      });
+      .finally(next);
   }
 }
 

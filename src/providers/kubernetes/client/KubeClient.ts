@@ -83,6 +83,9 @@ export class KubeClient {
   private readonly agent: http.Agent;
   /** One multiplexed connection for every call of this client (HTTPS servers that offer h2). */
   private readonly h2: Http2Transport | undefined;
+  /** See `connectionOptions`. */
+  private fixedOptions: Promise<https.RequestOptions> | undefined;
+  private lastAnswerMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: KubeClientOptions) {
     if (kubeConfigClass === undefined) throw new Error('the Kubernetes client library is not loaded yet (await loadKubernetesClientLibrary() first)');
@@ -102,6 +105,15 @@ export class KubeClient {
   /** The namespace of the kubeconfig's current context (`default` when it names none), as kubectl uses it. */
   get defaultNamespace(): string {
     return this.kc.getContextObject(this.kc.getCurrentContext())?.namespace ?? 'default';
+  }
+
+  /**
+   * When the API server last answered a request of this client (`performance.now()`): a response
+   * head with a status below 400. Data on an open watch does not count: a server can keep
+   * streaming bookmarks on old watches while it no longer answers new requests. -Infinity before.
+   */
+  get answeredAtMs(): number {
+    return this.lastAnswerMs;
   }
 
   get serverUrl(): string {
@@ -211,14 +223,40 @@ export class KubeClient {
     this.h2?.close();
   }
 
-  private async open(method: string, path: string, opts: RequestOptions, timeoutMs: number): Promise<TransportResponse> {
-    const url = new URL(path.replace(/^\//, ''), this.server.href.endsWith('/') ? this.server.href : `${this.server.href}/`);
-    const reqOpts: https.RequestOptions = {
-      method,
-      agent: this.agent,
-      headers: { accept: 'application/json' },
+  /**
+   * The kubeconfig's TLS material and headers as the official library applies them
+   * (`applyToHTTPSOptions`), kept from the first request when they cannot change: that call
+   * decodes the CA, certificate and key (or reads their files) and makes an https.Agent each
+   * time, a few percent of the CPU of thousands of accounts starting. Users with an exec plugin
+   * or an auth provider (OIDC, an in-cluster token file) have them applied per request, so
+   * refreshed credentials are used as the library refreshes them.
+   */
+  private connectionOptions(): Promise<https.RequestOptions> {
+    const apply = async (): Promise<https.RequestOptions> => {
+      const o: https.RequestOptions = { headers: { accept: 'application/json' } };
+      await this.kc.applyToHTTPSOptions(o);
+      return o;
     };
-    await this.kc.applyToHTTPSOptions(reqOpts);
+    const user = this.kc.getCurrentUser();
+    if (user?.exec != null || user?.authProvider != null) return apply();
+    this.fixedOptions ??= apply().catch((e: unknown) => {
+      this.fixedOptions = undefined;
+      throw e;
+    });
+    return this.fixedOptions;
+  }
+
+  /** Sends a request; a successful response head counts as an answer (`answeredAtMs`). */
+  private async open(method: string, path: string, opts: RequestOptions, timeoutMs: number): Promise<TransportResponse> {
+    const res = await this.send(method, path, opts, timeoutMs);
+    if (res.statusCode < 400) this.lastAnswerMs = performance.now();
+    return res;
+  }
+
+  private async send(method: string, path: string, opts: RequestOptions, timeoutMs: number): Promise<TransportResponse> {
+    const url = new URL(path.replace(/^\//, ''), this.server.href.endsWith('/') ? this.server.href : `${this.server.href}/`);
+    const applied = await this.connectionOptions();
+    const reqOpts: https.RequestOptions = { ...applied, method, agent: this.agent, headers: { ...applied.headers } };
     const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     if (payload !== undefined) {
       reqOpts.headers = { ...reqOpts.headers, 'content-type': opts.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) };
