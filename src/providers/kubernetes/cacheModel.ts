@@ -443,8 +443,15 @@ function cacheData(
   const relationships: Record<string, string[]> = {};
   for (const r of ALWAYS_PRESENT_RELATIONSHIPS) relationships[r] = [];
   for (const n of links ?? []) (relationships[typeOf(n)] ??= []).push(n);
-  if (!logical) return { id: key, attributes: attributes ?? {}, relationships: inKeyOrder(relationships) };
-  return { id: key, attributes: { name: parseKey(key)?.name, ...attributes }, relationships: inKeyOrder(relationships), ttlSeconds: LOGICAL_TTL_SECONDS };
+  if (!logical) return { id: key, attributes: attributes ?? {}, relationships: sortedInPlace(relationships) };
+  return { id: key, attributes: { name: parseKey(key)?.name, ...attributes }, relationships: sortedInPlace(relationships), ttlSeconds: LOGICAL_TTL_SECONDS };
+}
+
+/** `inKeyOrder` for lists made for the occasion: sorted where they are, not copied first (every item of every write passes here). */
+function sortedInPlace(relationships: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const type of Object.keys(relationships).sort()) out[type] = (relationships[type] ?? []).sort();
+  return out;
 }
 
 /**

@@ -102,7 +102,9 @@ class SqliteCacheStore implements CacheStore {
         // Skip items this process last wrote the same (by digest); the statements themselves
         // leave a stored row that is already equal alone (written by an earlier process).
         const seen = written.get(type, item.id);
-        const attrDigest = digest(`${expiresAt ?? ''}|${attributes}`);
+        // The expiry beside the digest, not hashed with the attributes: `${expiry}|${json}` would
+        // copy every item's JSON once more (the largest allocation of a bulk write).
+        const attrDigest = `${digest(attributes)}${expiresAt ?? ''}`;
         const relDigest = digest(rels);
         if (seen?.attributes !== attrDigest) s.upsertItem.run(ns, type, item.id, attributes, expiresAt);
         if (seen === undefined || relationshipsDigest(seen, agent) !== relDigest) s.upsertRel.run(ns, type, item.id, agent, rels);
