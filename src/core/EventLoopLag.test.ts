@@ -8,24 +8,22 @@ describe('EventLoopLag', () => {
     vi.useFakeTimers();
     let now = 0;
     const lag = new EventLoopLag(20, 100, () => now);
+    /** `times` readings of the 20 ms timer, each `lateMs` after it was due (the clock moves with the timers). */
+    const readings = (times: number, lateMs = 0): void => {
+      for (let i = 0; i < times; i++) {
+        now += 20 + lateMs;
+        vi.advanceTimersByTime(20);
+      }
+    };
     lag.start();
-    // On time: the clock moves with the timers.
-    for (let i = 0; i < 5; i++) {
-      now += 20;
-      vi.advanceTimersByTime(20);
-    }
+    readings(5);
     expect(lag.recentMs()).toBe(0);
-    // One reading 300 ms late (the loop was held), then on time again.
-    now += 320;
-    vi.advanceTimersByTime(20);
+    // One reading 300 ms late (the loop was held), then on time again: it counts for a window (five readings).
+    readings(1, 300);
     expect(lag.recentMs()).toBe(300);
-    for (let i = 0; i < 4; i++) {
-      now += 20;
-      vi.advanceTimersByTime(20);
-    }
+    readings(4);
     expect(lag.recentMs()).toBe(300);
-    now += 20;
-    vi.advanceTimersByTime(20);
+    readings(1);
     expect(lag.recentMs()).toBe(0);
     lag.stop();
     expect(lag.recentMs()).toBe(0);
