@@ -272,6 +272,32 @@ describe('Kubernetes client authentication', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('uses the credential an exec plugin gives once its last one expires (exec users get no fixed request options)', async () => {
+    const sim = await startKubeSim({ tls: true, controllers: false });
+    const dir = mkdtempSync(join(tmpdir(), 'exec-plugin-'));
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'not-the-token');
+    const plugin = join(dir, 'credential.sh');
+    // Each credential expires a second after it is issued, so the client library runs the plugin again then.
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\necho "{\\"apiVersion\\":\\"client.authentication.k8s.io/v1beta1\\",\\"kind\\":\\"ExecCredential\\",\\"status\\":{\\"token\\":\\"$(cat ${tokenFile})\\",\\"expirationTimestamp\\":\\"$(date -u -d '+1 second' +%Y-%m-%dT%H:%M:%SZ)\\"}}"\n`,
+      { mode: 0o755 },
+    );
+    const config = parseYaml(sim.kubeconfig) as { users: { user: Record<string, unknown> }[] };
+    for (const u of config.users) u.user = { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, interactiveMode: 'Never' } };
+    const credentials = new KubernetesCredentials(kubernetesAccountSchema.parse({ name: 'acct', kubeconfigContents: toYaml(config) }));
+    try {
+      await expect(credentials.client.request('GET', '/api')).rejects.toMatchObject({ status: 401 });
+      writeFileSync(tokenFile, 'sim-token-sim-1');
+      await waitFor(async () => expect(await credentials.client.request('GET', '/api')).toMatchObject({ kind: 'APIVersions' }), 10_000, 200);
+    } finally {
+      credentials.client.close();
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('KubernetesAccountCache on a read-only instance', () => {
