@@ -3,6 +3,8 @@
  * cache engine: Clouddriver keys, attributes and relationships in the store, batched writes,
  * evictions on deletion, relist after 410, and the snapshot result.
  */
+import { createServer, type IncomingMessage } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -270,6 +272,38 @@ describe('Kubernetes client authentication', () => {
       await account.stop();
       await sim.stop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("goes through the cluster's proxy-url over HTTP/1.1", async () => {
+    const sim = await startKubeSim({ tls: true, http2: false, controllers: false });
+    let tunnels = 0;
+    const sockets = new Set<Socket>();
+    const proxy = createServer().on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels++;
+      sockets.add(client);
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const config = parseYaml(sim.kubeconfig) as { clusters: { cluster: Record<string, unknown> }[] };
+    for (const c of config.clusters) c.cluster['proxy-url'] = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const credentials = new KubernetesCredentials(kubernetesAccountSchema.parse({ name: 'acct', kubeconfigContents: toYaml(config) }));
+    try {
+      expect(await credentials.client.request('GET', '/api')).toMatchObject({ kind: 'APIVersions' });
+      expect(tunnels).toBeGreaterThanOrEqual(1);
+    } finally {
+      credentials.client.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+      await sim.stop();
     }
   });
 

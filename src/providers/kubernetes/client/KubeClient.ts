@@ -256,7 +256,9 @@ export class KubeClient {
   private async send(method: string, path: string, opts: RequestOptions, timeoutMs: number): Promise<TransportResponse> {
     const url = new URL(path.replace(/^\//, ''), this.server.href.endsWith('/') ? this.server.href : `${this.server.href}/`);
     const applied = await this.connectionOptions();
-    const reqOpts: https.RequestOptions = { ...applied, method, agent: this.agent, headers: { ...applied.headers } };
+    // The library's agent goes through the cluster's `proxy-url`; without one, this client's keep-alive agent.
+    const agent = this.kc.getCurrentCluster()?.proxyUrl ? applied.agent : this.agent;
+    const reqOpts: https.RequestOptions = { ...applied, method, agent, headers: { ...applied.headers } };
     const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     if (payload !== undefined) {
       reqOpts.headers = { ...reqOpts.headers, 'content-type': opts.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) };
