@@ -46,6 +46,8 @@ async function run(n: number, build: string, main: string | undefined): Promise<
         idleRssMb: idle.rssMb,
         peakRssMb: settled.peakRssMb,
         settledRssMb: settled.rssMb,
+        // Over idle, by kind of mapping: anonymous / file-backed / shared memory.
+        rssSplitOverIdleMb: { anon: round(settled.anonMb - idle.anonMb), file: round(settled.fileMb - idle.fileMb), shmem: round(settled.shmemMb - idle.shmemMb) },
         rssKiBPerObject: round(((settled.rssMb - idle.rssMb) * 1024) / objects, 2),
         peakRssKiBPerObject: round(((settled.peakRssMb - idle.rssMb) * 1024) / objects, 2),
         heapUsedMb: await metric(service.url, 'nodejs_heap_size_used_bytes'),

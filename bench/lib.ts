@@ -35,14 +35,30 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
+/**
+ * A process's main thread (the event loop) as the scheduler saw it, in seconds since it started:
+ * time running on a CPU, and time runnable but waiting for one (`/proc/{pid}/task/{pid}/schedstat`).
+ * Waiting time is what other processes and the process's own helper threads (V8's GC) took from
+ * the event loop on a busy machine.
+ */
+export function mainThreadSchedOf(pid: number): { runS: number; waitS: number } {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { runS: (run ?? NaN) / 1e9, waitS: (wait ?? NaN) / 1e9 };
+  } catch {
+    return { runS: NaN, waitS: NaN }; // a kernel without scheduler statistics
+  }
+}
+
 /** `getconf CLK_TCK`: 100 on every Linux the benchmarks run on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** RSS and peak RSS (MB) of a process, from /proc. */
-export function memoryOf(pid: number): { rssMb: number; peakRssMb: number } {
+export function memoryOf(pid: number): { rssMb: number; peakRssMb: number; anonMb: number; fileMb: number; shmemMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rssMb: round(kb('VmRSS') / 1024), peakRssMb: round(kb('VmHWM') / 1024) };
+  // RSS split as the kernel counts it: anonymous (heaps), file-backed (binary, libraries), shared memory (SQLite's -shm).
+  return { rssMb: round(kb('VmRSS') / 1024), peakRssMb: round(kb('VmHWM') / 1024), anonMb: round(kb('RssAnon') / 1024), fileMb: round(kb('RssFile') / 1024), shmemMb: round(kb('RssShmem') / 1024) };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });

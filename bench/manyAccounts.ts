@@ -15,7 +15,7 @@ import { loadavg } from 'node:os';
 import { env } from 'node:process';
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
 import { ensureBuilt } from '../test/helpers/serviceProcess.js';
-import { cpuSecondsOf, getJson, memoryOf, percentile, report, round, sleep, startServiceWith, until } from './lib.js';
+import { cpuSecondsOf, getJson, mainThreadSchedOf, memoryOf, percentile, report, round, sleep, startServiceWith, until } from './lib.js';
 import type { HealthBody } from './lib.js';
 import { startSimProcess } from './simProcess.js';
 
@@ -51,6 +51,7 @@ const t1 = performance.now();
 const service = await startServiceWith({
   kubernetes: { probeIntervalSeconds: 30, ...(env.BENCH_START_CONCURRENCY === undefined ? {} : { startConcurrency: Number(env.BENCH_START_CONCURRENCY) }), accounts: names.map((name) => ({ name, kubeconfigContents: sim.kubeconfigFor(name) })) },
 });
+const sched0 = mainThreadSchedOf(service.pid);
 const healthUpMs = await until(async () => (await getJson<HealthBody>(`${service.url}/health`)).status === 'UP', 60_000).then(() => performance.now() - t1);
 
 /**
@@ -96,6 +97,7 @@ const allCachedMs = await until(async () => {
 });
 const serviceCpuS = cpuSecondsOf(service.pid);
 const simCpuS = cpuSecondsOf(sim.pid) - simCpu0;
+const sched1 = mainThreadSchedOf(service.pid);
 filling = false;
 await sampling;
 const afterFill: number[] = [];
@@ -119,6 +121,8 @@ report('manyAccounts', {
   // time to other work on the machine.
   serviceCpuS: round(serviceCpuS),
   simulatorCpuS: round(simCpuS),
+  // The service's event loop over the fill: seconds on a CPU, and runnable but waiting for one.
+  serviceMainThread: { runS: round(sched1.runS - sched0.runS), waitingForCpuS: round(sched1.waitS - sched0.waitS) },
   rssMb: mem.rssMb,
   peakRssMb: mem.peakRssMb,
   simulatorRssMb: memoryOf(sim.pid).rssMb,

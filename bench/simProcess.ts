@@ -5,6 +5,7 @@
  * sends the parent each cluster's kubeconfig and object count over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { env } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { startKubeSim, type KubeSimOptions, type SeedSpec } from '../src/testing/kubeSim/index.js';
 
@@ -30,7 +31,9 @@ interface Ready {
 }
 
 export async function startSimProcess(options: SimProcessOptions): Promise<SimProcess> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // `BENCH_SIM_NODE_ARGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/sim`) adds node flags to the child.
+  const extra = env.BENCH_SIM_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? [];
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], { execArgv: ['--import', 'tsx', ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once('message', (m) => resolve(m as Ready));
     child.once('exit', (code) => reject(new Error(`simulator process exited (${code}) before it was ready`)));
