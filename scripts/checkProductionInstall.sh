@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The production install, for real: dist/ built here, then a directory holding only
-# package.json, package-lock.json, dist/ and scripts/build.mjs gets `npm ci --omit=dev` (no
+# package.json, package-lock.json, dist/, scripts/build.mjs and scripts/start.sh gets `npm ci --omit=dev` (no
 # TypeScript, no tsx, no test tools) and `npm start`; passes when /health answers 200 and SIGTERM
 # to npm stops the service cleanly. Slower than test/productionStart.test.ts (npm installs and
 # builds native modules), so it is run by hand or in a release job:  scripts/checkProductionInstall.sh
@@ -11,7 +11,7 @@ dir=$(mktemp -d -t clouddriver-install-XXXXXX)
 trap 'kill "${npm_pid:-0}" 2>/dev/null || true; rm -rf "$dir"' EXIT
 mkdir -p "$dir/scripts"
 cp -r dist package.json package-lock.json "$dir/"
-cp scripts/build.mjs "$dir/scripts/"
+cp scripts/build.mjs scripts/start.sh "$dir/scripts/"
 cd "$dir"
 time npm ci --omit=dev --no-audit --no-fund --prefer-offline
 for dev in typescript tsx vitest eslint; do

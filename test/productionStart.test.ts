@@ -1,6 +1,7 @@
 /**
  * `npm start` needs no dev dependency and no TypeScript loader: a deployment holding only
- * package.json, package-lock.json, dist/ and scripts/build.mjs (the prestart check), with the
+ * package.json, package-lock.json, dist/, scripts/build.mjs (the prestart check) and scripts/start.sh
+ * (the launcher), with the
  * node_modules `npm ci --omit=dev` installs — the lockfile's packages not marked `dev`, in the
  * lockfile's layout, hard-linked from this checkout rather than downloaded again — starts, answers
  * `/health`, runs `node dist/main.js` itself, and stops cleanly on SIGTERM sent to npm.
@@ -46,7 +47,7 @@ beforeAll(() => {
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'clouddriver-production-'));
   cpSync(join(repoRoot, 'dist'), join(dir, 'dist'), { recursive: true });
-  for (const file of ['package.json', 'package-lock.json', 'scripts/build.mjs']) cpSync(join(repoRoot, file), join(dir, file));
+  for (const file of ['package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/start.sh']) cpSync(join(repoRoot, file), join(dir, file));
   const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as Lockfile;
   for (const [path, entry] of Object.entries(lock.packages)) {
     // Top-level packages only: nested ones come with their parent's directory.

@@ -34,8 +34,8 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * How the service is run: `compiled` is what `npm start` execs (`node dist/main.js`) without
- * npm's start-up and the prestart freshness check; `npm` is `npm start` itself; `tsx` runs the
+ * How the service is run: `compiled` is what `npm start` execs (`node dist/main.js` through
+ * scripts/start.sh, which picks the allocator) without npm's start-up and the prestart freshness check; `npm` is `npm start` itself; `tsx` runs the
  * TypeScript sources through the loader, as `npm start` did before it ran compiled JavaScript
  * (kept for same-run start-up comparisons).
  */
@@ -73,7 +73,8 @@ function command(runner: ServiceRunner, args: readonly string[], main = join(rep
   if (runner === 'npm') return ['npm', ['start', ...(args.length ? ['--', ...args] : [])]];
   if (runner === 'tsx') return [process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main.ts'), ...args]];
   const loader = loadsTypeScriptPlugin(args) ? ['--import', 'tsx'] : [];
-  return [process.execPath, [...loader, main, ...args]];
+  // Through the launcher `npm start` uses (scripts/start.sh: the allocator), with this node binary.
+  return ['sh', [join(repoRoot, 'scripts/start.sh'), ...loader, main, ...args]];
 }
 
 /**
@@ -98,7 +99,7 @@ export async function startService(
   const t0 = performance.now();
   const child = spawn(file, args, {
     cwd: opts.cwd ?? repoRoot,
-    env: { ...process.env, PORT: String(port), ...opts.env },
+    env: { ...process.env, CLOUDDRIVER_NODE: process.execPath, PORT: String(port), ...opts.env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
