@@ -34,10 +34,10 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * How the service is run: `compiled` is what `npm start` execs (`node dist/main.js` through
- * scripts/start.sh, which picks the allocator) without npm's start-up and the prestart freshness check; `npm` is `npm start` itself; `tsx` runs the
- * TypeScript sources through the loader, as `npm start` did before it ran compiled JavaScript
- * (kept for same-run start-up comparisons).
+ * How the service is run: `compiled` is what `npm start` execs (`node dist/main.js`, through
+ * scripts/start.sh, which picks the allocator) without npm's start-up and the prestart freshness
+ * check; `npm` is `npm start` itself; `tsx` runs the TypeScript sources through the loader, as
+ * `npm start` did before it ran compiled JavaScript (kept for same-run start-up comparisons).
  */
 export type ServiceRunner = 'compiled' | 'npm' | 'tsx';
 
