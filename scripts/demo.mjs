@@ -4,9 +4,9 @@
  * simulator (`npm run kube-sim`: two clusters seeded with a few Spinnaker applications, and
  * controllers, so what kubectl applies comes alive) and the AWS API simulator (`npm run aws-sim
  * -- --seed demo`, plus one application's server group behind an application load balancer),
- * then the service as `npm start` runs it (`node dist/main.js`) with one account per simulated
- * cluster and one AWS account on the AWS simulator (its keys in the standard AWS environment
- * variables of the service alone), waits until every account is cached, and prints the service's
+ * then the service as `npm start` runs it (`node dist/main.js`, through scripts/start.sh) with one
+ * account per simulated cluster and one AWS account on the AWS simulator (its keys in the standard
+ * AWS environment variables of the service alone), waits until every account is cached, and prints the service's
  * address, example URLs and a kubectl line. Ctrl-C or SIGTERM stops the service (drained as
  * usual), then the simulators, and removes the demo's files.
  *
@@ -46,8 +46,8 @@ const AWS_APP = 'awsdemo0';
 let stopping;
 
 /** Each child in its own process group: Ctrl-C reaches the demo alone, which stops them in order. */
-function start(args, stdout, env = process.env) {
-  const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ['ignore', stdout, stdout === 'pipe' ? 'inherit' : stdout] });
+function start(args, stdout, env = process.env, file = process.execPath) {
+  const child = spawn(file, args, { cwd: root, env, detached: true, stdio: ['ignore', stdout, stdout === 'pipe' ? 'inherit' : stdout] });
   child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   children.push(child);
   return child;
@@ -132,7 +132,8 @@ const awsEnv = { AWS_ACCESS_KEY_ID: aws.accessKeyId, AWS_SECRET_ACCESS_KEY: aws.
 const serviceEnv = { ...process.env, ...awsEnv };
 delete serviceEnv.AWS_SESSION_TOKEN;
 delete serviceEnv.AWS_PROFILE;
-const service = start(['dist/main.js', '--config', configFile], openSync(logFile, 'a'), serviceEnv);
+// Through the launcher `npm start` uses (scripts/start.sh: the allocator), with this node binary.
+const service = start(['scripts/start.sh', 'dist/main.js', '--config', configFile], openSync(logFile, 'a'), { ...serviceEnv, CLOUDDRIVER_NODE: process.execPath }, 'sh');
 void service.exited.then((code) => {
   if (stopping === undefined) void fail(`the service exited (${code}); its log:\n${readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
 });
