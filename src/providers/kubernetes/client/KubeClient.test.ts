@@ -61,7 +61,10 @@ describe('KubeClient.listAll', () => {
         pageSize: 1,
         onPage: () => {
           const start = Date.now();
-          while (Date.now() - start < PROCESSING_MS); // this thread busy with the page
+          // The event loop held for the page's processing, as a long page holds it. Blocked, not
+          // spinning: a spin took a core from the server's thread, which on a loaded 2-core machine
+          // then saw the request only once the spin ended (a flake in CI, not a late request).
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, PROCESSING_MS);
           processed.push({ start, end: Date.now() });
         },
       });
