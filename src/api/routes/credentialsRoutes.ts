@@ -20,7 +20,7 @@ export interface CredentialsRouteDeps {
 }
 
 /**
- * `GET /credentials[?expand=true]` and `GET /credentials/{name}` (spec 5); never secrets. With
+ * `GET /credentials[?expand=true]` and `GET /credentials/{name}` (`CredentialsController`); never secrets. With
  * `account.storage.enabled`, Clouddriver's account storage API: `POST /credentials` adds,
  * `PUT /credentials` replaces (same name), `DELETE /credentials/{name}` removes, all at once;
  * definitions are kept in the account definition store and come back after a restart.

@@ -20,7 +20,7 @@ interface OpsQuery {
 
 /**
  * `POST /{cloudProvider}/ops`, `POST /{cloudProvider}/ops/{name}` and the deprecated `POST /ops`
- * forms (spec 4.1). Answers `{id, resourceUri}` as soon as the task exists; validation problems
+ * forms (`OperationsController`). Answers `{id, resourceUri}` as soon as the task exists; validation problems
  * are a 400 with `errors[]` and no task.
  */
 export function registerOperationsRoutes(app: FastifyInstance, deps: OperationsRouteDeps): void {

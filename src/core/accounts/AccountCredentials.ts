@@ -17,7 +17,7 @@ export interface AccountCredentials {
   readonly accountType: string;
   readonly permissions: Permissions;
   readonly requiredGroupMembership: readonly string[];
-  /** Provider fields for the expanded `/credentials` view (spec 5); never secrets. */
+  /** Provider fields for the expanded `/credentials` view (`CredentialsController`); never secrets. */
   describe(): Record<string, unknown>;
   /** Releases clients, watches, sockets. Idempotent. */
   close?(): Promise<void>;

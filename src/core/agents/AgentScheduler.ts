@@ -43,7 +43,7 @@ export interface AgentSchedulerOptions {
   readonly runsHere?: (agent: CachingAgent) => boolean;
 }
 
-/** Introspection of one agent, as `GET /cache/introspection` shows it (spec 3). */
+/** Introspection of one agent, as `GET /cache/introspection` shows it (`CacheController` in clouddriver-web, from `AgentIntrospection`). */
 export interface AgentIntrospection {
   id: string;
   provider: string;

@@ -10,7 +10,7 @@ export interface Cache {
   existingIdentifiers(type: string, ids: readonly string[]): Promise<string[]>;
 }
 
-/** Write side of one provider's cache, with Clouddriver's `ProviderCache` semantics (spec 1.2). */
+/** Write side of one provider's cache, with Clouddriver's `ProviderCache` semantics (`DefaultProviderCache.putCacheResult`). */
 export interface ProviderCache extends Cache {
   readonly namespace: string;
   /**

@@ -50,7 +50,7 @@ export function isCompleted(state: TaskState): boolean {
   return state !== 'STARTED';
 }
 
-/** The `/task/{id}` JSON Orca reads (spec 4.3), properties in alphabetical order. */
+/** The `/task/{id}` JSON Orca reads (`DefaultTask`, serialized by `TaskController`), properties in alphabetical order. */
 export function toTaskJson(task: TaskRecord): Record<string, unknown> {
   const cur = currentEntry(task);
   const completed = isCompleted(cur.state);

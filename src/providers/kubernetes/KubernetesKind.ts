@@ -124,7 +124,7 @@ export const BUILT_IN_KINDS: readonly KubernetesKindProperties[] = ROWS.map(
   }),
 );
 
-/** Kinds cached when neither `cacheAll` nor `cacheKinds` is set (spec 1.4). */
+/** Kinds cached when neither `cacheAll` nor `cacheKinds` is set: the kinds Deck shows (`KubernetesCachingAgent.filteredPrimaryKinds`). */
 export const UI_DEFAULT_KINDS: readonly string[] = [
   'deployment', 'replicaSet', 'statefulSet', 'daemonSet', 'job', 'cronJob', 'pod', 'service', 'ingress', 'networkPolicy',
 ];

@@ -2,7 +2,7 @@ import { kindOfManifest } from './KubernetesKind.js';
 import { arrayAt, isObject, numberAt, pathOf, stringAt, type KubernetesManifest } from './model/KubernetesManifest.js';
 
 /**
- * Manifest status (spec 1.8; `model/Manifest.java` and the handlers' `status`), and pod health
+ * Manifest status (Clouddriver's `model/Manifest.java` and the kind handlers' `status`), and pod health
  * (`KubernetesHealth`, `KubernetesModelUtil.getHealthState`).
  *
  * A condition serialises as `{state}` or `{state, message}` (Clouddriver omits null messages).

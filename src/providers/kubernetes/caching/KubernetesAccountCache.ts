@@ -68,7 +68,7 @@ export interface AccountCacheOptions {
   readonly bulkLoaded?: (items: number) => void;
 }
 
-/** Kinds an account caches (spec 1.4): `kinds` or the UI kinds, minus `omitKinds`, plus custom resources. */
+/** Kinds an account caches (`KubernetesCachingAgent.filteredPrimaryKinds`): `kinds` or the UI kinds, minus `omitKinds`, plus custom resources. */
 export function cachedKinds(credentials: KubernetesCredentials, registry: KubernetesKindRegistry): KubernetesKindProperties[] {
   const c = credentials.config;
   const wanted = c.kinds.length > 0 ? c.kinds.map(parseKindString) : [...UI_DEFAULT_KINDS, ...c.customResources.map((r) => parseKindString(r.kubernetesKind))];
