@@ -5,6 +5,8 @@
  * sends the parent each cluster's kubeconfig and object count over IPC.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { env } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { startKubeSim, type KubeSimOptions, type SeedSpec } from '../src/testing/kubeSim/index.js';
@@ -39,6 +41,12 @@ export async function startSimProcess(options: SimProcessOptions): Promise<SimPr
     child.once('exit', (code) => reject(new Error(`simulator process exited (${code}) before it was ready`)));
     child.send(options);
   });
+  // `BENCH_SIM_NICE` (e.g. 19) lowers the child's scheduling priority, every thread of it (Linux
+  // sets a nice value per thread): the simulator stands in for clusters whose API servers run on
+  // other machines, so it should take only the CPU the service leaves.
+  if (env.BENCH_SIM_NICE !== undefined && child.pid !== undefined) {
+    for (const tid of readdirSync(`/proc/${child.pid}/task`)) setPriority(Number(tid), Number(env.BENCH_SIM_NICE));
+  }
   return {
     pid: child.pid ?? 0,
     perCluster: ready.perCluster,

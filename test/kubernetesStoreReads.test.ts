@@ -16,7 +16,7 @@ import { KubernetesCredentials } from '../src/providers/kubernetes/account/Kuber
 import { kubernetesAccountSchema } from '../src/providers/kubernetes/account/KubernetesAccountConfig.js';
 import { KubernetesAccountCache } from '../src/providers/kubernetes/caching/KubernetesAccountCache.js';
 import { loadKubernetesClientLibrary } from '../src/providers/kubernetes/client/KubeClient.js';
-import { docsNamespace } from '../src/providers/kubernetes/model/fixtures.js';
+import { docsNamespace } from './fixtures/kubernetesDocsNamespace.js';
 import { KubernetesReadService } from '../src/providers/kubernetes/read/KubernetesReadService.js';
 import { KubernetesStoreReads } from '../src/providers/kubernetes/read/KubernetesStoreReads.js';
 import { StoreItemCache } from '../src/providers/kubernetes/read/StoreItemCache.js';

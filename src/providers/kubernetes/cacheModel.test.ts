@@ -17,7 +17,7 @@ import {
   runningPod,
   secret,
   service,
-} from './model/fixtures.js';
+} from '../../../test/fixtures/kubernetesDocsNamespace.js';
 
 const key = (kind: string, name: string, ns = NS): string => infrastructureKey(kind, ACCOUNT, ns, name);
 const K = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountOfInfrastructureKey, applicationKey, cacheTypeOfKey, clusterKey, infrastructureKey, manifestKey, parseKey } from './keys.js';
-import { deployment } from './model/fixtures.js';
+import { deployment } from '../../../test/fixtures/kubernetesDocsNamespace.js';
 
 describe('kubernetes.v2 keys', () => {
   it('writes infrastructure keys as Clouddriver does', () => {

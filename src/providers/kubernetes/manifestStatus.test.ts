@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { healthStateOf, manifestStatus, podHealth, UnsupportedApiVersionError } from './manifestStatus.js';
 import type { KubernetesManifest } from './model/KubernetesManifest.js';
-import { currentReplicaSet, deployment, pendingPod, runningPod, service, statefulSet } from './model/fixtures.js';
+import { currentReplicaSet, deployment, pendingPod, runningPod, service, statefulSet } from '../../../test/fixtures/kubernetesDocsNamespace.js';
 
 type Obj = Record<string, unknown>;
 /** Deep-merges `patch` into a copy of `base` (null deletes). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubernetesManifest } from './model/KubernetesManifest.js';
-import { currentReplicaSet, deployment, secret } from './model/fixtures.js';
+import { currentReplicaSet, deployment, secret } from '../../../test/fixtures/kubernetesDocsNamespace.js';
 import {
   cachingProperties,
   deriveMoniker,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resourceItem } from './cacheModel.js';
 import { manifestKey } from './keys.js';
-import { ACCOUNT, databasePod, pendingPod, runningPod } from './model/fixtures.js';
+import { ACCOUNT, databasePod, pendingPod, runningPod } from '../../../test/fixtures/kubernetesDocsNamespace.js';
 import type { KubernetesManifest } from './model/KubernetesManifest.js';
 import { dockerImages, instanceModel, instanceSummary, podInstanceSummary } from './readModels.js';
 
