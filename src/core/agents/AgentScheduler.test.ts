@@ -178,10 +178,17 @@ describe('AgentScheduler', () => {
   it('does not run an agent whose lease another node holds', async () => {
     const { scheduler, leases } = setup();
     await leases.tryAcquire('acct/A', 'other-node', 60_000);
+    let asked = 0;
+    const tryAcquire = leases.tryAcquire.bind(leases);
+    leases.tryAcquire = async (key, owner, ttlMs) => {
+      if (key === 'acct/A' && owner === 'node-1') asked++;
+      return tryAcquire(key, owner, ttlMs);
+    };
     let runs = 0;
     scheduler.schedule(agent('acct/A', async () => (runs++, [])));
     scheduler.start();
-    await sleep(100);
+    // Due at once and again an interval later: refused both times, and not run.
+    await until(() => asked >= 2);
     expect(runs).toBe(0);
   });
 
@@ -200,8 +207,8 @@ describe('AgentScheduler', () => {
     scheduler.schedule(agent('keep/A', async () => (ran.push('keep'), [])));
     scheduler.schedule(agent('skip/A', async () => (ran.push('skip'), [])));
     scheduler.start();
-    await until(() => ran.includes('keep'));
-    await sleep(30);
+    // Both were due from the start; by keep's second run the scheduler has passed over skip in every poll since.
+    await until(() => ran.filter((r) => r === 'keep').length >= 2);
     expect(ran).not.toContain('skip');
   });
 
