@@ -4,8 +4,9 @@
  */
 export function encodeKey(parts: readonly string[]): string {
   // join() makes one flat string; `+=` would leave a chain of concatenation nodes (~30 bytes
-  // each) behind every key a cache holds.
-  return parts.map((p) => (p.includes(':') ? p.replaceAll(':', ';') : p)).join(':');
+  // each) behind every key a cache holds. Parts are copied only when one holds a `:`.
+  for (const p of parts) if (p.includes(':')) return parts.map((q) => q.replaceAll(':', ';')).join(':');
+  return parts.join(':');
 }
 
 /** Splits a key into its parts, turning `;` back into `:`. */
@@ -25,7 +26,10 @@ export function keyCodec(prefix: string): KeyCodec {
   const head = `${encodeKey([prefix])}:`;
   return {
     prefix,
-    build: (...parts) => encodeKey([prefix, ...parts]),
+    build: (...parts) => {
+      parts.unshift(prefix); // the rest array is this call's own
+      return encodeKey(parts);
+    },
     parse: (key) => (key.startsWith(head) ? decodeKey(key.slice(head.length)) : undefined),
   };
 }

@@ -155,18 +155,31 @@ export function parseKindString(qualified: string): string {
 
 /** The kind name of a live object, from its `kind` and the group of its `apiVersion`. */
 export function kindOfManifest(m: KubernetesManifest): string {
-  const memoKey = `${m.apiVersion ?? ''}|${m.kind ?? ''}`;
-  let name = KIND_MEMO.get(memoKey);
+  return kindOfApiVersion(m.apiVersion, m.kind);
+}
+
+/**
+ * The kind name of `kind` served at `apiVersion` (an object's, an owner reference's), memoized
+ * by apiVersion then kind: a hot path, called several times per object and relationship, that
+ * allocates nothing once both are known.
+ */
+export function kindOfApiVersion(apiVersion: string | undefined, kind: string | undefined): string {
+  let kinds = KIND_MEMO.get(apiVersion ?? '');
+  let name = kinds?.get(kind ?? '');
   if (name === undefined) {
-    name = kubernetesKindName(m.kind, apiGroupOf(m.apiVersion));
-    if (KIND_MEMO.size > 10_000) KIND_MEMO.clear();
-    KIND_MEMO.set(memoKey, name);
+    name = kubernetesKindName(kind, apiGroupOf(apiVersion));
+    if (kinds === undefined) {
+      if (KIND_MEMO.size > 1_000) KIND_MEMO.clear();
+      KIND_MEMO.set(apiVersion ?? '', (kinds = new Map()));
+    }
+    if (kinds.size > 1_000) kinds.clear();
+    kinds.set(kind ?? '', name);
   }
   return name;
 }
 
-/** apiVersion|kind -> kind name (a hot path: called several times per object and relationship). */
-const KIND_MEMO = new Map<string, string>();
+/** apiVersion -> kind -> kind name. */
+const KIND_MEMO = new Map<string, Map<string, string>>();
 
 /** `apiVersion` of a kind (`v1`, `apps/v1`); kinds not yet discovered default to `v1`. */
 export function apiVersionOfKind(kind: Pick<KubernetesKindProperties, 'group' | 'version'>): string {

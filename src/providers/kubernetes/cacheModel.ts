@@ -1,12 +1,11 @@
 import type { CacheData, CacheResult } from '../../core/cache/CacheData.js';
-import { DEFAULT_KIND_REGISTRY, kindOfManifest, kubernetesKindName, parseKindString, type KubernetesKindRegistry, type SpinnakerKind } from './KubernetesKind.js';
+import { DEFAULT_KIND_REGISTRY, kindOfApiVersion, kindOfManifest, kubernetesKindName, parseKindString, type KubernetesKindRegistry, type SpinnakerKind } from './KubernetesKind.js';
 import { APPLICATIONS, CLUSTERS, KUBERNETES_KEY_PREFIX, LOGICAL_TTL_SECONDS, applicationKey, clusterKey, infrastructureKey, manifestKey, parseKey } from './keys.js';
 import {
   apiGroupOf,
   arrayAt,
   manifestName,
   manifestNamespace,
-  ownerReferencesOf,
   pathOf,
   stringAt,
   stringMapAt,
@@ -129,27 +128,35 @@ const SELECTABLE_KINDS: ReadonlySet<string> = new Set(['replicaSet', 'statefulSe
 /** Infrastructure keys an object references: its owners, and for Events the involved object. */
 export function referencedKeys(account: string, m: KubernetesManifest): string[] {
   const namespace = manifestNamespace(m);
-  const out = ownerReferencesOf(m).map((ref) => infrastructureKey(kubernetesKindName(ref.kind, apiGroupOf(ref.apiVersion)), account, namespace, ref.name));
+  const out: string[] = [];
+  // ownerReferencesOf's checks, without making a reference object per owner (every object of a fill passes here).
+  for (const ref of arrayAt(m, 'metadata', 'ownerReferences')) {
+    const kind = stringAt(ref, 'kind');
+    const name = stringAt(ref, 'name');
+    if (kind !== undefined && name !== undefined) out.push(infrastructureKey(kindOfApiVersion(stringAt(ref, 'apiVersion') ?? '', kind), account, namespace, name));
+  }
   const involved = kindOfManifest(m) === 'event' ? involvedObjectKey(account, m) : undefined;
   if (involved !== undefined) out.push(involved);
   return out;
 }
 
-/** Keys an object links to on its own (owners, involved object, application and cluster). */
-export function ownEdges(account: string, m: KubernetesManifest, options: CachingOptions = {}, key = manifestKey(account, m), moniker?: Moniker): Edge[] {
-  const kind = kindOfManifest(m);
-  const out: Edge[] = referencedKeys(account, m).map((target): Edge => [key, target]);
-  const spinnakerKind = (options.kinds ?? DEFAULT_KIND_REGISTRY).get(kind).spinnakerKind;
+/** Receives the edges of an object one at a time (no pair is allocated per edge). */
+export type EdgeVisitor = (a: string, b: string) => void;
+
+/**
+ * Keys an object links to on its own (owners, involved object, application and cluster);
+ * `targets` are its `referencedKeys` when the caller has them.
+ */
+function visitOwnEdges(account: string, m: KubernetesManifest, options: CachingOptions, key: string, visit: EdgeVisitor, targets: readonly string[] = referencedKeys(account, m), moniker?: Moniker): void {
+  for (const target of targets) visit(key, target);
+  const spinnakerKind = (options.kinds ?? DEFAULT_KIND_REGISTRY).get(kindOfManifest(m)).spinnakerKind;
   if (options.cacheAllApplicationRelationships === true || LOGICAL_KINDS.has(spinnakerKind)) {
     const { app, cluster } = moniker ?? deriveMoniker(m);
     if (app !== undefined && app !== '') {
-      out.push([key, applicationKey(app)]);
-      if (CLUSTER_KINDS.has(spinnakerKind) && cluster !== undefined && cluster !== '') {
-        out.push([key, clusterKey(account, app, cluster)]);
-      }
+      visit(key, applicationKey(app));
+      if (CLUSTER_KINDS.has(spinnakerKind) && cluster !== undefined && cluster !== '') visit(key, clusterKey(account, app, cluster));
     }
   }
-  return out;
 }
 
 function involvedObjectKey(account: string, event: KubernetesManifest): string | undefined {
@@ -187,8 +194,9 @@ export function selectableLabels(m: KubernetesManifest): Readonly<Record<string,
   return template !== null && typeof template === 'object' && !Array.isArray(template) ? stringMapView(template, 'metadata', 'labels') : undefined;
 }
 
-function firstEntry(selector: Readonly<Record<string, string>>): string | undefined {
-  for (const [k, v] of Object.entries(selector)) return `${k}=${v}`;
+/** The first label of a selector (every object it selects has it). */
+function firstLabel(selector: Readonly<Record<string, string>>): string | undefined {
+  for (const k in selector) return k;
   return undefined;
 }
 
@@ -205,8 +213,51 @@ function removeFrom<T>(map: Map<string, Set<T>>, key: string, value: T): void {
 }
 
 export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
-  const entries = Object.entries(selector);
-  return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
+  let any = false;
+  for (const k in selector) {
+    if (labels[k] !== selector[k]) return false;
+    any = true;
+  }
+  return any;
+}
+
+/**
+ * Objects by namespace, label and value, as nested maps: a lookup or an insert builds no
+ * combined key string.
+ */
+class LabelIndex {
+  private readonly byNamespace = new Map<string, Map<string, Map<string, Set<Peer>>>>();
+
+  add(namespace: string, label: string, value: string, peer: Peer): void {
+    let labels = this.byNamespace.get(namespace);
+    if (labels === undefined) this.byNamespace.set(namespace, (labels = new Map()));
+    let values = labels.get(label);
+    if (values === undefined) labels.set(label, (values = new Map()));
+    let peers = values.get(value);
+    if (peers === undefined) values.set(value, (peers = new Set()));
+    peers.add(peer);
+  }
+
+  remove(namespace: string, label: string, value: string, peer: Peer): void {
+    const labels = this.byNamespace.get(namespace);
+    const values = labels?.get(label);
+    const peers = values?.get(value);
+    if (labels === undefined || values === undefined || peers === undefined) return;
+    peers.delete(peer);
+    if (peers.size > 0) return;
+    values.delete(value);
+    if (values.size > 0) return;
+    labels.delete(label);
+    if (labels.size === 0) this.byNamespace.delete(namespace);
+  }
+
+  get(namespace: string, label: string, value: string | undefined): ReadonlySet<Peer> | undefined {
+    return value === undefined ? undefined : this.byNamespace.get(namespace)?.get(label)?.get(value);
+  }
+
+  clear(): void {
+    this.byNamespace.clear();
+  }
 }
 
 /** One cached object as the relationship index holds it, with what matching needs worked out once. */
@@ -230,8 +281,10 @@ export class PeerIndex {
   private readonly byNsKind = new Map<string, Map<string, Peer>>();
   /** target key -> keys of objects whose own edges point at it (owners, involved objects). */
   private readonly referrers = new Map<string, Set<string>>();
-  /** `s|w\0${namespace}\0${label}=${value}` -> Services (by first selector pair) or workloads (by each label pair). */
-  private readonly selection = new Map<string, Set<Peer>>();
+  /** Services by the first pair of their selector (every object a Service selects has that pair). */
+  private readonly services = new LabelIndex();
+  /** Selectable workloads (pods, and workloads by their pod template) by each of their label pairs. */
+  private readonly workloads = new LabelIndex();
 
   constructor(
     readonly account: string,
@@ -257,7 +310,7 @@ export class PeerIndex {
     let names = this.byNsKind.get(bucket);
     if (names === undefined) this.byNsKind.set(bucket, (names = new Map()));
     names.set(manifestName(m), peer);
-    for (const entry of this.selectionEntries(peer)) addTo(this.selection, entry, peer);
+    this.indexSelection(peer, (index, namespace, label, value) => index.add(namespace, label, value, peer));
     for (const t of targets) addTo(this.referrers, t, key);
     return previous;
   }
@@ -272,7 +325,7 @@ export class PeerIndex {
     const names = this.byNsKind.get(bucket);
     names?.delete(manifestName(m));
     if (names?.size === 0) this.byNsKind.delete(bucket);
-    for (const entry of this.selectionEntries(peer)) removeFrom(this.selection, entry, peer);
+    this.indexSelection(peer, (index, namespace, label, value) => index.remove(namespace, label, value, peer));
     for (const t of peer.targets) removeFrom(this.referrers, t, key);
     return m;
   }
@@ -281,7 +334,8 @@ export class PeerIndex {
     this.objects.clear();
     this.byNsKind.clear();
     this.referrers.clear();
-    this.selection.clear();
+    this.services.clear();
+    this.workloads.clear();
   }
 
   /** Objects of `kind` in `namespace`. */
@@ -293,36 +347,43 @@ export class PeerIndex {
     return this.byNsKind.get(this.bucketKey(kind, namespace))?.get(name);
   }
 
-  /** Services in `namespace` whose selector matches `labels`. */
-  servicesSelecting(namespace: string, labels: Readonly<Record<string, string>>): Peer[] {
-    const out = new Set<Peer>();
-    for (const [k, v] of Object.entries(labels)) {
-      for (const svc of this.selection.get(`s\u0000${namespace}\u0000${k}=${v}`) ?? []) if (svc.match !== undefined && selectorMatches(svc.match, labels)) out.add(svc);
+  /**
+   * Visits the Services in `namespace` whose selector matches `labels`, each once: a Service is
+   * indexed under one pair only, so only one of the labels can find it.
+   */
+  forServicesSelecting(namespace: string, labels: Readonly<Record<string, string>>, visit: (service: Peer) => void): void {
+    for (const k in labels) {
+      const services = this.services.get(namespace, k, labels[k]);
+      if (services !== undefined) for (const svc of services) if (svc.match !== undefined && selectorMatches(svc.match, labels)) visit(svc);
     }
-    return [...out];
   }
 
-  /** Selectable workloads (pods, replica sets, stateful sets, daemon sets) in `namespace` a selector matches. */
-  selectedBy(namespace: string, selector: Readonly<Record<string, string>>): Peer[] {
-    const first = firstEntry(selector);
-    if (first === undefined) return [];
-    const out: Peer[] = [];
-    for (const w of this.selection.get(`w\u0000${namespace}\u0000${first}`) ?? []) if (w.match !== undefined && selectorMatches(selector, w.match)) out.push(w);
-    return out;
+  /** Visits the selectable workloads (pods, replica sets, stateful sets, daemon sets) in `namespace` a selector matches. */
+  forSelectedBy(namespace: string, selector: Readonly<Record<string, string>>, visit: (workload: Peer) => void): void {
+    const first = firstLabel(selector);
+    const workloads = first === undefined ? undefined : this.workloads.get(namespace, first, selector[first]);
+    if (workloads !== undefined) for (const w of workloads) if (w.match !== undefined && selectorMatches(selector, w.match)) visit(w);
+  }
+
+  /** Keys an object's own edges point at (owners, involved object), as indexed; undefined when it is not held. */
+  targetsOf(key: string): readonly string[] | undefined {
+    return this.objects.get(key)?.targets;
   }
 
   /**
-   * Index entries of an object for selector matching: a Service under its first selector pair
-   * (every match must have it); a workload under each of its selectable label pairs.
+   * An object's entries for selector matching: a Service under its first selector pair (every
+   * match must have it); a workload under each of its selectable label pairs.
    */
-  private selectionEntries(peer: Peer): string[] {
+  private indexSelection(peer: Peer, entry: (index: LabelIndex, namespace: string, label: string, value: string) => void): void {
+    const { match } = peer;
+    if (match === undefined) return;
     const namespace = manifestNamespace(peer.manifest);
-    if (peer.match === undefined) return [];
     if (kindOfManifest(peer.manifest) === 'service') {
-      const first = firstEntry(peer.match);
-      return first === undefined ? [] : [`s\u0000${namespace}\u0000${first}`];
+      const first = firstLabel(match);
+      if (first !== undefined) entry(this.services, namespace, first, match[first] ?? '');
+      return;
     }
-    return Object.entries(peer.match).map(([k, v]) => `w\u0000${namespace}\u0000${k}=${v}`);
+    for (const k in match) entry(this.workloads, namespace, k, match[k] ?? '');
   }
 
   /** Keys of cached objects whose ownerReferences (or involvedObject) point at `key`. */
@@ -340,32 +401,38 @@ export class PeerIndex {
  * `peers`: its own edges (owners, involved object, application, cluster), objects that reference
  * it, and the selector, serviceName and ingress-backend edges in either direction.
  */
-export function objectEdges(key: string, m: KubernetesManifest, peers: PeerIndex, options: CachingOptions = {}, moniker?: Moniker): Edge[] {
+export function objectEdges(key: string, m: KubernetesManifest, peers: PeerIndex, options: CachingOptions = {}): Edge[] {
+  const out: Edge[] = [];
+  visitObjectEdges(key, m, peers, options, (a, b) => out.push([a, b]));
+  return out;
+}
+
+/** `objectEdges`, each edge handed to `visit` as it is found; the object's own targets come from `peers` when it holds them. */
+export function visitObjectEdges(key: string, m: KubernetesManifest, peers: PeerIndex, options: CachingOptions, visit: EdgeVisitor): void {
   const kind = kindOfManifest(m);
   const namespace = manifestNamespace(m);
-  const out = ownEdges(peers.account, m, options, key, moniker);
-  for (const referrer of peers.referrersOf(key)) if (referrer !== key) out.push([referrer, key]);
+  visitOwnEdges(peers.account, m, options, key, visit, peers.targetsOf(key));
+  for (const referrer of peers.referrersOf(key)) if (referrer !== key) visit(referrer, key);
 
   const labels = selectableLabels(m);
-  if (labels !== undefined) for (const svc of peers.servicesSelecting(namespace, labels)) out.push([key, svc.key]);
+  if (labels !== undefined) peers.forServicesSelecting(namespace, labels, (svc) => visit(key, svc.key));
   if (kind === 'statefulSet') {
     const serviceName = stringAt(m, 'spec', 'serviceName');
     const svc = serviceName === undefined || serviceName === '' ? undefined : peers.find('service', namespace, serviceName);
-    if (svc !== undefined) out.push([key, svc.key]);
+    if (svc !== undefined) visit(key, svc.key);
   }
   if (kind === 'ingress') {
     for (const name of ingressBackendServices(m)) {
       const svc = peers.find('service', namespace, name);
-      if (svc !== undefined) out.push([key, svc.key]);
+      if (svc !== undefined) visit(key, svc.key);
     }
   }
   if (kind === 'service') {
     const name = manifestName(m);
-    for (const w of peers.selectedBy(namespace, serviceSelector(m))) out.push([key, w.key]);
-    for (const sts of peers.inNamespace('statefulSet', namespace)) if (stringAt(sts.manifest, 'spec', 'serviceName') === name) out.push([key, sts.key]);
-    for (const ing of peers.inNamespace('ingress', namespace)) if (ingressBackendServices(ing.manifest).includes(name)) out.push([key, ing.key]);
+    peers.forSelectedBy(namespace, serviceSelector(m), (w) => visit(key, w.key));
+    for (const sts of peers.inNamespace('statefulSet', namespace)) if (stringAt(sts.manifest, 'spec', 'serviceName') === name) visit(key, sts.key);
+    for (const ing of peers.inNamespace('ingress', namespace)) if (ingressBackendServices(ing.manifest).includes(name)) visit(key, ing.key);
   }
-  return out;
 }
 
 /**
@@ -531,11 +598,11 @@ export class KubernetesCacheModel {
     if (node.object === undefined) this.objects++;
     node.object = m;
     touched.add(key);
-    for (const [a, b] of objectEdges(key, m, this.peers, this.options)) {
+    visitObjectEdges(key, m, this.peers, this.options, (a, b) => {
       this.connect(a, b);
       this.touch(touched, a);
       this.touch(touched, b);
-    }
+    });
     if (changed !== undefined && before !== undefined) this.linksChanged(key, before, changed);
     return touched;
   }
@@ -706,10 +773,13 @@ export class KubernetesCacheModel {
 
   private connect(a: string, b: string): void {
     this.link(a, b);
-    for (const k of [a, b]) {
-      const parsed = k.startsWith(CLUSTER_KEY_PREFIX) ? parseKey(k) : undefined;
-      if (parsed?.type === CLUSTERS) this.link(k, applicationKey(parsed.application));
-    }
+    this.linkClusterToApplication(a);
+    this.linkClusterToApplication(b);
+  }
+
+  private linkClusterToApplication(key: string): void {
+    const parsed = key.startsWith(CLUSTER_KEY_PREFIX) ? parseKey(key) : undefined;
+    if (parsed?.type === CLUSTERS) this.link(key, applicationKey(parsed.application));
   }
 
   private link(a: string, b: string): void {
@@ -721,20 +791,25 @@ export class KubernetesCacheModel {
   }
 
   private unlink(a: string, b: string): void {
-    for (const [x, y] of [[a, b], [b, a]] as const) {
-      const node = this.nodes.get(x);
-      if (node?.links === undefined) continue;
-      node.links.delete(y);
-      if (node.links.size === 0) {
-        node.links = undefined;
-        this.release(node);
-      }
+    this.unlinkOneWay(a, b);
+    this.unlinkOneWay(b, a);
+  }
+
+  private unlinkOneWay(from: string, to: string): void {
+    const node = this.nodes.get(from);
+    if (node?.links === undefined) return;
+    node.links.delete(to);
+    if (node.links.size === 0) {
+      node.links = undefined;
+      this.release(node);
     }
   }
 
   /** Drops every edge touching `key`; returns the neighbours it had. */
   private detach(key: string, touched: Set<string>): void {
-    for (const n of [...this.neighbours(key)]) {
+    const neighbours = this.neighbours(key);
+    if (neighbours.size === 0) return;
+    for (const n of [...neighbours]) {
       this.unlink(key, n);
       this.touch(touched, n);
       // A cluster left linked only to its application is gone.

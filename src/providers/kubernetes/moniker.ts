@@ -1,5 +1,8 @@
 import { kindOfManifest } from './KubernetesKind.js';
-import { annotationsOf, manifestName, type KubernetesManifest } from './model/KubernetesManifest.js';
+import { manifestName, stringMapView, type KubernetesManifest } from './model/KubernetesManifest.js';
+
+/** The annotations, read-only and not copied (every cached object's moniker and caching properties are read from them). */
+const annotationsOf = (m: KubernetesManifest): Readonly<Record<string, string>> => stringMapView(m, 'metadata', 'annotations');
 
 /**
  * Monikers and Frigga names.
@@ -39,7 +42,7 @@ type Read<T> = T | undefined | typeof MISSING;
  * Reads a string annotation as Clouddriver does: raw, unless it looks like a JSON string
  * (`"..."`, written by old versions), then JSON-decoded. Unparsable -> undefined.
  */
-function readString(annotations: Record<string, string>, key: string): Read<string> {
+function readString(annotations: Readonly<Record<string, string>>, key: string): Read<string> {
   const v = annotations[key];
   if (v === undefined) return MISSING;
   if (v.length < 2 || !v.startsWith('"') || !v.endsWith('"')) return v;
@@ -48,7 +51,7 @@ function readString(annotations: Record<string, string>, key: string): Read<stri
 }
 
 /** Reads an integer annotation (JSON number or quoted number); present but invalid -> undefined. */
-function readInteger(annotations: Record<string, string>, key: string): Read<number> {
+function readInteger(annotations: Readonly<Record<string, string>>, key: string): Read<number> {
   const v = annotations[key];
   if (v === undefined) return MISSING;
   let parsed = parseJson(v.trim());

@@ -64,7 +64,7 @@ export function stringMapAt(root: unknown, ...path: string[]): Record<string, st
 export function stringMapView(root: unknown, ...path: string[]): Readonly<Record<string, string>> {
   const v = pathOf(root, ...path);
   if (!isObject(v)) return {};
-  for (const value of Object.values(v)) if (typeof value !== 'string') return stringMapAt(root, ...path);
+  for (const k in v) if (typeof v[k] !== 'string') return stringMapAt(root, ...path);
   return v as Readonly<Record<string, string>>;
 }
 
