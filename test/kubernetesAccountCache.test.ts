@@ -74,7 +74,10 @@ describe('KubernetesAccountCache', () => {
     expect(await cache.getIdentifiers('applications')).toEqual(expect.arrayContaining(['kubernetes.v2:logical:applications:app0', 'kubernetes.v2:logical:applications:app1']));
   });
 
-  it('follows watch events and evicts deleted objects from the store', async () => {
+  it('follows watch events and evicts deleted objects from the store; the health detail is new only when it changed', async () => {
+    const healthBefore = account.healthDetail();
+    expect(healthBefore).toEqual({ state: 'watching', stale: false, objects: account.model.size });
+    expect(account.healthDetail()).toBe(healthBefore);
     const svc = sim.cluster('sim-1').type('', 'v1', 'services');
     const name = sim.cluster('sim-1').store.list('/services', 'ns1')[0]?.metadata.name ?? '';
     sim.cluster('sim-1').delete(svc, 'ns1', name);
@@ -83,6 +86,7 @@ describe('KubernetesAccountCache', () => {
       expect(await cache.get('service', KEY('service', 'ns1', name))).toBeUndefined();
     });
     expect(account.model.manifest(KEY('service', 'ns1', name))).toBeUndefined();
+    expect(account.healthDetail()).toEqual({ ...healthBefore, objects: healthBefore.objects - 1 });
   });
 
   it('writes again what changed while a snapshot was on its way to the store', async () => {

@@ -14,7 +14,7 @@ import { kubernetesAccountSchema } from './account/KubernetesAccountConfig.js';
 import { kubernetesDefinitionProblems } from './account/submittedDefinition.js';
 import type { KubernetesAccountConfig } from './account/KubernetesAccountConfig.js';
 import { AccountStartQueue } from './caching/AccountStartQueue.js';
-import { KubernetesAccountCache, cachedKinds } from './caching/KubernetesAccountCache.js';
+import { KubernetesAccountCache, cachedKinds, type AccountHealthDetail } from './caching/KubernetesAccountCache.js';
 import { loadKubernetesClientLibrary } from './client/KubeClient.js';
 import { APPLICATIONS, CLUSTERS, LOGICAL_TTL_SECONDS, accountClusterPattern, accountInfrastructurePattern } from './keys.js';
 import { KubernetesReadService } from './read/KubernetesReadService.js';
@@ -313,13 +313,12 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     health: {
       name: 'kubernetes',
       // One unreachable cluster must not take the service out of rotation: always UP, per-account detail.
-      check: async () => ({
-        status: 'UP',
-        details: Object.fromEntries([...caches].map(([name, c]) => {
-          const s = c.summary();
-          return [name, { state: s.state, stale: s.stale, objects: s.objects, ...(s.lastError === undefined ? {} : { lastError: s.lastError }) }];
-        })),
-      }),
+      check: async () => {
+        // No prototype: an account may be named `__proto__`.
+        const details = Object.create(null) as Record<string, AccountHealthDetail>;
+        for (const [name, c] of caches) details[name] = c.healthDetail();
+        return { status: 'UP', details };
+      },
     },
     async onAccountRemoved(credentials) {
       const cache = caches.get(credentials.name);

@@ -517,8 +517,15 @@ function cacheData(
 /** `inKeyOrder` for lists made for the occasion: sorted where they are, not copied first (every item of every write passes here). */
 function sortedInPlace(relationships: Record<string, string[]>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const type of Object.keys(relationships).sort()) out[type] = (relationships[type] ?? []).sort();
+  // Most lists hold zero or one key, and most come in order already: a sort copies its array first.
+  for (const type of inOrderInPlace(Object.keys(relationships))) out[type] = inOrderInPlace(relationships[type] ?? []);
   return out;
+}
+
+/** Sorts `list` (as `sort()` does: by UTF-16 code units) unless it is in order already; returns it. */
+function inOrderInPlace(list: string[]): string[] {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) > (list[i] as string)) return list.sort();
+  return list;
 }
 
 /**

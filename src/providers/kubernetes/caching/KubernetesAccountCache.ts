@@ -20,6 +20,14 @@ export type AccountCacheState = 'starting' | 'listing' | 'watching' | 'degraded'
 /** `leader` watches the cluster and writes the store; `follower` mirrors the store (another instance leads). */
 export type AccountCacheRole = 'leader' | 'follower';
 
+/** What `/health` shows of one account. */
+export interface AccountHealthDetail {
+  readonly state: AccountCacheState;
+  readonly stale: boolean;
+  readonly objects: number;
+  readonly lastError?: string;
+}
+
 export interface AccountCacheStatus {
   readonly account: string;
   readonly state: AccountCacheState;
@@ -99,6 +107,8 @@ export class KubernetesAccountCache {
   /** Objects loaded from the cache store at start (last known state). */
   private hydrated = 0;
   private probeError: string | undefined;
+  /** The last `healthDetail()`, handed out again while nothing in it changed. */
+  private lastHealth: AccountHealthDetail | undefined;
   private stopped = false;
   /** Pending writes are dropped (the account is being removed). */
   private abandoned = false;
@@ -574,6 +584,18 @@ export class KubernetesAccountCache {
    * `status()` without the per-collection detail: what `/health` shows of every account, so it
    * is computed in one pass over the watchers with nothing allocated per collection.
    */
+  /**
+   * `summary()` as `/health` shows it: the same object for as long as it does not change, so a
+   * health poll over thousands of accounts builds only the details that changed.
+   */
+  healthDetail(): AccountHealthDetail {
+    const s = this.summary();
+    const last = this.lastHealth;
+    if (last !== undefined && last.state === s.state && last.stale === s.stale && last.objects === s.objects && last.lastError === s.lastError) return last;
+    this.lastHealth = Object.freeze({ state: s.state, stale: s.stale, objects: s.objects, ...(s.lastError === undefined ? {} : { lastError: s.lastError }) });
+    return this.lastHealth;
+  }
+
   summary(): Omit<AccountCacheStatus, 'collections'> {
     if (this.role === 'follower') {
       return { account: this.account, state: 'following', stale: false, objects: this.model.size, lastSyncMs: undefined, lastError: undefined };
