@@ -522,9 +522,18 @@ function sortedInPlace(relationships: Record<string, string[]>): Record<string, 
   return out;
 }
 
-/** Sorts `list` (as `sort()` does: by UTF-16 code units) unless it is in order already; returns it. */
+/**
+ * Sorts `list` as `sort()` does (by UTF-16 code units) and returns it; short lists by insertion,
+ * which allocates nothing and leaves a list already in order untouched.
+ */
 function inOrderInPlace(list: string[]): string[] {
-  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) > (list[i] as string)) return list.sort();
+  if (list.length > 16) return list.sort();
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (list[j] as string) > x; j--) list[j + 1] = list[j] as string;
+    list[j + 1] = x;
+  }
   return list;
 }
 
