@@ -4,6 +4,8 @@
  * ReplicaSets, Pods and Services):
  * - fill: CPU to JSON-parse the objects' LIST pages, build the cache model and serialize every
  *   item as the store write-through does, over the CPU to JSON-parse the same pages alone;
+ * - allocation: bytes the model allocates while it is built (garbage included: what the young
+ *   generation's collections pay for), over what JSON-parsing the same pages allocates;
  * - memory: live heap (after a full collection) the model adds per object, over what the parsed
  *   manifests themselves take;
  * - flat: live heap after 1,000 update cycles (20 pods and a ReplicaSet replaced per cycle)
@@ -13,6 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { majorGc } from '../src/core/memory/HeapSettler.js';
+import { allocatedBytes } from './helpers/allocations.js';
 import { KubernetesCacheModel } from '../src/providers/kubernetes/cacheModel.js';
 import type { KubernetesManifest } from '../src/providers/kubernetes/model/KubernetesManifest.js';
 import { startKubeSim, type KubeSim } from '../src/testing/kubeSim/index.js';
@@ -21,6 +24,8 @@ import { startKubeSim, type KubeSim } from '../src/testing/kubeSim/index.js';
 const MAX_FILL_RATIO = 16;
 /** Heap the model adds per object over the parsed manifests' own, at most (0.51 measured; 1.22 before, docs/benchmarks.md §4). */
 const MAX_MODEL_OVERHEAD = 1.0;
+/** Bytes the model allocates while built over what parsing allocates, at most (2.39-2.45 measured at 5,005 objects; ~5 before the model allocated less, docs/benchmarks.md §1). */
+const MAX_MODEL_ALLOCATION_RATIO = 3;
 
 const gc = majorGc();
 const liveHeap = (): number => {
@@ -73,6 +78,18 @@ describe('cache footprint (regression guards on ratios, §1 and §4)', () => {
     console.log(`cold fill guard: ${objects} objects, parse ${parseMs.toFixed(0)} ms CPU, fill ${fillMs.toFixed(0)} ms CPU, ratio ${ratio.toFixed(2)} (bound ${MAX_FILL_RATIO})`);
     expect(objects).toBeGreaterThan(4000);
     expect(ratio).toBeLessThan(MAX_FILL_RATIO);
+  });
+
+  it('allocates a bounded multiple of what parsing the same LIST pages allocates while it builds the model', async () => {
+    let parsed: KubernetesManifest[] = [];
+    const parseBytes = await allocatedBytes(() => void (parsed = parse()));
+    const modelBytes = await allocatedBytes(() => {
+      const model = new KubernetesCacheModel('guard');
+      for (const m of parsed) model.upsert(m);
+    });
+    const ratio = modelBytes / parseBytes;
+    console.log(`allocation guard: ${objects} objects, parse ${(parseBytes / objects).toFixed(0)} B/object, model ${(modelBytes / objects).toFixed(0)} B/object, ratio ${ratio.toFixed(2)} (bound ${MAX_MODEL_ALLOCATION_RATIO})`);
+    expect(ratio).toBeLessThan(MAX_MODEL_ALLOCATION_RATIO);
   });
 
   it('adds a bounded multiple of the manifests’ own heap per object, and stays flat over 1,000 update cycles', () => {
