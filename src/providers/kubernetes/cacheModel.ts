@@ -147,11 +147,11 @@ export type EdgeVisitor = (a: string, b: string) => void;
  * Keys an object links to on its own (owners, involved object, application and cluster);
  * `targets` are its `referencedKeys` when the caller has them.
  */
-function visitOwnEdges(account: string, m: KubernetesManifest, options: CachingOptions, key: string, visit: EdgeVisitor, targets: readonly string[] = referencedKeys(account, m), moniker?: Moniker): void {
+function visitOwnEdges(account: string, m: KubernetesManifest, options: CachingOptions, key: string, visit: EdgeVisitor, targets: readonly string[] = referencedKeys(account, m)): void {
   for (const target of targets) visit(key, target);
   const spinnakerKind = (options.kinds ?? DEFAULT_KIND_REGISTRY).get(kindOfManifest(m)).spinnakerKind;
   if (options.cacheAllApplicationRelationships === true || LOGICAL_KINDS.has(spinnakerKind)) {
-    const { app, cluster } = moniker ?? deriveMoniker(m);
+    const { app, cluster } = deriveMoniker(m);
     if (app !== undefined && app !== '') {
       visit(key, applicationKey(app));
       if (CLUSTER_KINDS.has(spinnakerKind) && cluster !== undefined && cluster !== '') visit(key, clusterKey(account, app, cluster));
@@ -821,7 +821,7 @@ export class KubernetesCacheModel {
     }
   }
 
-  /** Drops every edge touching `key`; returns the neighbours it had. */
+  /** Drops every edge touching `key`, marking its neighbours touched. */
   private detach(key: string, touched: Set<string>): void {
     const neighbours = this.neighbours(key);
     if (neighbours.size === 0) return;
