@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { ProviderCache } from '../cache/Cache.js';
 import type { HealthIndicator } from '../../observability/Health.js';
@@ -35,7 +34,7 @@ export interface ProviderDeps {
  * configured plugin module). Accounts come from `config[configKey].accounts[]` and, at runtime,
  * from the account API.
  */
-export interface ProviderModule<A = unknown, C extends AccountCredentials = AccountCredentials> {
+export interface ProviderModule<A = unknown, C extends AccountCredentials = AccountCredentials, Http = unknown> {
   /** Cloud provider id in URLs and `/credentials` (`kubernetes`, `dockerRegistry`, ...). */
   readonly id: string;
   /** Cache namespace (Clouddriver's provider name, the Redis key prefix). */
@@ -57,11 +56,15 @@ export interface ProviderModule<A = unknown, C extends AccountCredentials = Acco
    * Called once at start-up, before any account is added, for providers that keep live state
    * (watches) or serve their own read routes. Returns what the composition root wires in.
    */
-  attach?(ctx: ProviderAttachContext): ProviderRuntime;
+  attach?(ctx: ProviderAttachContext<Http>): ProviderRuntime;
 }
 
-export interface ProviderAttachContext {
-  readonly server: FastifyInstance;
+/**
+ * `Http` is the web server a provider adds its own routes to: the HTTP layer's (`src/api`,
+ * Fastify), named by the providers that serve routes, never by core.
+ */
+export interface ProviderAttachContext<Http = unknown> {
+  readonly server: Http;
   /** This provider's cache (its `cacheNamespace`). */
   readonly cache: ProviderCache;
   readonly deps: ProviderDeps;

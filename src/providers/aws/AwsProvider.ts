@@ -7,6 +7,7 @@
  * Every AWS service is reached at `settings.endpoint` when it is set (`aws.endpoint`: a simulator
  * or proxy), else at the public endpoints; credentials come from the SDK's default chain.
  */
+import type { FastifyInstance } from 'fastify';
 import type { CachingAgent } from '../../core/agents/CachingAgent.js';
 import type { ProviderModule, ProviderRuntime } from '../../core/providers/ProviderModule.js';
 import { awsAccountSchema, type AwsAccountConfig, type AwsProviderSettings } from './account/AwsAccountConfig.js';
@@ -57,7 +58,7 @@ export function awsRegionAgents(credentials: AwsCredentials, region: string, pub
   ];
 }
 
-export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderModule<AwsAccountConfig, AwsCredentials> {
+export function createAwsProvider(settings: AwsProviderSettings = {}): ProviderModule<AwsAccountConfig, AwsCredentials, FastifyInstance> {
   const accounts = new Map<string, AwsCredentials>();
   /** The agents built for each account (on-demand refresh runs them). */
   const agents = new Map<string, AwsAgentBase[]>();

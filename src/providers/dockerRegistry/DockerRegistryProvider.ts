@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { CachingAgent } from '../../core/agents/CachingAgent.js';
 import type { ProviderDeps, ProviderModule, ProviderRuntime } from '../../core/providers/ProviderModule.js';
 import { DockerRegistryCredentials } from './account/DockerRegistryCredentials.js';
@@ -14,7 +15,7 @@ import { DockerImageLookup } from './read/DockerImageLookup.js';
  * image ids, and the image lookup routes under `/dockerRegistry/images` and `/titus/images`. It
  * has no operations, as upstream.
  */
-export function createDockerRegistryProvider(): ProviderModule<DockerRegistryAccountConfig, DockerRegistryCredentials> {
+export function createDockerRegistryProvider(): ProviderModule<DockerRegistryAccountConfig, DockerRegistryCredentials, FastifyInstance> {
   /** Accounts whose agents are scheduled (added on `buildCachingAgents`, removed with the account). */
   const accounts = new Map<string, DockerRegistryCredentials>();
   const agents = new Map<string, DockerRegistryImageCachingAgent[]>();

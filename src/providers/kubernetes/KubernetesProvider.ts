@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ProviderCache } from '../../core/cache/Cache.js';
 import type { CachingAgent } from '../../core/agents/CachingAgent.js';
@@ -171,7 +172,7 @@ export interface KubernetesProviderOptions {
  * scheduled agent, `{account}/KubernetesCoreCachingAgent`, that writes the full model to the
  * cache store authoritatively (evicting anything the incremental writes missed).
  */
-export function createKubernetesProvider(options: KubernetesProviderOptions = {}): ProviderModule<KubernetesAccountConfig, KubernetesCredentials> {
+export function createKubernetesProvider(options: KubernetesProviderOptions = {}): ProviderModule<KubernetesAccountConfig, KubernetesCredentials, FastifyInstance> {
   const caches = new Map<string, KubernetesAccountCache>();
   const lag = new EventLoopLag();
   const starter = new AccountStartQueue<KubernetesAccountCache>({
