@@ -3,6 +3,7 @@ import type { CacheData, CacheResult } from '../../core/cache/CacheData.js';
 import { KubernetesCacheModel, ingressBackendServices, sanitizeManifest, shouldCache, toCacheData } from './cacheModel.js';
 import { applicationKey, clusterKey, infrastructureKey } from './keys.js';
 import type { KubernetesManifest } from './model/KubernetesManifest.js';
+import { prng } from '../../testing/prng.js';
 import {
   ACCOUNT,
   NS,
@@ -79,6 +80,38 @@ describe('toCacheData', () => {
     expect(item(result, 'replicaSet', K.rs).relationships.service).toEqual([K.svc]);
     expect(item(result, 'replicaSet', K.canary).relationships.service).toEqual([]);
     expect(item(result, 'pod', K.pod2).relationships.service).toEqual([K.svc]);
+  });
+
+  it('links every Service to exactly the workloads its selector matches, as a check of every pair finds them', () => {
+    const rand = prng(7);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+    const labels = (n: number): Record<string, string> => Object.fromEntries(Array.from({ length: n }, () => [pick(['app', 'tier', 'track', 'zone']), pick(['a', 'b', 'c'])]));
+    const objects: KubernetesManifest[] = [];
+    for (let i = 0; i < 60; i++) {
+      const namespace = pick(['n1', 'n2']);
+      const kind = pick(['Pod', 'ReplicaSet', 'Service']);
+      const meta = { name: `o${i}`, namespace };
+      if (kind === 'Service') objects.push({ apiVersion: 'v1', kind, metadata: meta, spec: { selector: labels(Math.floor(rand() * 3)) } });
+      else if (kind === 'Pod') objects.push({ apiVersion: 'v1', kind, metadata: { ...meta, labels: labels(1 + Math.floor(rand() * 3)) } });
+      else objects.push({ apiVersion: 'apps/v1', kind, metadata: meta, spec: { template: { metadata: { labels: labels(1 + Math.floor(rand() * 3)) } } } });
+    }
+    const result = toCacheData(ACCOUNT, objects);
+    const keyOf = (m: KubernetesManifest): string => infrastructureKey(m.kind === 'Service' ? 'service' : m.kind === 'Pod' ? 'pod' : 'replicaSet', ACCOUNT, m.metadata?.namespace ?? '', m.metadata?.name ?? '');
+    const workloadLabels = (m: KubernetesManifest): Record<string, string> =>
+      ((m.kind === 'Pod' ? m.metadata?.labels : (m.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels) ?? {}) as Record<string, string>;
+    let links = 0;
+    for (const svc of objects.filter((m) => m.kind === 'Service')) {
+      const selector = (svc.spec as { selector: Record<string, string> }).selector;
+      const expected = objects
+        .filter((w) => w.kind !== 'Service' && w.metadata?.namespace === svc.metadata?.namespace)
+        .filter((w) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => workloadLabels(w)[k] === v))
+        .map(keyOf)
+        .sort();
+      const related = item(result, 'service', keyOf(svc)).relationships;
+      expect([...(related.pod ?? []), ...(related.replicaSet ?? [])].sort()).toEqual(expected);
+      links += expected.length;
+    }
+    expect(links).toBeGreaterThan(10);
   });
 
   it('links a statefulSet to its serviceName service even without a selector', () => {
