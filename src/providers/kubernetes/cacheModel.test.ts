@@ -95,20 +95,28 @@ describe('toCacheData', () => {
       else if (kind === 'Pod') objects.push({ apiVersion: 'v1', kind, metadata: { ...meta, labels: labels(1 + Math.floor(rand() * 3)) } });
       else objects.push({ apiVersion: 'apps/v1', kind, metadata: meta, spec: { template: { metadata: { labels: labels(1 + Math.floor(rand() * 3)) } } } });
     }
-    const result = toCacheData(ACCOUNT, objects);
+    const services = objects.filter((m) => m.kind === 'Service');
+    const workloads = objects.filter((m) => m.kind !== 'Service');
+    // A full rebuild, and models fed Services first (workloads find them) and last (they find workloads).
+    const servicesFirst = new KubernetesCacheModel(ACCOUNT);
+    for (const m of [...services, ...workloads]) servicesFirst.upsert(m);
+    const servicesLast = new KubernetesCacheModel(ACCOUNT);
+    for (const m of [...workloads, ...services]) servicesLast.upsert(m);
     const keyOf = (m: KubernetesManifest): string => infrastructureKey(m.kind === 'Service' ? 'service' : m.kind === 'Pod' ? 'pod' : 'replicaSet', ACCOUNT, m.metadata?.namespace ?? '', m.metadata?.name ?? '');
     const workloadLabels = (m: KubernetesManifest): Record<string, string> =>
       ((m.kind === 'Pod' ? m.metadata?.labels : (m.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels) ?? {}) as Record<string, string>;
     let links = 0;
-    for (const svc of objects.filter((m) => m.kind === 'Service')) {
+    for (const svc of services) {
       const selector = (svc.spec as { selector: Record<string, string> }).selector;
       const expected = objects
         .filter((w) => w.kind !== 'Service' && w.metadata?.namespace === svc.metadata?.namespace)
         .filter((w) => Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => workloadLabels(w)[k] === v))
         .map(keyOf)
         .sort();
-      const related = item(result, 'service', keyOf(svc)).relationships;
-      expect([...(related.pod ?? []), ...(related.replicaSet ?? [])].sort()).toEqual(expected);
+      for (const result of [toCacheData(ACCOUNT, objects), servicesFirst.result(), servicesLast.result()]) {
+        const related = item(result, 'service', keyOf(svc)).relationships;
+        expect([...(related.pod ?? []), ...(related.replicaSet ?? [])].sort()).toEqual(expected);
+      }
       links += expected.length;
     }
     expect(links).toBeGreaterThan(10);
