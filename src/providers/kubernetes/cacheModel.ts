@@ -440,8 +440,13 @@ export function visitObjectEdges(key: string, m: KubernetesManifest, peers: Peer
  * that views list related objects in one order whether they come from the model or a store.
  */
 export function inKeyOrder(relationships: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {
+  return inTypeOrder(relationships, (list) => inOrderInPlace([...list]));
+}
+
+/** The relationships with their types in order, each list as `order` makes it. */
+function inTypeOrder<L extends readonly string[]>(relationships: Readonly<Record<string, L>>, order: (list: L) => string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const type of Object.keys(relationships).sort()) out[type] = [...(relationships[type] ?? [])].sort();
+  for (const type of inOrderInPlace(Object.keys(relationships))) out[type] = order(relationships[type] as L);
   return out;
 }
 
@@ -516,10 +521,8 @@ function cacheData(
 
 /** `inKeyOrder` for lists made for the occasion: sorted where they are, not copied first (every item of every write passes here). */
 function sortedInPlace(relationships: Record<string, string[]>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
   // Most lists hold zero or one key, and most come in order already: a sort copies its array first.
-  for (const type of inOrderInPlace(Object.keys(relationships))) out[type] = inOrderInPlace(relationships[type] ?? []);
-  return out;
+  return inTypeOrder(relationships, inOrderInPlace);
 }
 
 /**
