@@ -2,7 +2,7 @@ import { kindOfManifest } from './KubernetesKind.js';
 import { manifestName, stringMapView, type KubernetesManifest } from './model/KubernetesManifest.js';
 
 /** The annotations, read-only and not copied (every cached object's moniker and caching properties are read from them). */
-const annotationsOf = (m: KubernetesManifest): Readonly<Record<string, string>> => stringMapView(m, 'metadata', 'annotations');
+const annotationsView = (m: KubernetesManifest): Readonly<Record<string, string>> => stringMapView(m, 'metadata', 'annotations');
 
 /**
  * Monikers and Frigga names.
@@ -136,7 +136,7 @@ export function friggaServerGroupName(cluster: string, sequence: number): string
 }
 
 export function deriveMoniker(m: KubernetesManifest): Moniker {
-  const annotations = annotationsOf(m);
+  const annotations = annotationsView(m);
   const parsed = parseResourceName(manifestName(m));
   let sequenceDefault = parsed.sequence;
   if (kindOfManifest(m) === 'replicaSet') sequenceDefault = orDefault(readInteger(annotations, ANNOTATION.deploymentRevision), parsed.sequence);
@@ -154,7 +154,7 @@ export function deriveMoniker(m: KubernetesManifest): Moniker {
  * (`"true"` as the annotation value); `application` is the raw app annotation or `""`.
  */
 export function cachingProperties(m: KubernetesManifest): { readonly ignore: boolean; readonly application: string } {
-  const annotations = annotationsOf(m);
+  const annotations = annotationsView(m);
   const ignore = annotations[ANNOTATION.ignoreCaching];
   return {
     ignore: ignore !== undefined && parseJson(ignore.trim()) === true,
@@ -164,7 +164,7 @@ export function cachingProperties(m: KubernetesManifest): { readonly ignore: boo
 
 /** The `traffic.spinnaker.io/load-balancers` list (`["service my-svc"]`); malformed -> empty. */
 export function trafficLoadBalancers(m: KubernetesManifest): string[] {
-  const raw = annotationsOf(m)[ANNOTATION.loadBalancers];
+  const raw = annotationsView(m)[ANNOTATION.loadBalancers];
   if (raw === undefined) return [];
   const parsed = parseJson(raw);
   return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
