@@ -10,15 +10,8 @@ import https from 'node:https';
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
 import type { KubeSim } from '../src/testing/kubeSim/index.js';
 import { UI_DEFAULT_KINDS, DEFAULT_KIND_REGISTRY, resourcePath } from '../src/providers/kubernetes/KubernetesKind.js';
-import { getJson, memoryOf, report, round, startServiceWith, until } from './lib.js';
+import { coldFillSeed, getJson, memoryOf, report, round, startServiceWith, until } from './lib.js';
 import type { HealthBody } from './lib.js';
-
-/** Seed shape for ~`n` objects: per deployment 1 deployment + 1 replica set + 1 service + 10 pods. */
-function seedFor(n: number): { namespaces: number; deployments: number; podsPerDeployment: number; applications: number } {
-  const perDeployment = 13;
-  const deployments = Math.max(1, Math.round(n / perDeployment / 10));
-  return { namespaces: 10, deployments, podsPerDeployment: 10, applications: 50 };
-}
 
 function fetchText(url: string, token: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -55,7 +48,7 @@ async function listAndParse(sim: KubeSim): Promise<{ ms: number; parseMs: number
 async function run(n: number): Promise<void> {
   const sim = await startKubeSim({ tls: true, controllers: false });
   try {
-    sim.seed('sim-1', seedFor(n));
+    sim.seed('sim-1', coldFillSeed(n));
     const objects = (await listAndParse(sim)).objects; // warm-up, and the exact count
     const baseline = await listAndParse(sim);
     const service = await startServiceWith({ kubernetes: { accounts: [] }, ...(process.env.BENCH_CACHE === 'memory' ? { storage: { cache: 'memory' } } : {}) });

@@ -244,3 +244,13 @@ export async function measureReads(url: string, clients: number, durationMs: num
     },
   };
 }
+
+/**
+ * The cold-fill seed for about `n` objects (§1): ten namespaces, per deployment 1 deployment +
+ * 1 replica set + 1 service + 10 pods, spread over 50 applications.
+ */
+export function coldFillSeed(n: number): { namespaces: number; deployments: number; podsPerDeployment: number; applications: number } {
+  const perDeployment = 13;
+  const deployments = Math.max(1, Math.round(n / perDeployment / 10));
+  return { namespaces: 10, deployments, podsPerDeployment: 10, applications: 50 };
+}

@@ -15,34 +15,20 @@ import { pathToFileURL } from 'node:url';
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
 import type { KubernetesManifest } from '../src/providers/kubernetes/model/KubernetesManifest.js';
 import * as current from '../src/providers/kubernetes/cacheModel.js';
-import { allocatedBytes } from '../test/helpers/allocations.js';
-import { report, round } from './lib.js';
+import { allocatedBytes, cpuMs } from '../test/helpers/cost.js';
+import { listPages } from '../test/helpers/listPages.js';
+import { coldFillSeed, report, round } from './lib.js';
 
 type ModelModule = Pick<typeof current, 'KubernetesCacheModel'>;
 
 const RUNS = 7;
 const objectsWanted = Number(process.argv[2] ?? 50_000);
 
-function cpuMs(fn: () => void): number {
-  const c0 = process.cpuUsage();
-  fn();
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1000;
-}
-
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 const sim = await startKubeSim({ tls: false, controllers: false });
-// Per deployment: itself, a ReplicaSet, a Service and ten Pods, over ten namespaces (as bench:coldfill).
-sim.seed('sim-1', { namespaces: 10, deployments: Math.max(1, Math.round(objectsWanted / 130)), podsPerDeployment: 10, applications: 50 });
-const cluster = sim.cluster('sim-1');
-const pages: string[] = [];
-let objects = 0;
-for (const collection of ['apps/deployments', 'apps/replicasets', '/pods', '/services']) {
-  const items = cluster.store.list(collection);
-  objects += items.length;
-  for (let i = 0; i < items.length; i += 500) pages.push(JSON.stringify({ items: items.slice(i, i + 500), metadata: {} }));
-}
+sim.seed('sim-1', coldFillSeed(objectsWanted));
+const { pages, objects } = listPages(sim.cluster('sim-1'));
 await sim.stop();
 
 const parse = (): KubernetesManifest[][] => pages.map((p) => (JSON.parse(p) as { items: KubernetesManifest[] }).items);

@@ -15,7 +15,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { majorGc } from '../src/core/memory/HeapSettler.js';
-import { allocatedBytes } from './helpers/allocations.js';
+import { allocatedBytes, cpuMs } from './helpers/cost.js';
+import { listPages } from './helpers/listPages.js';
 import { KubernetesCacheModel } from '../src/providers/kubernetes/cacheModel.js';
 import type { KubernetesManifest } from '../src/providers/kubernetes/model/KubernetesManifest.js';
 import { startKubeSim, type KubeSim } from '../src/testing/kubeSim/index.js';
@@ -33,13 +34,6 @@ const liveHeap = (): number => {
   return process.memoryUsage().heapUsed;
 };
 
-function cpuMs(fn: () => void): number {
-  const c0 = process.cpuUsage();
-  fn();
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1000;
-}
-
 describe('cache footprint (regression guards on ratios, §1 and §4)', () => {
   let sim: KubeSim;
   let pages: string[] = [];
@@ -48,12 +42,7 @@ describe('cache footprint (regression guards on ratios, §1 and §4)', () => {
   beforeAll(async () => {
     sim = await startKubeSim({ tls: false, controllers: false });
     sim.seed('sim-1', { namespaces: 5, deployments: 77, podsPerDeployment: 10, applications: 10 });
-    const cluster = sim.cluster('sim-1');
-    for (const collection of ['apps/deployments', 'apps/replicasets', '/pods', '/services']) {
-      const items = cluster.store.list(collection);
-      objects += items.length;
-      for (let i = 0; i < items.length; i += 500) pages.push(JSON.stringify({ items: items.slice(i, i + 500), metadata: {} }));
-    }
+    ({ pages, objects } = listPages(sim.cluster('sim-1')));
   });
 
   afterAll(async () => {

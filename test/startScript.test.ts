@@ -12,14 +12,15 @@ import { repoRoot } from './helpers/serviceProcess.js';
 const JEMALLOC = ['/usr/lib/x86_64-linux-gnu/libjemalloc.so.2', '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2', '/usr/lib64/libjemalloc.so.2', '/usr/lib/libjemalloc.so.2', '/usr/local/lib/libjemalloc.so.2'];
 const available = JEMALLOC.some((lib) => existsSync(lib));
 
-/** Runs a one-line script through the launcher; answers whether jemalloc is mapped into node, and its arguments. */
-function launch(env: Record<string, string> = {}): { jemalloc: boolean; argv: string[] } {
-  const script = "const maps = require('fs').readFileSync('/proc/self/maps', 'utf8'); console.log(JSON.stringify({ jemalloc: maps.includes('libjemalloc'), argv: process.argv.slice(1) }))";
+/** Runs a one-line script through the launcher; answers whether jemalloc is mapped into node, its LD_PRELOAD, and its arguments. */
+function launch(env: Record<string, string> = {}): { jemalloc: boolean; preload: string; argv: string[] } {
+  const script =
+    "const maps = require('fs').readFileSync('/proc/self/maps', 'utf8'); console.log(JSON.stringify({ jemalloc: maps.includes('libjemalloc'), preload: process.env.LD_PRELOAD ?? '', argv: process.argv.slice(1) }))";
   const out = execFileSync('sh', [join(repoRoot, 'scripts/start.sh'), '-e', script, 'one', 'two words'], {
     env: { ...process.env, CLOUDDRIVER_NODE: process.execPath, CLOUDDRIVER_ALLOCATOR: '', LD_PRELOAD: '', ...env },
     encoding: 'utf8',
   });
-  return JSON.parse(out) as { jemalloc: boolean; argv: string[] };
+  return JSON.parse(out) as { jemalloc: boolean; preload: string; argv: string[] };
 }
 
 describe('scripts/start.sh', () => {
@@ -28,10 +29,10 @@ describe('scripts/start.sh', () => {
   });
 
   it.runIf(available)('preloads jemalloc when the machine has it', () => {
-    expect(launch().jemalloc).toBe(true);
-    // Not twice when already preloaded.
     const lib = JEMALLOC.find((l) => existsSync(l)) ?? '';
-    expect(launch({ LD_PRELOAD: lib }).jemalloc).toBe(true);
+    expect(launch()).toMatchObject({ jemalloc: true, preload: lib });
+    // Not twice when already preloaded.
+    expect(launch({ LD_PRELOAD: lib })).toMatchObject({ jemalloc: true, preload: lib });
   });
 
   it('keeps the system allocator with CLOUDDRIVER_ALLOCATOR=system', () => {
