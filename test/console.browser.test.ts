@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeSim, type KubeSim } from '../src/testing/kubeSim/index.js';
-import { launchChromium } from './helpers/chromium.js';
+import { ensureChromium, launchChromium } from './helpers/chromium.js';
 import { kubectlFor, type Kubectl } from './helpers/kubectl.js';
 import { repoRoot, startService, type ServiceProcess } from './helpers/serviceProcess.js';
 import { waitFor } from './helpers/waitFor.js';
@@ -91,6 +91,7 @@ describe('operator console in a browser', () => {
   };
 
   beforeAll(async () => {
+    await ensureChromium();
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     sim = await startKubeSim({ tls: true, clusters: ['alpha', 'gamma'], timing: { reconcileDelayMs: 10, podStartMs: 50 }, faults: { gamma: { blackHole: true } } });
@@ -126,7 +127,7 @@ describe('operator console in a browser', () => {
     }, 30_000);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-  }, 120_000);
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close();

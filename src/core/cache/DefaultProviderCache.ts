@@ -1,3 +1,4 @@
+import { processBackground, type BackgroundTurns } from '../BackgroundTurns.js';
 import type { Clock } from '../Clock.js';
 import type { Cache, ProviderCache, WriteStats } from './Cache.js';
 import type { CacheData, CacheResult, RelationshipFilter } from './CacheData.js';
@@ -15,6 +16,8 @@ export class DefaultProviderCache implements ProviderCache {
     readonly namespace: string,
     private readonly store: CacheStore,
     private readonly clock: Clock,
+    /** Shared by every writer of the process, so writes due together do not hold one turn. */
+    private readonly turns: BackgroundTurns = processBackground,
   ) {}
 
   private writes = 0;
@@ -88,18 +91,18 @@ export class DefaultProviderCache implements ProviderCache {
     let evicted = 0;
     for (const type of types) {
       if (type.includes(':')) throw new Error(`cache type may not contain ':' (${type})`);
-      // One type per event-loop turn. The SQLite store works synchronously (and any store answers
-      // at once when it has nothing to write), so without this the writes of a hundred agents
-      // due together ran as one task of seconds (thousands of accounts, each snapshot agent
-      // writing some twenty types) with requests waiting behind it.
-      await new Promise((r) => setImmediate(r));
+      // Each type waits for a background turn. The SQLite store works synchronously (and any
+      // store answers at once when it has nothing to write), so without this the writes of a
+      // hundred agents due together ran as one task of seconds (thousands of accounts, each
+      // snapshot agent writing some twenty types) with requests waiting behind it.
+      await this.turns.next();
       const items = result.cacheResults[type] ?? [];
       // Kept by this write: the items written, and those the agent vouches are stored as they are.
       const written = new Set(items.map((i) => i.id));
       for (const id of unchanged[type] ?? []) written.add(id);
       // Large results go in chunks, yielding between them, so one big write never stalls the process.
       for (let i = 0; i < items.length; i += WRITE_CHUNK) {
-        if (i > 0) await new Promise((r) => setImmediate(r));
+        if (i > 0) await this.turns.next();
         await this.store.put(type, agentType, items.slice(i, i + WRITE_CHUNK).map((item) => this.toStored(item)));
       }
       additions += items.length;

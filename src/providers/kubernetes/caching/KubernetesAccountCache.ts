@@ -2,6 +2,7 @@ import type { ProviderCache } from '../../../core/cache/Cache.js';
 import type { CacheData, CacheResult } from '../../../core/cache/CacheData.js';
 import type { Logger } from '../../../core/Logger.js';
 import type { ForegroundActivity } from '../../../core/ForegroundActivity.js';
+import { processBackground, type BackgroundTurns } from '../../../core/BackgroundTurns.js';
 import type { KubernetesCredentials } from '../account/KubernetesCredentials.js';
 import { KubernetesCacheModel } from '../cacheModel.js';
 import type { CachingOptions } from '../cacheModel.js';
@@ -51,6 +52,8 @@ export interface AccountCacheOptions {
   readonly flushIntervalMs?: number;
   /** Requests being served: a bulk write-through steps aside for them between batches. */
   readonly foreground?: Pick<ForegroundActivity, 'quiet'>;
+  /** Turns the write-through and snapshot steps wait for, shared with every other writer (default: the process's). */
+  readonly turns?: Pick<BackgroundTurns, 'next'>;
   /**
    * How often the API server is probed (`/version`, with the account's request timeout); a failing
    * probe marks the account unreachable.
@@ -374,7 +377,7 @@ export class KubernetesAccountCache {
     this.snapshotKeys = keys;
     const cacheResults: Record<string, CacheData[]> = {};
     for (let i = 0; i < keys.length; i += SNAPSHOT_SLICE) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      await this.turns.next();
       // Keys are in order and each slice's items too, so appending keeps every type's list in order.
       for (const [type, items] of Object.entries(this.model.itemsFor(keys.slice(i, i + SNAPSHOT_SLICE)).cacheResults)) (cacheResults[type] ??= []).push(...items);
     }
@@ -800,6 +803,10 @@ export class KubernetesAccountCache {
     return backoffMs(this.failedWrites);
   }
 
+  private get turns(): Pick<BackgroundTurns, 'next'> {
+    return this.opts.turns ?? processBackground;
+  }
+
   /** One batched write-through: current items for the keys, explicit evictions for the rest. */
   private async write(keys: readonly string[]): Promise<void> {
     const BATCH = 1000;
@@ -819,6 +826,9 @@ export class KubernetesAccountCache {
       // A bulk write (after a first LIST) also waits, up to 250 ms a batch, while requests are
       // being served: a batch holds the loop for tens of ms, and reads matter more than the copy.
       if (keys.length > BATCH && !this.stopped) await this.opts.foreground?.quiet(250);
+      // Making the items is the synchronous part (several ms for a hundred objects): it waits for
+      // a background turn, which the write-throughs of other accounts due at the same time share.
+      await this.turns.next();
       const started = performance.now();
       const slice = keys.slice(i, i + BATCH);
       const result = this.model.itemsFor(slice);
