@@ -4,6 +4,7 @@ import { applyRelationshipFilter, type CacheData, type RelationshipFilter } from
 import type { CacheStore, CacheStoreDriver, StoredItem } from '../../core/cache/CacheStore.js';
 import { globLiteralPrefix, globMatcher } from '../../core/cache/glob.js';
 import type { SqliteDatabase } from './openSqliteDatabase.js';
+import { TurnTransaction } from './TurnTransaction.js';
 
 /** Rows per `IN (...)` lookup; well under SQLite's variable limit. */
 const CHUNK = 500;
@@ -12,6 +13,8 @@ const CHUNK = 500;
  * The embedded cache store: one row per item (attributes JSON, expiry) and one row per
  * (item, writing agent) for relationships, so an agent's write replaces only its own
  * relationships. Unchanged rows are not rewritten. Prefix scans use the primary key order.
+ * Writes of one event-loop turn are committed together (`TurnTransaction`); reads see what is
+ * committed.
  */
 export class SqliteCacheStoreDriver implements CacheStoreDriver {
   readonly name = 'sqlite';
@@ -37,6 +40,8 @@ interface ItemRow {
 class SqliteCacheStore implements CacheStore {
   private readonly s;
   private readonly memory: ConnectionMemory;
+  /** Writes join the connection's transaction of the turn (`TurnTransaction`). */
+  private readonly turn: TurnTransaction;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -44,6 +49,7 @@ class SqliteCacheStore implements CacheStore {
     private readonly clock: Clock,
   ) {
     this.memory = ConnectionMemory.of(db);
+    this.turn = TurnTransaction.of(db);
     this.s = {
       // An existing row equal to the new one is left untouched (no page written), in the same
       // statement: no read before each write.
@@ -94,7 +100,7 @@ class SqliteCacheStore implements CacheStore {
     const { s, ns } = this;
     const { items: written } = this.written;
     const committed: [string, string, string][] = [];
-    this.db.transaction(() => {
+    await this.turn.run(() => {
       for (const item of items) {
         const attributes = JSON.stringify(item.attributes);
         const expiresAt = item.expiresAt ?? null;
@@ -110,18 +116,18 @@ class SqliteCacheStore implements CacheStore {
         if (seen === undefined || relationshipsDigest(seen, agent) !== relDigest) s.upsertRel.run(ns, type, item.id, agent, rels);
         committed.push([item.id, attrDigest, relDigest]);
       }
-    })();
+    });
     for (const [id, attrDigest, relDigest] of committed) written.record(type, id, agent, attrDigest, relDigest);
   }
 
   async evict(type: string, ids: readonly string[]): Promise<void> {
     const { s, ns } = this;
-    this.db.transaction(() => {
+    await this.turn.run(() => {
       for (const id of ids) {
         s.deleteItem.run(ns, type, id);
         s.deleteRels.run(ns, type, id);
       }
-    })();
+    });
     const { items: written } = this.written;
     for (const id of ids) written.forget(type, id);
   }
@@ -198,7 +204,7 @@ class SqliteCacheStore implements CacheStore {
     const json = JSON.stringify(ids);
     const idsDigest = digest(json);
     if (agentIds.get(type, agent)?.digest === idsDigest) return;
-    this.s.setAgentIds.run(this.ns, type, agent, json);
+    await this.turn.run(() => this.s.setAgentIds.run(this.ns, type, agent, json));
     agentIds.set(type, agent, { digest: idsDigest, ids });
   }
 
