@@ -61,13 +61,19 @@ export async function openStores(storage: Storage, clock: Clock, opts: { replica
   const chosen: Driver[] = [storage.cache, storage.tasks, storage.leases, storage.accounts ?? storage.tasks, ...(storage.tasksPrevious === undefined ? [] : [storage.tasksPrevious])];
   if (storage.changes !== undefined) chosen.push(storage.changes);
   const sqliteDrivers = chosen.includes('sqlite') ? await import('./sqlite/sqliteDrivers.js') : undefined;
-  let sqlite: { db: SqliteDatabase; drivers: SqliteDrivers } | undefined;
+  let sqlite: { db: SqliteDatabase; drivers: SqliteDrivers; checkpointer: { close(): Promise<void> } | undefined } | undefined;
+  const openSqlite = (): NonNullable<typeof sqlite> => {
+    const drivers = need(sqliteDrivers, 'sqlite');
+    const db = drivers.openSqliteDatabase(storage.sqlite.path);
+    return { db, drivers, checkpointer: drivers.WalCheckpointer.start(db, storage.sqlite.path) };
+  };
   const conn: Connections = {
-    sqlite: () => (sqlite ??= { db: need(sqliteDrivers, 'sqlite').openSqliteDatabase(storage.sqlite.path), drivers: need(sqliteDrivers, 'sqlite') }),
+    sqlite: () => (sqlite ??= openSqlite()),
     redis: undefined,
     sql: undefined,
   };
   const closeConnections = async () => {
+    await sqlite?.checkpointer?.close();
     sqlite?.db.close();
     await conn.redis?.client.quit().catch(() => conn.redis?.client.disconnect());
     await conn.sql?.client.close();

@@ -10,3 +10,4 @@ export { SqliteChangeFeed } from './SqliteChangeFeed.js';
 export { SqliteLeaseStore } from './SqliteLeaseStore.js';
 export { SqliteReplicaRegistry } from './SqliteReplicaRegistry.js';
 export { SqliteTaskRepository } from './SqliteTaskRepository.js';
+export { WalCheckpointer } from './WalCheckpointer.js';
