@@ -71,6 +71,21 @@ describe('TurnTransaction', () => {
     expect(rows(other)).toEqual([]);
   });
 
+  it('leaves writes past its time budget for the next turn’s transaction, first in line', async () => {
+    let clock = 0;
+    const t = TurnTransaction.of(db, 25, () => clock);
+    const tick = (v: string) => (): void => {
+      insert(v)();
+      clock += 10;
+    };
+    const all = Promise.all(['a', 'b', 'c', 'd', 'e'].map((v) => t.run(tick(v))));
+    await new Promise((r) => setImmediate(r));
+    // 10 ms each: the third write brings the transaction to 30 ms, past the 25 ms budget.
+    expect(rows(other)).toEqual(['a', 'b', 'c']);
+    await all;
+    expect(rows(other)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
   it('commits writes of later turns separately; one store per connection shares the turn', async () => {
     expect(TurnTransaction.of(db)).toBe(TurnTransaction.of(db));
     await TurnTransaction.of(db).run(insert('first'));

@@ -8,9 +8,10 @@ interface Step {
 
 /**
  * The cache writes one event-loop turn gives a connection, committed as one transaction: each
- * write is queued, and at the end of the turn (`setImmediate`) all of them run in order inside a
- * single transaction, each in a savepoint of its own, so a write that fails is rolled back alone
- * and only its caller sees the error. A write's promise settles once the transaction is
+ * write is queued, and at the end of the turn (`setImmediate`) they run in order inside a single
+ * transaction, each in a savepoint of its own, so a write that fails is rolled back alone and
+ * only its caller sees the error. Once the writes have taken `budgetMs` (25 ms), the transaction
+ * is committed and the rest wait, first in line, for the next turn. A write's promise settles once the transaction is
  * committed (or has failed: then every write of the turn is rejected, and nothing of them is
  * stored).
  *
@@ -28,24 +29,32 @@ export class TurnTransaction {
   private readonly inSavepoint;
   private readonly inTransaction;
 
-  /** The connection's: the stores opened on it share one transaction per turn. */
-  static of(db: SqliteDatabase): TurnTransaction {
+  /** The connection's: the stores opened on it share one transaction per turn. `budgetMs` and `now` apply when it is first asked for. */
+  static of(db: SqliteDatabase, budgetMs?: number, now?: () => number): TurnTransaction {
     let t = TurnTransaction.byConnection.get(db);
-    if (t === undefined) TurnTransaction.byConnection.set(db, (t = new TurnTransaction(db)));
+    if (t === undefined) TurnTransaction.byConnection.set(db, (t = new TurnTransaction(db, budgetMs, now)));
     return t;
   }
 
-  private constructor(db: SqliteDatabase) {
+  private constructor(
+    db: SqliteDatabase,
+    /** Writes run in one transaction until they have taken this long; the rest wait for the next turn. */
+    private readonly budgetMs = 25,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.inSavepoint = db.transaction((write: () => unknown) => write());
     this.inTransaction = db.transaction((steps: readonly Step[], outcomes: Outcome[]) => {
       // A lone write needs no savepoint: when it fails, the transaction is rolled back (below).
       if (steps.length === 1) return void outcomes.push({ ok: true, value: steps[0]?.write() });
+      const started = this.now();
       for (const step of steps) {
         try {
           outcomes.push({ ok: true, value: this.inSavepoint(step.write) });
         } catch (error) {
           outcomes.push({ ok: false, error });
         }
+        // The rest go in the next turn's transaction: one commit never holds the loop for long.
+        if (this.now() - started >= this.budgetMs) return;
       }
     });
   }
@@ -54,10 +63,14 @@ export class TurnTransaction {
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.commit());
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.commit());
   }
 
   private commit(): void {
@@ -72,10 +85,15 @@ export class TurnTransaction {
       for (const step of steps) step.reject(error);
       return;
     }
-    steps.forEach((step, i) => {
-      const o = outcomes[i];
-      if (o?.ok === true) step.resolve(o.value);
-      else step.reject(o?.error);
+    // Writes the budget left out wait, first in line, for the next turn.
+    if (outcomes.length < steps.length) {
+      this.queue = [...steps.slice(outcomes.length), ...this.queue];
+      this.schedule();
+    }
+    outcomes.forEach((o, i) => {
+      const step = steps[i];
+      if (o.ok) step?.resolve(o.value);
+      else step?.reject(o.error);
     });
   }
 }
