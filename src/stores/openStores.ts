@@ -65,7 +65,7 @@ export async function openStores(storage: Storage, clock: Clock, opts: { replica
   const openSqlite = (): NonNullable<typeof sqlite> => {
     const drivers = need(sqliteDrivers, 'sqlite');
     const db = drivers.openSqliteDatabase(storage.sqlite.path);
-    return { db, drivers, checkpointer: drivers.WalCheckpointer.start(db, storage.sqlite.path) };
+    return { db, drivers, checkpointer: drivers.WalCheckpointer.start(db) };
   };
   const conn: Connections = {
     sqlite: () => (sqlite ??= openSqlite()),

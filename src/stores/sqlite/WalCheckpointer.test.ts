@@ -20,7 +20,7 @@ describe('WalCheckpointer', () => {
   it('copies the WAL into the database file from its worker while the writer only appends', async () => {
     const path = file();
     const db = openSqliteDatabase(path);
-    const checkpointer = WalCheckpointer.start(db, path, { busyEveryMs: 20, idleEveryMs: 50 });
+    const checkpointer = WalCheckpointer.start(db, { busyEveryMs: 20, idleEveryMs: 50 });
     expect(checkpointer).toBeDefined();
     // The writer now checkpoints only past 50,000 pages: the ~12 MB below stay in the WAL unless the worker copies them.
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(50_000);
@@ -36,7 +36,7 @@ describe('WalCheckpointer', () => {
 
   it('is not started for an in-memory database', () => {
     const db = openSqliteDatabase(':memory:');
-    expect(WalCheckpointer.start(db, ':memory:')).toBeUndefined();
+    expect(WalCheckpointer.start(db)).toBeUndefined();
     db.close();
   });
 });

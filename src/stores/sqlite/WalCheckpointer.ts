@@ -20,8 +20,8 @@ export class WalCheckpointer {
   ) {}
 
   /** Starts checkpointing the file `db` is open on; undefined for an in-memory database (no WAL). */
-  static start(db: SqliteDatabase, path: string, opts: { busyEveryMs?: number; idleEveryMs?: number; writerPages?: number } = {}): WalCheckpointer | undefined {
-    if (path === ':memory:' || db.memory) return undefined;
+  static start(db: SqliteDatabase, opts: { busyEveryMs?: number; idleEveryMs?: number; writerPages?: number } = {}): WalCheckpointer | undefined {
+    if (db.memory) return undefined;
     db.pragma(`wal_autocheckpoint = ${opts.writerPages ?? 50_000}`);
     db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     const worker = new Worker(WORKER_SOURCE, {
