@@ -139,12 +139,24 @@ report('manyAccounts', {
     benchProcessLoopDelayMs: { p99: round(benchLag.percentile(99) / 1e6), max: round(benchLag.max / 1e6) },
     afterFill: { count: afterFill.length, p50Ms: round(percentile(afterFill, 50)), p99Ms: round(percentile(afterFill, 99)), maxMs: round(Math.max(...afterFill)) },
   },
+  // What an operator finds in the log after such a start (the service logs at warn here).
+  warningsLogged: warningsByMessage(service.process.output()),
   loadAvg1mMean: round(loads.reduce((a, b) => a + b, 0) / loads.length, 2),
   loadAvg1mMax: round(Math.max(...loads), 2),
 });
 await service.stop();
 await sim.stop();
 process.exit(0);
+
+/** Warning and error lines of the service's JSON log, counted by message. */
+function warningsByMessage(output: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of output.split('\n')) {
+    const m = /^\{"level":(\d+).*"msg":"([^"]*)"/.exec(line);
+    if (m !== null && Number(m[1]) >= 40) counts[m[2] ?? ''] = (counts[m[2] ?? ''] ?? 0) + 1;
+  }
+  return counts;
+}
 
 /**
  * The cluster reads as the service's own histogram (`clouddriver_http_request_duration_seconds`)

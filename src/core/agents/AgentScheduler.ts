@@ -90,6 +90,8 @@ interface Entry {
   record: { lastRun: AgentRunRecord['lastRun']; lastSuccessMs: number | undefined; consecutiveFailures: number };
   /** Local hint of the next due time; the lease is the real schedule across instances. */
   nextDueMs: number;
+  /** Whether `enabledPattern` admits the agent (its type does not change: tested once, not on every poll). */
+  readonly enabled: boolean;
   run?: { controller: AbortController; done: Promise<void> };
 }
 
@@ -129,6 +131,7 @@ export class AgentScheduler {
       stats: existing?.stats ?? blankStats(agent),
       record: existing?.record ?? { lastRun: undefined, lastSuccessMs: undefined, consecutiveFailures: 0 },
       nextDueMs: 0,
+      enabled: this.enabled.test(agent.agentType.toLowerCase()),
     });
     this.kick();
   }
@@ -233,7 +236,7 @@ export class AgentScheduler {
         (e) =>
           !e.run &&
           e.nextDueMs <= now &&
-          this.enabled.test(e.agent.agentType.toLowerCase()) &&
+          e.enabled &&
           e.agent.isActive?.() !== false &&
           this.opts.runsHere?.(e.agent) !== false,
       ),

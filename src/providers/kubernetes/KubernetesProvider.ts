@@ -415,7 +415,9 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       caches.set(credentials.name, account);
       account.start();
       ownership?.add(credentials.name);
-      return [{ ...snapshotAgent(account, credentials, agentType), isActive: () => ownership?.owns(credentials.name) ?? true }];
+      // Runs only while this instance leads the account: until then (another instance leads it,
+      // or it waits for a start-up turn) a run could only fail, as thousands did at every start.
+      return [{ ...snapshotAgent(account, credentials, agentType), isActive: () => (ownership?.owns(credentials.name) ?? true) && account.currentRole === 'leader' }];
     },
   };
 }

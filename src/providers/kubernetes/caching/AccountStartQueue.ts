@@ -35,13 +35,14 @@ export class AccountStartQueue<A extends StartableAccount> {
   private readonly waiting: A[] = [];
   private running = 0;
   private retry: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Immediate | undefined;
 
   constructor(private readonly opts: AccountStartQueueOptions<A>) {}
 
   enqueue(account: A): void {
     this.waiting.push(account);
     this.busy();
-    setImmediate(() => this.next());
+    this.startSoon();
   }
 
   /** Accounts on their first sync now (for tests and introspection). */
@@ -49,6 +50,12 @@ export class AccountStartQueue<A extends StartableAccount> {
     return this.running;
   }
 
+  /**
+   * Starts one account, and the next in a later event-loop turn: an account's start submits a
+   * dozen requests (discovery and one LIST per kind) and makes its connection, and thirty-two
+   * started in one task held the event loop for hundreds of milliseconds at a time while
+   * thousands of accounts filled, which reads of accounts already cached waited out.
+   */
   private next(): void {
     const { concurrency, stillWanted, lagMs, lagTargetMs = 50, minRunning = 2, turnMs = 30_000, retryMs = 50 } = this.opts;
     while (this.running < concurrency && this.waiting.length > 0) {
@@ -66,10 +73,20 @@ export class AccountStartQueue<A extends StartableAccount> {
       account.lead();
       void account.waitForInitialSync(turnMs).finally(() => {
         this.running--;
-        this.next();
+        this.startSoon();
       });
+      break;
     }
+    if (this.running < concurrency && this.waiting.length > 0) this.startSoon();
     this.busy();
+  }
+
+  /** `next()` in a later turn (once, however often asked before it runs). */
+  private startSoon(): void {
+    this.soon ??= setImmediate(() => {
+      this.soon = undefined;
+      this.next();
+    });
   }
 
   private busy(): void {
