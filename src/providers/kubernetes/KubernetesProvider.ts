@@ -109,12 +109,13 @@ export const FULL_SNAPSHOT_MAX_AGE_MS = 30 * 60_000;
 const STORE_READ_CACHE_ITEMS = 20_000;
 
 /**
- * Whether the snapshot run starting at `nowMs` may be skipped: a snapshot has been written, it
- * was taken less than `SNAPSHOT_SKIP_MAX_AGE_MS` ago, and the account says the store already
- * holds what a new one would write (`snapshotUpToDate`).
+ * Whether the snapshot run starting at `nowMs` may be skipped: the store was last known to hold
+ * the whole model at `wholeAtMs` (a snapshot taken then was written, or the write-through had
+ * stored every item of the term: see `KubernetesAccountCache.snapshotUpToDate`), less than
+ * `SNAPSHOT_SKIP_MAX_AGE_MS` ago, and the account says it still does.
  */
-export function snapshotMaySkip(writtenTakenAtMs: number | undefined, nowMs: number, account: Pick<KubernetesAccountCache, 'snapshotUpToDate'>): boolean {
-  return writtenTakenAtMs !== undefined && nowMs - writtenTakenAtMs < SNAPSHOT_SKIP_MAX_AGE_MS && account.snapshotUpToDate();
+export function snapshotMaySkip(wholeAtMs: number | undefined, nowMs: number, account: Pick<KubernetesAccountCache, 'snapshotUpToDate'>): boolean {
+  return wholeAtMs !== undefined && nowMs - wholeAtMs < SNAPSHOT_SKIP_MAX_AGE_MS && account.snapshotUpToDate();
 }
 
 /**
@@ -275,13 +276,23 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     /** Whether the snapshot in flight is full; when the last full one (before any, the first) was taken. */
     let takenFull = false;
     let cycleStartMs: number | undefined;
+    /**
+     * When a run first found the store holding the model before any snapshot was written: an
+     * account whose first LIST the write-through stored whole needs no snapshot straight after
+     * (5,000 accounts starting used to run 5,000 of them inside the fill, each rewriting only
+     * the applications and clusters just written).
+     */
+    let wholeBeforeFirstMs: number | undefined;
     return {
       agentType,
       providerName: KUBERNETES,
       accountName: credentials.name,
       providedDataTypes: [...cachedKinds(credentials, account.registry).map((k) => k.name), APPLICATIONS, CLUSTERS].map((typeName) => ({ typeName, authority: 'AUTHORITATIVE' as const })),
       schedule: { intervalMs: (credentials.config.cacheIntervalSeconds ?? SNAPSHOT_INTERVAL_SECONDS) * 1000 },
-      unchanged: (nowMs) => snapshotMaySkip(writtenTakenAtMs, nowMs, account),
+      unchanged: (nowMs) => {
+        if (writtenTakenAtMs === undefined && account.snapshotUpToDate()) wholeBeforeFirstMs ??= nowMs;
+        return snapshotMaySkip(writtenTakenAtMs ?? wholeBeforeFirstMs, nowMs, account);
+      },
       async loadData(ctx) {
         const synced = ctx.signal.aborted ? false : await account.waitForInitialSync(10_000);
         const status = account.status();

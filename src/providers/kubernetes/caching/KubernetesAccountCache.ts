@@ -422,6 +422,20 @@ export class KubernetesAccountCache {
     );
   }
 
+  /**
+   * Once the write-through has stored every item of the model during this term (none left
+   * unconfirmed or pending) and no snapshot of the term is stored or in flight, the store holds
+   * what a snapshot taken now would write: recorded as if one had been (`snapshotUpToDate`), so
+   * the first snapshot after an account's first LIST, which would rewrite only its applications
+   * and clusters, can be skipped. Not after a handoff or a restart that mirrored the store: the
+   * items loaded then stay unconfirmed until a snapshot writes them.
+   */
+  private noteWrittenWhole(): void {
+    if (this.snapshotStored?.term === this.roleChanges || this.snapshotTaken !== undefined) return;
+    if (!this.synced || this.role !== 'leader' || this.unconfirmed.size > 0 || this.pending.size > 0) return;
+    this.snapshotStored = { changes: this.model.changeCount, term: this.roleChanges };
+  }
+
   /** The collection of every object in the model, so a leader's first LIST can tell what is gone. */
   private rebuildCollections(): void {
     const namespaced = this.opts.credentials.config.namespaces.length > 0;
@@ -845,6 +859,7 @@ export class KubernetesAccountCache {
         this.failedWrites = 0;
         // Stored as the model has them, unless changed again since (then pending once more).
         for (const k of slice) if (!this.pending.has(k)) this.unconfirmed.delete(k);
+        this.noteWrittenWhole();
       } catch (e) {
         // Written again later (after a back-off), so followers are told and nothing waits for the snapshot.
         this.failedWrites++;
