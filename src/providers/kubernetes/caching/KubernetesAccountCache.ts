@@ -546,8 +546,6 @@ export class KubernetesAccountCache {
         collection,
         logger: this.opts.logger,
         idleTimeoutMs: this.opts.idleTimeoutMs ?? 90_000,
-        // Pages are parsed and modelled in background turns, shared with every account's writes.
-        pageTurn: () => this.turns.next(),
         onListStart: () => this.listing.set(collection.id, new Set()),
         onListPage: (objects) => this.listPage(collection.id, kind, objects.filter(keep)),
         onListDone: () => this.listDone(collection.id),

@@ -39,8 +39,6 @@ export interface ResourceWatcherOptions {
   readonly idleTimeoutMs?: number;
   readonly backoffMs?: { readonly initial: number; readonly max: number };
   readonly pageSize?: number;
-  /** Awaited before each LIST page is parsed and handed to `onListPage` (`KubeClient.listAll`'s `pageTurn`). */
-  readonly pageTurn?: () => Promise<void>;
 }
 
 /**
@@ -92,7 +90,6 @@ export class ResourceWatcher {
             signal,
             pageSize: this.opts.pageSize ?? 500,
             onPage: (items) => this.opts.onListPage(items),
-            ...(this.opts.pageTurn === undefined ? {} : { pageTurn: this.opts.pageTurn }),
           });
           this.opts.onListDone();
           this.setState({ resourceVersion: list.metadata.resourceVersion, lastSyncMs: Date.now() });

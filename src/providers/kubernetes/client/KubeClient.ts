@@ -49,8 +49,6 @@ export interface RequestOptions {
   readonly contentType?: string;
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
-  /** Awaited between reading the response body and parsing it (see `listAll`'s `pageTurn`). */
-  readonly beforeParse?: () => Promise<void>;
 }
 
 export interface KubeClientOptions {
@@ -125,7 +123,6 @@ export class KubeClient {
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const res = await this.open(method, path, opts, opts.timeoutMs ?? this.opts.requestTimeoutMs);
     const text = await readBody(res.body, opts.signal);
-    if (opts.beforeParse !== undefined) await opts.beforeParse();
     const body = text ? (JSON.parse(text) as unknown) : undefined;
     if (res.statusCode >= 400) throw toApiError(res.statusCode, body);
     return body as T;
@@ -139,23 +136,12 @@ export class KubeClient {
     return text;
   }
 
-  /**
-   * Lists every page of a collection; with `onPage`, pages go there as they arrive instead of
-   * into the result. With `pageTurn`, each page's body, once read, waits for it before it is
-   * parsed and handed on: caching passes a background turn (`BackgroundTurns.next`), so the
-   * pages of many accounts arriving together are parsed and modelled a slice at a time, with
-   * I/O (and the reads of accounts already cached) served between slices, instead of in the
-   * callbacks of the one event-loop turn in which they arrived.
-   */
-  async listAll(
-    path: string,
-    query: Record<string, string>,
-    opts: { signal?: AbortSignal; pageSize?: number; onPage?: (items: readonly KubeObject[]) => void; pageTurn?: () => Promise<void> } = {},
-  ): Promise<KubeList> {
+  /** Lists every page of a collection; with `onPage`, pages go there as they arrive instead of into the result. */
+  async listAll(path: string, query: Record<string, string>, opts: { signal?: AbortSignal; pageSize?: number; onPage?: (items: readonly KubeObject[]) => void } = {}): Promise<KubeList> {
     const items: KubeObject[] = [];
     const fetchPage = (cont: string | undefined): Promise<KubeList> => {
       const q = new URLSearchParams({ ...query, limit: String(opts.pageSize ?? 500), ...(cont ? { continue: cont } : {}) });
-      return this.request<KubeList>('GET', `${path}?${q}`, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.pageTurn ? { beforeParse: opts.pageTurn } : {}) });
+      return this.request<KubeList>('GET', `${path}?${q}`, { ...(opts.signal ? { signal: opts.signal } : {}) });
     };
     let page = await fetchPage(undefined);
     for (;;) {
