@@ -75,7 +75,7 @@ export class AccountStartQueue<A extends StartableAccount> {
         this.running--;
         this.startSoon();
       });
-      break;
+      break; // one start per turn: the next is asked for below
     }
     if (this.running < concurrency && this.waiting.length > 0) this.startSoon();
     this.busy();
