@@ -24,6 +24,8 @@ describe('WalCheckpointer', () => {
     expect(checkpointer).toBeDefined();
     // The writer now checkpoints only past 50,000 pages: the ~12 MB below stay in the WAL unless the worker copies them.
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(50_000);
+    // A reset WAL keeps its file up to the same bound, so refilling it does not allocate new blocks.
+    expect(db.pragma('journal_size_limit', { simple: true })).toBe(50_000 * Number(db.pragma('page_size', { simple: true })));
     db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     const before = statSync(path).size;
