@@ -11,9 +11,9 @@ interface Step {
  * write is queued, and at the end of the turn (`setImmediate`) they run in order inside a single
  * transaction, each in a savepoint of its own, so a write that fails is rolled back alone and
  * only its caller sees the error. Once the writes have taken `budgetMs` (25 ms), the transaction
- * is committed and the rest wait, first in line, for the next turn. A write's promise settles once the transaction is
- * committed (or has failed: then every write of the turn is rejected, and nothing of them is
- * stored).
+ * is committed and the rest wait, first in line, for the next turn. A write's promise settles
+ * once the transaction is committed (or has failed: then every write of the turn is rejected,
+ * and nothing of them is stored).
  *
  * A commit costs far more than the rows of a small write: it appends every page the transaction
  * touched to the WAL, and now and then checkpoints. Thousands of accounts each writing a hundred
