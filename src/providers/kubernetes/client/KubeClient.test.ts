@@ -19,6 +19,14 @@ server.on('stream', (stream, headers) => {
     stream.respond({ ':status': 200, 'content-type': 'application/json' });
     return stream.end(JSON.stringify(arrivals));
   }
+  if (url.pathname === '/split') {
+    // A body whose last character's UTF-8 bytes arrive in two DATA frames, 50 ms apart.
+    const bytes = Buffer.from(JSON.stringify({ note: 'caf\u00e9 \u2638 \u{1F680}' }));
+    const cut = bytes.length - 4;
+    stream.respond({ ':status': 200, 'content-type': 'application/json' });
+    stream.write(bytes.subarray(0, cut));
+    return setTimeout(() => stream.end(bytes.subarray(cut)), 50);
+  }
   const page = Number(url.searchParams.get('continue') || '0');
   arrivals[page] = Date.now();
   const items = [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p-' + page, namespace: 'ns', resourceVersion: String(page + 1) } }];
@@ -32,7 +40,7 @@ server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port
 const PAGES = 4;
 const PROCESSING_MS = 300;
 
-describe('KubeClient.listAll', () => {
+describe('KubeClient', () => {
   const pki = createPki();
   let worker: Worker;
   let port = 0;
@@ -45,8 +53,8 @@ describe('KubeClient.listAll', () => {
 
   afterAll(() => worker.terminate());
 
-  it('has the next page requested before it processes the current one, so the server works meanwhile', async () => {
-    const kubeconfig = JSON.stringify({
+  const kubeconfig = (): string =>
+    JSON.stringify({
       apiVersion: 'v1',
       kind: 'Config',
       clusters: [{ name: 'c', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': Buffer.from(pki.caCert).toString('base64') } }],
@@ -54,7 +62,18 @@ describe('KubeClient.listAll', () => {
       contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
       'current-context': 'x',
     });
-    const client = new KubeClient({ kubeconfigContents: kubeconfig, requestTimeoutMs: 10_000 });
+
+  it('decodes a body whose multi-byte characters are split between chunks', async () => {
+    const client = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
+    try {
+      expect(await client.request<{ note: string }>('GET', '/split')).toEqual({ note: 'caf\u00e9 \u2638 \u{1F680}' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('has the next page requested before it processes the current one, so the server works meanwhile', async () => {
+    const client = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
     try {
       const processed: { start: number; end: number }[] = [];
       await client.listAll('/api/v1/pods', {}, {

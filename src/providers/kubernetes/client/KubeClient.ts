@@ -302,17 +302,27 @@ export class KubeClient {
   }
 }
 
+/**
+ * A response body as text, decoded as its chunks arrive. Chunks kept as Buffers until the end
+ * outlived young-generation collections (a LIST page streams in over many turns), and each one
+ * holds the whole read buffer it is a view of: V8 counts that memory as external, and every 64
+ * MB of it starts a full collection ("external memory pressure") however small the heap's own
+ * growth. In a 2,000-account fill that was 9 of 14 mark-compacts, each marking the whole heap
+ * (docs/benchmarks.md §5). Decoded strings are ordinary heap memory, collected on V8's own
+ * schedule; the Buffers die young.
+ */
 function readBody(res: Readable, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const parts: string[] = [];
     const onAbort = (): void => {
       res.destroy(new KubeApiError(0, 'request aborted'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    res.on('data', (c: Buffer) => chunks.push(c));
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => parts.push(c));
     res.on('end', () => {
       signal?.removeEventListener('abort', onAbort);
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve(parts.length === 1 ? (parts[0] ?? '') : parts.join(''));
     });
     res.on('error', (err) => {
       signal?.removeEventListener('abort', onAbort);
