@@ -15,6 +15,7 @@ import { kubernetesAccountSchema } from './account/KubernetesAccountConfig.js';
 import { kubernetesDefinitionProblems } from './account/submittedDefinition.js';
 import type { KubernetesAccountConfig } from './account/KubernetesAccountConfig.js';
 import { AccountStartQueue } from './caching/AccountStartQueue.js';
+import { ConnectAhead } from './caching/ConnectAhead.js';
 import { KubernetesAccountCache, cachedKinds, type AccountHealthDetail } from './caching/KubernetesAccountCache.js';
 import { loadKubernetesClientLibrary } from './client/KubeClient.js';
 import { APPLICATIONS, CLUSTERS, LOGICAL_TTL_SECONDS, accountClusterPattern, accountInfrastructurePattern } from './keys.js';
@@ -182,6 +183,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     lagMs: () => lag.recentMs(),
     onBusy: (busy) => (busy ? lag.start() : lag.stop()),
   });
+  const connector = new ConnectAhead(64);
   const read = new KubernetesReadService(() => caches);
   const storeMode = options.followerReads === 'store';
   /** With `followerReads: store`: items read from the store, invalidated by the change feed. */
@@ -249,7 +251,9 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
   };
   const onAcquired = (account: string): void => {
     const cache = caches.get(account);
-    if (cache !== undefined) starter.enqueue(cache);
+    if (cache === undefined) return;
+    connector.enqueue(() => cache.connect());
+    starter.enqueue(cache);
   };
   const onReleased = async (account: string, reason: ReleaseReason): Promise<void> => {
     const cache = caches.get(account);

@@ -220,6 +220,11 @@ export class KubernetesAccountCache {
     }
   }
 
+  /** Opens the cluster connection ahead of `lead()` (see `ConnectAhead`); never rejects. */
+  connect(): Promise<void> {
+    return this.stopped ? Promise.resolve() : this.opts.credentials.client.connect();
+  }
+
   /**
    * Becomes the account's leader: watches the cluster (a full LIST of every kind first, which
    * also removes what the store still had but the cluster no longer has) and writes the store.

@@ -54,6 +54,11 @@ export class Http2Transport {
 
   constructor(private readonly origin: string) {}
 
+  /** Makes the connection (or waits for the one being made) without a request on it. */
+  async preconnect(tls: Http2RequestOptions['tls'], timeoutMs: number): Promise<void> {
+    if (Date.now() >= this.unsupportedUntil) await this.connect(tls, timeoutMs);
+  }
+
   async request(opts: Http2RequestOptions): Promise<TransportResponse | undefined> {
     if (Date.now() < this.unsupportedUntil) return undefined;
     const deadline = Date.now() + opts.timeoutMs;

@@ -12,12 +12,18 @@ const SERVER = `
 const http2 = require('node:http2');
 const { parentPort, workerData } = require('node:worker_threads');
 const arrivals = [];
+let sessions = 0;
 const server = http2.createSecureServer({ cert: workerData.cert, key: workerData.key });
+server.on('session', () => sessions++);
 server.on('stream', (stream, headers) => {
   const url = new URL(headers[':path'], 'https://x');
   if (url.pathname === '/arrivals') {
     stream.respond({ ':status': 200, 'content-type': 'application/json' });
     return stream.end(JSON.stringify(arrivals));
+  }
+  if (url.pathname === '/sessions') {
+    stream.respond({ ':status': 200, 'content-type': 'application/json' });
+    return stream.end(JSON.stringify(sessions));
   }
   if (url.pathname === '/split') {
     // A body whose last character's UTF-8 bytes arrive in two DATA frames, 50 ms apart.
@@ -62,6 +68,41 @@ describe('KubeClient', () => {
       contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
       'current-context': 'x',
     });
+
+  it('connects ahead of its first request, which then goes over that connection', async () => {
+    const client = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
+    try {
+      // Each probe opens a session of its own: one more between two probes is the probe's.
+      const before = await sessionsSeen();
+      await client.connect();
+      const connected = await sessionsSeen();
+      expect(connected - before).toBe(2);
+      await client.request('GET', '/sessions');
+      expect((await sessionsSeen()) - connected).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('connecting ahead to a server that is not there resolves: the first request reports the failure', async () => {
+    const dead = new KubeClient({ kubeconfigContents: kubeconfig().replace(`127.0.0.1:${port}`, '127.0.0.1:1'), requestTimeoutMs: 2_000 });
+    try {
+      await expect(dead.connect()).resolves.toBeUndefined();
+      await expect(dead.request('GET', '/sessions')).rejects.toThrow();
+    } finally {
+      dead.close();
+    }
+  });
+
+  /** Sessions the server has seen, asked over a connection of its own (counted too). */
+  async function sessionsSeen(): Promise<number> {
+    const probe = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
+    try {
+      return await probe.request<number>('GET', '/sessions');
+    } finally {
+      probe.close();
+    }
+  }
 
   it('decodes a body whose multi-byte characters are split between chunks', async () => {
     const client = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { DependencyError } from '../../../core/errors.js';
 import { Http2Transport } from './Http2Transport.js';
-import type { TransportResponse } from './Http2Transport.js';
+import type { Http2RequestOptions, TransportResponse } from './Http2Transport.js';
 
 /** A Kubernetes `Status` failure from the API server (or a transport failure, status 0). */
 export class KubeApiError extends DependencyError {
@@ -118,6 +118,20 @@ export class KubeClient {
 
   get serverUrl(): string {
     return this.server.href;
+  }
+
+  /**
+   * Opens the account's HTTP/2 connection now, ahead of its first request (no-op without HTTP/2,
+   * or when the connection is up); resolves once it is up or failed, never rejects: a failure
+   * shows in the first request, as it would have without this call.
+   */
+  async connect(): Promise<void> {
+    if (this.h2 === undefined || this.kc.getCurrentCluster()?.proxyUrl) return;
+    try {
+      await this.h2.preconnect(h2Tls(await this.connectionOptions()), this.opts.requestTimeoutMs);
+    } catch {
+      // The first request reports it.
+    }
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -264,7 +278,6 @@ export class KubeClient {
       reqOpts.headers = { ...reqOpts.headers, 'content-type': opts.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) };
     }
     if (this.h2 !== undefined) {
-      const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = reqOpts;
       const res = await this.h2
         .request({
           method,
@@ -273,7 +286,7 @@ export class KubeClient {
           ...(payload === undefined ? {} : { payload }),
           ...(opts.signal === undefined ? {} : { signal: opts.signal }),
           timeoutMs,
-          tls: { ca, cert, key, pfx, passphrase, ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }), ...(servername === undefined ? {} : { servername }) },
+          tls: h2Tls(reqOpts),
         })
         .catch((err: unknown) => {
           throw new KubeApiError(0, `${url.host}: ${err instanceof Error ? err.message : String(err)}`);
@@ -300,6 +313,12 @@ export class KubeClient {
       req.end(payload);
     });
   }
+}
+
+/** The TLS material of the request options, as the HTTP/2 session takes it. */
+function h2Tls(o: https.RequestOptions): Http2RequestOptions['tls'] {
+  const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = o;
+  return { ca, cert, key, pfx, passphrase, ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }), ...(servername === undefined ? {} : { servername }) };
 }
 
 /**
