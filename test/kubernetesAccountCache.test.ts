@@ -288,8 +288,8 @@ describe('Kubernetes client authentication', () => {
     }
   });
 
-  it("goes through the cluster's proxy-url over HTTP/1.1", async () => {
-    const sim = await startKubeSim({ tls: true, http2: false, controllers: false });
+  it("goes through the cluster's proxy-url over HTTP/1.1, also to a server that offers HTTP/2", async () => {
+    const sim = await startKubeSim({ tls: true, controllers: false });
     let tunnels = 0;
     const sockets = new Set<Socket>();
     const proxy = createServer().on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {

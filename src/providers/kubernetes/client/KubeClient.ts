@@ -99,7 +99,8 @@ export class KubeClient {
     this.server = new URL(cluster.server);
     const keepAlive = { keepAlive: true, maxSockets: 16 };
     this.agent = this.server.protocol === 'https:' ? new https.Agent(keepAlive) : new http.Agent(keepAlive);
-    if (this.server.protocol === 'https:' && opts.http2 !== false) this.h2 = new Http2Transport(this.server.origin);
+    // Node's HTTP/2 client cannot go through a proxy: a cluster behind `proxy-url` is spoken to over HTTP/1.1 via it.
+    if (this.server.protocol === 'https:' && opts.http2 !== false && !cluster.proxyUrl) this.h2 = new Http2Transport(this.server.origin);
   }
 
   /** The namespace of the kubeconfig's current context (`default` when it names none), as kubectl uses it. */
@@ -126,7 +127,7 @@ export class KubeClient {
    * shows in the first request, as it would have without this call.
    */
   async connect(): Promise<void> {
-    if (this.h2 === undefined || this.kc.getCurrentCluster()?.proxyUrl) return;
+    if (this.h2 === undefined) return;
     try {
       await this.h2.preconnect(h2Tls(await this.connectionOptions()), this.opts.requestTimeoutMs);
     } catch {
