@@ -168,6 +168,9 @@ export interface KubernetesProviderOptions {
   readonly storeReadCacheItems?: number;
 }
 
+/** Connections made ahead of their account's start-up turn at once, at most (`ConnectAhead`). */
+const CONNECT_AHEAD_CONCURRENCY = 64;
+
 /**
  * The Kubernetes provider: accounts from `kubernetes.accounts[]` or the account API, one
  * watch-based account cache per account (the read API answers from it), and per account one
@@ -183,7 +186,7 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
     lagMs: () => lag.recentMs(),
     onBusy: (busy) => (busy ? lag.start() : lag.stop()),
   });
-  const connector = new ConnectAhead(64);
+  const connector = new ConnectAhead(CONNECT_AHEAD_CONCURRENCY);
   const read = new KubernetesReadService(() => caches);
   const storeMode = options.followerReads === 'store';
   /** With `followerReads: store`: items read from the store, invalidated by the change feed. */
