@@ -342,7 +342,7 @@ function readBody(res: Readable, signal?: AbortSignal): Promise<string> {
     res.on('data', (c: string) => parts.push(c));
     res.on('end', () => {
       signal?.removeEventListener('abort', onAbort);
-      resolve(parts.length === 1 ? (parts[0] ?? '') : parts.join(''));
+      resolve(parts.join(''));
     });
     res.on('error', (err) => {
       signal?.removeEventListener('abort', onAbort);
