@@ -48,6 +48,8 @@ const PING_TIMEOUT_MS = 10_000;
 export class Http2Transport {
   private session: ClientHttp2Session | undefined;
   private connecting: Promise<ClientHttp2Session | undefined> | undefined;
+  /** The session `connecting` is making, until it is up or has failed. */
+  private pending: ClientHttp2Session | undefined;
   private unsupportedUntil = 0;
   /** Sessions whose liveness PING is in flight. */
   private readonly checking = new WeakSet<ClientHttp2Session>();
@@ -99,7 +101,9 @@ export class Http2Transport {
     });
   }
 
+  /** Closes the connection, and the one being made (made ahead of any request, say). */
   close(): void {
+    this.pending?.destroy();
     this.session?.destroy();
     this.session = undefined;
   }
@@ -137,6 +141,7 @@ export class Http2Transport {
     this.connecting ??= new Promise<ClientHttp2Session | undefined>((resolve) => {
       let timedOut = false;
       const session = http2.connect(this.origin, { ...tls, ALPNProtocols: ['h2'], settings: { initialWindowSize: STREAM_WINDOW_BYTES } });
+      this.pending = session;
       const timer = setTimeout(() => {
         // Not a protocol problem: the server is not answering. No fallback (it would wait again).
         session.destroy(new Error(`no connection to ${this.origin} within ${timeoutMs} ms`));
@@ -157,13 +162,16 @@ export class Http2Transport {
         resolve(undefined);
       });
       session.on('close', () => {
+        clearTimeout(timer);
         if (this.session === session) this.session = undefined;
+        resolve(undefined); // closed before it was up (no-op once resolved)
       });
       session.on('goaway', () => {
         if (this.session === session) this.session = undefined;
       });
     }).finally(() => {
       this.connecting = undefined;
+      this.pending = undefined;
     });
     return this.connecting;
   }

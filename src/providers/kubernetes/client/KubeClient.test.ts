@@ -13,8 +13,13 @@ const http2 = require('node:http2');
 const { parentPort, workerData } = require('node:worker_threads');
 const arrivals = [];
 let sessions = 0;
+let open = 0;
 const server = http2.createSecureServer({ cert: workerData.cert, key: workerData.key });
-server.on('session', () => sessions++);
+server.on('session', (session) => {
+  sessions++;
+  open++;
+  session.on('close', () => open--);
+});
 server.on('stream', (stream, headers) => {
   const url = new URL(headers[':path'], 'https://x');
   if (url.pathname === '/arrivals') {
@@ -23,7 +28,7 @@ server.on('stream', (stream, headers) => {
   }
   if (url.pathname === '/sessions') {
     stream.respond({ ':status': 200, 'content-type': 'application/json' });
-    return stream.end(JSON.stringify(sessions));
+    return stream.end(JSON.stringify({ seen: sessions, open }));
   }
   if (url.pathname === '/split') {
     // A body whose last character's UTF-8 bytes arrive in two DATA frames, 50 ms apart.
@@ -69,50 +74,6 @@ describe('KubeClient', () => {
       'current-context': 'x',
     });
 
-  it('connects ahead of its first request, which then goes over that connection', async () => {
-    const client = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
-    try {
-      // Each probe opens a session of its own: one more between two probes is the probe's.
-      const before = await sessionsSeen();
-      await client.connect();
-      const connected = await sessionsSeen();
-      expect(connected - before).toBe(2);
-      await client.request('GET', '/sessions');
-      expect((await sessionsSeen()) - connected).toBe(1);
-    } finally {
-      client.close();
-    }
-  });
-
-  it('connecting ahead to a server that is not there resolves: the first request reports the failure', async () => {
-    const dead = new KubeClient({ kubeconfigContents: kubeconfig().replace(`127.0.0.1:${port}`, '127.0.0.1:1'), requestTimeoutMs: 2_000 });
-    try {
-      await expect(dead.connect()).resolves.toBeUndefined();
-      await expect(dead.request('GET', '/sessions')).rejects.toThrow();
-    } finally {
-      dead.close();
-    }
-  });
-
-  /** Sessions the server has seen, asked over a connection of its own (counted too). */
-  async function sessionsSeen(): Promise<number> {
-    const probe = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
-    try {
-      return await probe.request<number>('GET', '/sessions');
-    } finally {
-      probe.close();
-    }
-  }
-
-  it('decodes a body whose multi-byte characters are split between chunks', async () => {
-    const client = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
-    try {
-      expect(await client.request<{ note: string }>('GET', '/split')).toEqual({ note: 'caf\u00e9 \u2638 \u{1F680}' });
-    } finally {
-      client.close();
-    }
-  });
-
   it('has the next page requested before it processes the current one, so the server works meanwhile', async () => {
     const client = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
     try {
@@ -136,4 +97,59 @@ describe('KubeClient', () => {
       client.close();
     }
   });
+
+  it('connects ahead of its first request, which then goes over that connection', async () => {
+    const client = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
+    try {
+      // Each probe opens a session of its own: one more between two probes is the probe's.
+      const before = (await sessionsNow()).seen;
+      await client.connect();
+      const connected = (await sessionsNow()).seen;
+      expect(connected - before).toBe(2);
+      await client.request('GET', '/sessions');
+      expect((await sessionsNow()).seen - connected).toBe(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('closing while the connection made ahead is still being made leaves no connection open', async () => {
+    const client = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
+    const { open: before } = await sessionsNow();
+    const connecting = client.connect();
+    client.close();
+    await connecting;
+    // Open on the server: the probe's own session only, once the server has seen the close.
+    await expect.poll(async () => (await sessionsNow()).open, { timeout: 5_000 }).toBe(before);
+  });
+
+  it('connecting ahead to a server that is not there resolves: the first request reports the failure', async () => {
+    const dead = new KubeClient({ kubeconfigContents: kubeconfig().replace(`127.0.0.1:${port}`, '127.0.0.1:1'), requestTimeoutMs: 2_000 });
+    try {
+      await expect(dead.connect()).resolves.toBeUndefined();
+      await expect(dead.request('GET', '/sessions')).rejects.toThrow();
+    } finally {
+      dead.close();
+    }
+  });
+
+  /** Sessions the server has seen and has open, asked over a connection of its own (counted too). */
+  async function sessionsNow(): Promise<{ seen: number; open: number }> {
+    const probe = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
+    try {
+      return await probe.request<{ seen: number; open: number }>('GET', '/sessions');
+    } finally {
+      probe.close();
+    }
+  }
+
+  it('decodes a body whose multi-byte characters are split between chunks', async () => {
+    const client = new KubeClient({ kubeconfigContents: kubeconfig(), requestTimeoutMs: 10_000 });
+    try {
+      expect(await client.request<{ note: string }>('GET', '/split')).toEqual({ note: 'caf\u00e9 \u2638 \u{1F680}' });
+    } finally {
+      client.close();
+    }
+  });
+
 });

@@ -86,6 +86,7 @@ export class KubeClient {
   /** See `connectionOptions`. */
   private fixedOptions: Promise<https.RequestOptions> | undefined;
   private lastAnswerMs = Number.NEGATIVE_INFINITY;
+  private closed = false;
 
   constructor(private readonly opts: KubeClientOptions) {
     if (kubeConfigClass === undefined) throw new Error('the Kubernetes client library is not loaded yet (await loadKubernetesClientLibrary() first)');
@@ -129,7 +130,8 @@ export class KubeClient {
   async connect(): Promise<void> {
     if (this.h2 === undefined) return;
     try {
-      await this.h2.preconnect(h2Tls(await this.connectionOptions()), this.opts.requestTimeoutMs);
+      const tls = h2Tls(await this.connectionOptions());
+      if (!this.closed) await this.h2.preconnect(tls, this.opts.requestTimeoutMs);
     } catch {
       // The first request reports it.
     }
@@ -234,6 +236,7 @@ export class KubeClient {
   }
 
   close(): void {
+    this.closed = true;
     this.agent.destroy();
     this.h2?.close();
   }
