@@ -50,15 +50,17 @@ export class Http2Transport {
   private connecting: Promise<ClientHttp2Session | undefined> | undefined;
   /** The session `connecting` is making, until it is up or has failed. */
   private pending: ClientHttp2Session | undefined;
+  /** Set by `close()`: a connection asked for ahead of any request is then not made. */
+  private closed = false;
   private unsupportedUntil = 0;
   /** Sessions whose liveness PING is in flight. */
   private readonly checking = new WeakSet<ClientHttp2Session>();
 
   constructor(private readonly origin: string) {}
 
-  /** Makes the connection (or waits for the one being made) without a request on it. */
+  /** Makes the connection (or waits for the one being made) without a request on it; nothing once closed. */
   async preconnect(tls: Http2RequestOptions['tls'], timeoutMs: number): Promise<void> {
-    if (Date.now() >= this.unsupportedUntil) await this.connect(tls, timeoutMs);
+    if (!this.closed && Date.now() >= this.unsupportedUntil) await this.connect(tls, timeoutMs);
   }
 
   async request(opts: Http2RequestOptions): Promise<TransportResponse | undefined> {
@@ -103,6 +105,7 @@ export class Http2Transport {
 
   /** Closes the connection, and the one being made (made ahead of any request, say). */
   close(): void {
+    this.closed = true;
     this.pending?.destroy();
     this.session?.destroy();
     this.session = undefined;

@@ -86,7 +86,6 @@ export class KubeClient {
   /** See `connectionOptions`. */
   private fixedOptions: Promise<https.RequestOptions> | undefined;
   private lastAnswerMs = Number.NEGATIVE_INFINITY;
-  private closed = false;
 
   constructor(private readonly opts: KubeClientOptions) {
     if (kubeConfigClass === undefined) throw new Error('the Kubernetes client library is not loaded yet (await loadKubernetesClientLibrary() first)');
@@ -130,8 +129,7 @@ export class KubeClient {
   async connect(): Promise<void> {
     if (this.h2 === undefined) return;
     try {
-      const tls = h2Tls(await this.connectionOptions());
-      if (!this.closed) await this.h2.preconnect(tls, this.opts.requestTimeoutMs);
+      await this.h2.preconnect(h2Tls(await this.connectionOptions()), this.opts.requestTimeoutMs);
     } catch {
       // The first request reports it.
     }
@@ -236,7 +234,6 @@ export class KubeClient {
   }
 
   close(): void {
-    this.closed = true;
     this.agent.destroy();
     this.h2?.close();
   }
