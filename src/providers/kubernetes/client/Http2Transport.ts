@@ -153,6 +153,9 @@ export class Http2Transport {
       }, timeoutMs);
       session.once('connect', () => {
         clearTimeout(timer);
+        // Destroyed while the TLS handshake was under way (closed, or timed out): Node ends the
+        // socket gracefully, so the handshake may still complete and 'connect' still come.
+        if (session.destroyed) return resolve(undefined);
         session.unref(); // an idle connection does not keep the process alive
         session.setLocalWindowSize(SESSION_WINDOW_BYTES);
         this.session = session;
