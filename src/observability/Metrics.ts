@@ -68,6 +68,15 @@ export class Metrics {
     },
   });
 
+  readonly heapSettlesSkipped = new Gauge({
+    name: 'clouddriver_heap_settle_skipped',
+    help: 'Collections HeapSettler did not run because the heap was over its limit (left to V8)',
+    registers: [this.registry],
+    collect() {
+      this.set(processHeapSettler.skipped);
+    },
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   }

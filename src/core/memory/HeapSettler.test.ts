@@ -2,10 +2,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HeapSettler, majorGc } from './HeapSettler.js';
 
 describe('HeapSettler', () => {
-  beforeEach(() => vi.useFakeTimers());
+  beforeEach(() => {
+    vi.useFakeTimers();
+    heapUsed = 500;
+  });
   afterEach(() => vi.useRealTimers());
 
-  const settler = (collect: () => void): HeapSettler => new HeapSettler({ minItems: 1000, quietMs: 3000, trimAfterMs: 10_000, obtainCollector: () => collect });
+  let heapUsed = 0;
+  const limits = { maxHeapBytes: 1000, heapUsedBytes: () => heapUsed };
+  const settler = (collect: () => void): HeapSettler => new HeapSettler({ minItems: 1000, quietMs: 3000, trimAfterMs: 10_000, obtainCollector: () => collect, ...limits });
 
   it('collects once, after loads of enough items have been quiet for the quiet time', () => {
     const collect = vi.fn();
@@ -66,8 +71,21 @@ describe('HeapSettler', () => {
     expect(collect).toHaveBeenCalledTimes(3);
   });
 
+  it('leaves a heap over its limit to V8 (an atomic collection there would hold the event loop for seconds), and collects once it is back under', () => {
+    const collect = vi.fn();
+    const s = settler(collect);
+    heapUsed = 1001;
+    s.loadedItems(5000);
+    vi.advanceTimersByTime(3000);
+    expect(collect).not.toHaveBeenCalled();
+    heapUsed = 1000; // V8's own collections shrank it before the trim
+    vi.advanceTimersByTime(10_000);
+    expect(collect).toHaveBeenCalledTimes(1);
+    expect([s.collections, s.skipped]).toEqual([1, 1]);
+  });
+
   it('does nothing when no collection can be had', () => {
-    const s = new HeapSettler({ minItems: 1, quietMs: 10, trimAfterMs: 10, obtainCollector: () => undefined });
+    const s = new HeapSettler({ minItems: 1, quietMs: 10, trimAfterMs: 10, obtainCollector: () => undefined, ...limits });
     s.loadedItems(5);
     vi.advanceTimersByTime(10);
     expect(s.collections).toBe(0);

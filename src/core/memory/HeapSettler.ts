@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 export interface HeapSettlerOptions {
@@ -15,6 +15,16 @@ export interface HeapSettlerOptions {
   readonly trimAfterMs: number;
   /** Obtains the full (major) collection, once, when first needed; undefined when none can be had (the settler then does nothing). */
   readonly obtainCollector: () => (() => void) | undefined;
+  /**
+   * The largest heap (bytes in use) a collection is run on. The collection is atomic: it holds
+   * the event loop for as long as marking and compacting take, which grows with the heap (on the
+   * 2-core bench machine ~0.9 s per GB of pod-like objects, 3.2-4.2 s at the 2.7 GB a
+   * 5,000-account fill ends with: docs/benchmarks.md §5). A bigger heap is left to V8's own
+   * collections, which mark incrementally and concurrently.
+   */
+  readonly maxHeapBytes: number;
+  /** The heap's bytes in use now. */
+  readonly heapUsedBytes: () => number;
 }
 
 /**
@@ -34,6 +44,7 @@ export class HeapSettler {
   private trimTimer: NodeJS.Timeout | undefined;
   private gc: (() => void) | null | undefined;
   private runs = 0;
+  private skips = 0;
 
   constructor(private readonly opts: HeapSettlerOptions) {}
 
@@ -50,6 +61,11 @@ export class HeapSettler {
   /** Collections run so far. */
   get collections(): number {
     return this.runs;
+  }
+
+  /** Collections not run because the heap was over `maxHeapBytes`. */
+  get skipped(): number {
+    return this.skips;
   }
 
   private settle(): void {
@@ -72,6 +88,10 @@ export class HeapSettler {
 
   private collect(): void {
     if (!this.gc) return;
+    if (this.opts.heapUsedBytes() > this.opts.maxHeapBytes) {
+      this.skips++;
+      return;
+    }
     this.runs++;
     this.gc();
   }
@@ -94,5 +114,15 @@ export function majorGc(): (() => void) | undefined {
   }
 }
 
-/** The process's settler: 20,000 items loaded, then 3 s without a load; the trim 10 s later (V8 judges allocation over its last 5 s). */
-export const processHeapSettler = new HeapSettler({ minItems: 20_000, quietMs: 3_000, trimAfterMs: 10_000, obtainCollector: majorGc });
+/**
+ * The process's settler: 20,000 items loaded, then 3 s without a load; the trim 10 s later (V8
+ * judges allocation over its last 5 s); on heaps up to 1 GiB.
+ */
+export const processHeapSettler = new HeapSettler({
+  minItems: 20_000,
+  quietMs: 3_000,
+  trimAfterMs: 10_000,
+  obtainCollector: majorGc,
+  maxHeapBytes: 1024 * 1024 * 1024,
+  heapUsedBytes: () => getHeapStatistics().used_heap_size,
+});
