@@ -2,7 +2,8 @@
  * Scenario 1, cold fill: one account holding N objects (default 10,000 and 50,000); time from
  * the service accepting the account to every object being readable through the API, and the
  * service's peak RSS. Same-run baseline: listing the same collections from the simulator and
- * JSON-parsing them, with nothing else (what any client must spend at least).
+ * JSON-parsing them, with nothing else (what any client must spend at least). The service runs
+ * with `kubernetes.enabled: true`, as Halyard configures a provider in use.
  *
  *   npm run bench:coldfill [-- 10000 50000]
  */
@@ -10,7 +11,7 @@ import https from 'node:https';
 import { startKubeSim } from '../src/testing/kubeSim/index.js';
 import type { KubeSim } from '../src/testing/kubeSim/index.js';
 import { UI_DEFAULT_KINDS, DEFAULT_KIND_REGISTRY, resourcePath } from '../src/providers/kubernetes/KubernetesKind.js';
-import { coldFillSeed, getJson, memoryOf, report, round, startServiceWith, until } from './lib.js';
+import { coldFillSeed, getJson, memoryOf, report, round, sleep, startServiceWith, until } from './lib.js';
 import type { HealthBody } from './lib.js';
 
 function fetchText(url: string, token: string): Promise<string> {
@@ -51,8 +52,10 @@ async function run(n: number): Promise<void> {
     sim.seed('sim-1', coldFillSeed(n));
     const objects = (await listAndParse(sim)).objects; // warm-up, and the exact count
     const baseline = await listAndParse(sim);
-    const service = await startServiceWith({ kubernetes: { accounts: [] }, ...(process.env.BENCH_CACHE === 'memory' ? { storage: { cache: 'memory' } } : {}) });
+    const service = await startServiceWith({ kubernetes: { enabled: true, accounts: [] }, ...(process.env.BENCH_CACHE === 'memory' ? { storage: { cache: 'memory' } } : {}) });
     try {
+      // Idle: what the service does once it listens (loading provider libraries) is done, as in §20's footprint bench.
+      await sleep(2000);
       const idleRss = memoryOf(service.pid).rssMb;
       const t0 = performance.now();
       const res = await fetch(`${service.url}/credentials`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'kubernetes', name: 'big', kubeconfigContents: sim.kubeconfigFor('sim-1') }) });

@@ -87,6 +87,7 @@ async function builtinProviders(config: ServiceConfig): Promise<ProviderModule[]
   const providers: ProviderModule[] = [
     createKubernetesProvider({
       writeEnabled: config.caching.writeEnabled,
+      preloadClientLibrary: k8s.enabled === true,
       ...(k8s.probeIntervalSeconds === undefined ? {} : { probeIntervalMs: k8s.probeIntervalSeconds * 1000 }),
       ...(k8s.writeBatchMillis === undefined ? {} : { flushIntervalMs: k8s.writeBatchMillis }),
       ...(k8s.followerReads === undefined ? {} : { followerReads: k8s.followerReads }),
@@ -315,6 +316,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : config.server.port;
       logger.info({ port, ownerId }, 'clouddriver listening');
+      for (const runtime of runtimes.values()) runtime.listening?.();
       return { port };
     },
     stop() {

@@ -18,8 +18,7 @@ export interface HeapSettlerOptions {
   /**
    * The largest heap (bytes in use) a collection is run on. The collection is atomic: it holds
    * the event loop for as long as marking and compacting take, which grows with the heap (on the
-   * 2-core bench machine ~0.9 s per GB of pod-like objects, 3.2-4.2 s at the 2.7 GB a
-   * 5,000-account fill ends with: docs/benchmarks.md §5). A bigger heap is left to V8's own
+   * 2-core bench machine ~0.9 s per GB of pod-like objects: docs/benchmarks.md §20). A bigger heap is left to V8's own
    * collections, which mark incrementally and concurrently.
    */
   readonly maxHeapBytes: number;

@@ -92,5 +92,11 @@ export interface ProviderRuntime {
   readonly console?: ProviderConsole;
   /** Runs when an account of this provider is removed, before its agents are unscheduled and its items evicted. */
   onAccountRemoved?(credentials: AccountCredentials): Promise<void>;
+  /**
+   * Runs once the service answers requests: preparation that should not delay the first answer
+   * but would otherwise be paid by the first account (loading a client library, say). Must not
+   * throw; failures are the provider's to log.
+   */
+  listening?(): void;
   stop?(): Promise<void>;
 }

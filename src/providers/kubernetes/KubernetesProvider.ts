@@ -131,6 +131,13 @@ export function snapshotIsFull(cycleStartMs: number | undefined, nowMs: number, 
 /** Provider-wide settings read from the `kubernetes` config section (besides `accounts`). */
 export const kubernetesProviderSettings = z
   .object({
+    /**
+     * Clouddriver's `kubernetes.enabled` (Halyard writes it for a provider in use). Here the
+     * provider is always there; `true` loads its client library once the service listens, so the
+     * first account added at run time does not wait for it (~0.25 s of CPU on the bench machine,
+     * ~60 MB of RSS paid at start-up instead).
+     */
+    enabled: z.boolean().optional(),
     probeIntervalSeconds: z.number().positive().optional(),
     writeBatchMillis: z.number().int().positive().optional(),
     followerReads: z.enum(['memory', 'store']).optional(),
@@ -144,6 +151,8 @@ export const kubernetesProviderSettings = z
   .default({});
 
 export interface KubernetesProviderOptions {
+  /** Load the client library once the service listens instead of with the first account (`kubernetes.enabled`). */
+  readonly preloadClientLibrary?: boolean;
   /** Write-through batching window. */
   readonly flushIntervalMs?: number;
   /** API server probe period (a failing probe marks the account unreachable). */
@@ -346,6 +355,13 @@ export function createKubernetesProvider(options: KubernetesProviderOptions = {}
       await ownership?.remove(credentials.name);
       await cache?.stop();
       if (providerCache !== undefined && cache !== undefined) await evictAccountQuietly(providerCache, cache, credentials.name, log);
+    },
+    listening() {
+      if (options.preloadClientLibrary !== true) return;
+      // A turn after the first answers can be given: the first account would otherwise wait for it.
+      setImmediate(() => {
+        loadKubernetesClientLibrary().catch((e: unknown) => log?.warn({ err: (e as Error).message }, 'could not load the Kubernetes client library ahead of the first account'));
+      });
     },
     async stop() {
       if (reannouncing !== undefined) clearTimeout(reannouncing);

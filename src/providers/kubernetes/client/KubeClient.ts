@@ -72,6 +72,11 @@ export async function loadKubernetesClientLibrary(): Promise<void> {
   kubeConfigClass ??= (await import('@kubernetes/client-node')).KubeConfig;
 }
 
+/** Whether `loadKubernetesClientLibrary` has completed in this process. */
+export function kubernetesClientLibraryLoaded(): boolean {
+  return kubeConfigClass !== undefined;
+}
+
 /**
  * A thin client over the official library's kubeconfig handling (token, client certificate and
  * exec-plugin auth via `applyToHTTPSOptions`), speaking plain HTTP/JSON so any kind, including
