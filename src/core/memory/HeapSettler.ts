@@ -17,9 +17,9 @@ export interface HeapSettlerOptions {
   readonly obtainCollector: () => (() => void) | undefined;
   /**
    * The largest heap (bytes in use) a collection is run on. The collection is atomic: it holds
-   * the event loop for as long as marking and compacting take, which grows with the heap (on the
-   * 2-core bench machine ~0.9 s per GB of pod-like objects: docs/benchmarks.md §20). A bigger heap is left to V8's own
-   * collections, which mark incrementally and concurrently.
+   * the event loop for as long as marking and compacting take, which grows with the heap (~0.9 s
+   * per GB of pod-like objects on the 2-core bench machine, docs/benchmarks.md §5). A bigger heap
+   * is left to V8's own collections, which mark incrementally and concurrently.
    */
   readonly maxHeapBytes: number;
   /** The heap's bytes in use now. */

@@ -134,8 +134,8 @@ export const kubernetesProviderSettings = z
     /**
      * Clouddriver's `kubernetes.enabled` (Halyard writes it for a provider in use). Here the
      * provider is always there; `true` loads its client library once the service listens, so the
-     * first account added at run time does not wait for it (~0.25 s of CPU on the bench machine,
-     * ~60 MB of RSS paid at start-up instead).
+     * first account added at run time does not wait for it (~60 MB of RSS and a fraction of a
+     * second to a second of CPU, paid at start-up instead: docs/benchmarks.md §1).
      */
     enabled: z.boolean().optional(),
     probeIntervalSeconds: z.number().positive().optional(),

@@ -48,6 +48,7 @@ describe('Http2Transport', () => {
       transport.close();
     }
   });
+
   it('a connection closed while its TLS handshake is under way does not throw when the handshake completes', async () => {
     // A session destroyed after its TCP connection is up but before the handshake is done has its
     // socket ended gracefully by Node: the handshake can still complete and 'connect' still be
@@ -65,7 +66,10 @@ describe('Http2Transport', () => {
         transport.close();
         await connected;
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Every handshake has completed or failed once the server holds no connection: then any
+      // 'connect' on a destroyed session has been emitted.
+      const openConnections = (): Promise<number> => new Promise((resolve) => server.getConnections((_err, n) => resolve(n)));
+      while ((await openConnections()) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(uncaught).toEqual([]);
     } finally {
       process.off('uncaughtException', onUncaught);
