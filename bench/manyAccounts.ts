@@ -108,8 +108,9 @@ benchLag.disable();
 // The same reads as the service timed them (request received to response sent), before the after-fill reads add to the counts.
 const serviceSide = await serviceReadBuckets();
 const memAtFill = memoryOf(service.pid);
-// Reads for 20 s after the fill: they span the collections HeapSettler runs once loads go quiet
-// (3 s after the last load, and the trim 10 s later), whose pauses a reader would see.
+// Reads for 20 s after the fill: a reader would see the pauses of whatever collects the fill's
+// garbage once loads go quiet (V8's own collections here: batches of ~100 items never start
+// HeapSettler, which waits for loads of 1,000 or more).
 const afterFill: number[] = [];
 const afterFillUntil = performance.now() + Number(env.BENCH_AFTER_FILL_MS ?? 20_000);
 while (performance.now() < afterFillUntil) {
