@@ -49,6 +49,26 @@ describe('Http2Transport', () => {
     }
   });
 
+  it('a session that trusts another CA is refused although another session shares a context for the right one', async () => {
+    const trusted = new Http2Transport(origin);
+    const untrusted = new Http2Transport(origin);
+    const twin = new Http2Transport(origin);
+    try {
+      const ok = await trusted.request({ method: 'GET', path: '/', headers: {}, timeoutMs: 5000, tls: { ca: Buffer.from(pki.caCert) } });
+      expect(ok?.statusCode).toBe(200);
+      ok?.body.resume();
+      // No h2 session: the handshake failed verification (the caller's HTTP/1.1 fallback verifies alike).
+      expect(await untrusted.request({ method: 'GET', path: '/', headers: {}, timeoutMs: 5000, tls: { ca: createPki().caCert } })).toBeUndefined();
+      const again = await twin.request({ method: 'GET', path: '/', headers: {}, timeoutMs: 5000, tls: { ca: Buffer.from(pki.caCert) } });
+      expect(again?.statusCode).toBe(200);
+      again?.body.resume();
+    } finally {
+      trusted.close();
+      untrusted.close();
+      twin.close();
+    }
+  });
+
   it('a connection closed while its TLS handshake is under way does not throw when the handshake completes', async () => {
     // A session destroyed after its TCP connection is up but before the handshake is done has its
     // socket ended gracefully by Node: the handshake can still complete and 'connect' still be

@@ -1,7 +1,7 @@
 import http2 from 'node:http2';
 import type { ClientHttp2Session } from 'node:http2';
 import type { Readable } from 'node:stream';
-import type { SecureContextOptions } from 'node:tls';
+import { sharedSecureContext, type TlsMaterial } from './sharedSecureContext.js';
 
 /** A response head and its body stream, whatever the HTTP version. */
 export interface TransportResponse {
@@ -17,8 +17,8 @@ export interface Http2RequestOptions {
   readonly payload?: string;
   readonly signal?: AbortSignal;
   readonly timeoutMs: number;
-  /** TLS material for the session (from the kubeconfig). */
-  readonly tls: SecureContextOptions & { rejectUnauthorized?: boolean; servername?: string };
+  /** TLS material for the session (from the kubeconfig); sessions with the same material share one secure context. */
+  readonly tls: TlsMaterial & { rejectUnauthorized?: boolean; servername?: string };
 }
 
 /** Headers HTTP/2 forbids (connection-specific) and pseudo-headers the client sets itself. */
@@ -143,7 +143,9 @@ export class Http2Transport {
     if (this.session !== undefined && !this.session.closed && !this.session.destroyed) return Promise.resolve(this.session);
     this.connecting ??= new Promise<ClientHttp2Session | undefined>((resolve) => {
       let timedOut = false;
-      const session = http2.connect(this.origin, { ...tls, ALPNProtocols: ['h2'], settings: { initialWindowSize: STREAM_WINDOW_BYTES } });
+      const { ca, cert, key, pfx, passphrase, ...verification } = tls;
+      const secureContext = sharedSecureContext({ ca, cert, key, pfx, passphrase });
+      const session = http2.connect(this.origin, { ...verification, secureContext, ALPNProtocols: ['h2'], settings: { initialWindowSize: STREAM_WINDOW_BYTES } });
       this.pending = session;
       const timer = setTimeout(() => {
         // Not a protocol problem: the server is not answering. No fallback (it would wait again).
