@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryCacheStoreDriver } from '../../stores/memory/InMemoryCacheStoreDriver.js';
 import { InMemoryLeaseStore } from '../../stores/memory/InMemoryLeaseStore.js';
+import { ManualClock } from '../../testing/ManualClock.js';
 import { systemClock } from '../Clock.js';
 import { silentLogger } from '../Logger.js';
 import { cacheData } from '../cache/CacheData.js';
@@ -225,6 +226,25 @@ describe('AgentScheduler', () => {
     expect(await leases.holder('owned/A')).toBeUndefined();
     active = true;
     await until(() => ran.includes('owned'));
+  });
+
+  it('asks an inactive agent again one poll interval later, not at every poll the other agents’ runs ask for', async () => {
+    // Thousands of accounts starting: each run that ends asks for a poll, and each snapshot agent
+    // of an account not yet synced is due but inactive. Asked at every poll, that was quadratic.
+    const clock = new ManualClock(1_000);
+    const { scheduler } = setup({ clock, maxConcurrentAgents: 1, pollIntervalMs: 1_000 });
+    let asked = 0;
+    let active = false;
+    const ran: string[] = [];
+    scheduler.schedule(agent('waiting/A', async () => (ran.push('waiting'), []), { isActive: () => (asked++, active) }));
+    for (let i = 0; i < 20; i++) scheduler.schedule(agent(`busy${i}/A`, async () => (ran.push(`busy${i}`), [])));
+    scheduler.start();
+    // One at a time, so twenty runs end and ask for twenty polls; the clock does not move meanwhile.
+    await until(() => ran.length === 20);
+    expect(asked).toBe(1);
+    active = true;
+    clock.advance(1_000);
+    await until(() => ran.includes('waiting'));
   });
 
   it('drops the result of a run that stopped being active on this instance while it loaded', async () => {

@@ -229,18 +229,22 @@ export class AgentScheduler {
       });
   }
 
+  /**
+   * Takes the lease of every due agent, in random order, and runs it. A due agent that is not
+   * active here (an account not yet synced, or led by another instance) or belongs to another
+   * shard is looked at again one poll interval later, not at each poll: a run ending asks for a
+   * poll, and while thousands of accounts start (each with a snapshot agent due but inactive
+   * until the account syncs) asking every inactive agent at each of those polls was quadratic.
+   */
   private async acquireDue(): Promise<void> {
     const now = this.opts.clock.now();
-    const due = shuffle(
-      [...this.entries.values()].filter(
-        (e) =>
-          !e.run &&
-          e.nextDueMs <= now &&
-          e.enabled &&
-          e.agent.isActive?.() !== false &&
-          this.opts.runsHere?.(e.agent) !== false,
-      ),
-    );
+    const due: Entry[] = [];
+    for (const e of this.entries.values()) {
+      if (e.run !== undefined || e.nextDueMs > now || !e.enabled) continue;
+      if (e.agent.isActive?.() === false || this.opts.runsHere?.(e.agent) === false) e.nextDueMs = now + this.opts.pollIntervalMs;
+      else due.push(e);
+    }
+    shuffle(due);
     for (const entry of due) {
       if (this.stopped || this.runningCount() >= this.opts.maxConcurrentAgents) return;
       if (this.entries.get(entry.agent.agentType) !== entry || entry.run) continue;
