@@ -3,6 +3,7 @@ import type { CacheData, CacheResult } from '../../../core/cache/CacheData.js';
 import type { Logger } from '../../../core/Logger.js';
 import type { ForegroundActivity } from '../../../core/ForegroundActivity.js';
 import { processBackground, type BackgroundTurns } from '../../../core/BackgroundTurns.js';
+import { StringInterner } from '../../../core/memory/StringInterner.js';
 import type { KubernetesCredentials } from '../account/KubernetesCredentials.js';
 import { KubernetesCacheModel } from '../cacheModel.js';
 import type { CachingOptions } from '../cacheModel.js';
@@ -937,10 +938,20 @@ function storedObjects(items: readonly CacheData[]): StoredObject[] {
   });
 }
 
-/** Watch and list items omit `kind`/`apiVersion`; put them back so the model can classify objects. */
+/**
+ * Repeated strings of the objects every account caches, shared process-wide (accounts of one
+ * install repeat images, condition types and reasons too).
+ */
+const manifestStrings = new StringInterner();
+
+/**
+ * Takes a freshly parsed object into the model: watch and list items omit `kind`/`apiVersion`,
+ * put back so the model can classify objects, and its repeated strings are shared
+ * (`StringInterner`). Objects arrive freshly parsed and are owned here: both in place.
+ */
 function withKind(o: KubeObject, kind: KubernetesKindProperties): KubernetesManifest {
-  // Objects arrive freshly parsed and are owned here: fill the fields in place (no copy per object).
   o.kind ??= kind.apiKind;
   o.apiVersion ??= apiVersionOfKind(kind);
+  manifestStrings.internValues(o);
   return o as unknown as KubernetesManifest;
 }
