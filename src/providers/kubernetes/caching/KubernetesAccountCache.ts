@@ -930,19 +930,24 @@ interface StoredObject {
   readonly manifest: KubernetesManifest;
 }
 
-/** The objects among cache items (items without a manifest are skipped). */
-function storedObjects(items: readonly CacheData[]): StoredObject[] {
-  return items.flatMap((item) => {
-    const m = item.attributes.manifest;
-    return typeof m === 'object' && m !== null ? [{ key: item.id, manifest: m as KubernetesManifest }] : [];
-  });
-}
-
 /**
  * Repeated strings of the objects every account caches, shared process-wide (accounts of one
  * install repeat images, condition types and reasons too).
  */
 const manifestStrings = new StringInterner();
+
+/**
+ * The objects among cache items (items without a manifest are skipped), their repeated strings
+ * shared as the watched objects' are: a follower mirrors every account it does not watch. The
+ * in-memory store hands out its own frozen copies, which are left as they are.
+ */
+function storedObjects(items: readonly CacheData[]): StoredObject[] {
+  return items.flatMap((item) => {
+    const m = item.attributes.manifest;
+    if (typeof m === 'object' && m !== null && !Object.isFrozen(m)) manifestStrings.internValues(m);
+    return typeof m === 'object' && m !== null ? [{ key: item.id, manifest: m as KubernetesManifest }] : [];
+  });
+}
 
 /**
  * Takes a freshly parsed object into the model: watch and list items omit `kind`/`apiVersion`,
