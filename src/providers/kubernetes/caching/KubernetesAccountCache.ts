@@ -944,8 +944,9 @@ const manifestStrings = new StringInterner();
 function storedObjects(items: readonly CacheData[]): StoredObject[] {
   return items.flatMap((item) => {
     const m = item.attributes.manifest;
-    if (typeof m === 'object' && m !== null && !Object.isFrozen(m)) manifestStrings.internValues(m);
-    return typeof m === 'object' && m !== null ? [{ key: item.id, manifest: m as KubernetesManifest }] : [];
+    if (typeof m !== 'object' || m === null) return [];
+    if (!Object.isFrozen(m)) manifestStrings.internValues(m);
+    return [{ key: item.id, manifest: m as KubernetesManifest }];
   });
 }
 
